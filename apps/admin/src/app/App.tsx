@@ -1,0 +1,70 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link, Navigate, RouterProvider, createBrowserRouter } from 'react-router-dom';
+import { LoginPage } from '../features/auth/LoginPage';
+import { RequireSession } from '../features/auth/RequireSession';
+import { JourneysPage } from '../features/journeys/JourneysPage';
+import { MessagesPage } from '../features/messages/MessagesPage';
+import { ProfilesPage } from '../features/profiles/ProfilesPage';
+import { SettingsPage } from '../features/settings/SettingsPage';
+import { TemplatesPage } from '../features/templates/TemplatesPage';
+import { ShellLayout } from './ShellLayout';
+
+function NotFoundPage() {
+  return (
+    <>
+      <title>Page not found · Itinera</title>
+      <header className="page-header">
+        <h1>Page not found</h1>
+      </header>
+      <section className="empty-state">
+        <p>There is no page at this address.</p>
+        <Link className="button" to="/journeys">
+          Go to journeys
+        </Link>
+      </section>
+    </>
+  );
+}
+
+export function createAdminRouter() {
+  return createBrowserRouter([
+    { path: '/login', element: <LoginPage /> },
+    {
+      path: '/',
+      element: (
+        <RequireSession>
+          <ShellLayout />
+        </RequireSession>
+      ),
+      children: [
+        { index: true, element: <Navigate to="/journeys" replace /> },
+        { path: 'journeys', element: <JourneysPage /> },
+        { path: 'templates', element: <TemplatesPage /> },
+        { path: 'profiles', element: <ProfilesPage /> },
+        { path: 'messages', element: <MessagesPage /> },
+        { path: 'settings', element: <SettingsPage /> },
+        { path: '*', element: <NotFoundPage /> },
+      ],
+    },
+  ]);
+}
+
+export function createAdminQueryClient() {
+  return new QueryClient({
+    defaultOptions: {
+      queries: { refetchOnWindowFocus: false },
+      mutations: { retry: false },
+    },
+  });
+}
+
+export function App() {
+  const [queryClient] = useState(createAdminQueryClient);
+  const [router] = useState(createAdminRouter);
+  return (
+    <QueryClientProvider client={queryClient}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,47 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { Logger } from 'pino';
+import type { AppConfig } from './infra/config/app-config.js';
+import { ConfigModule } from './infra/config/config.module.js';
+import { CryptoModule } from './infra/crypto/crypto.module.js';
+import { dataSourceOptions } from './infra/database/data-source.js';
+import { LoggingModule } from './infra/logging/logging.module.js';
+import type { Metrics } from './infra/metrics/metrics.js';
+import { MetricsModule } from './infra/metrics/metrics.module.js';
+import { QueueModule } from './infra/queue/queue.module.js';
+import { RedisModule } from './infra/redis/redis.module.js';
+import { AuthModule } from './modules/auth/auth.module.js';
+import { BootstrapModule } from './modules/bootstrap/bootstrap.module.js';
+import { SystemModule } from './modules/system/system.module.js';
+import { WorkerModule } from './worker.module.js';
+import { WorkspacesModule } from './modules/workspaces/workspaces.module.js';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+/** The whole core. Queue processors are only registered in the worker role. */
+@Module({})
+export class AppModule {
+  static forRoot({ config, logger, metrics }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot(logger),
+        MetricsModule.forRoot(metrics),
+        CryptoModule,
+        TypeOrmModule.forRoot(dataSourceOptions(config.DATABASE_URL)),
+        RedisModule,
+        QueueModule.forRoot(),
+        WorkspacesModule,
+        AuthModule,
+        BootstrapModule,
+        SystemModule,
+        ...(config.runsWorker ? [WorkerModule] : []),
+      ],
+    };
+  }
+}

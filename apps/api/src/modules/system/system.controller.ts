@@ -1,0 +1,42 @@
+import { Body, Controller, Get, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Public, RequireRole } from '../auth/auth.decorators.js';
+import { WorkerProbeDto, WorkerProbeResultDto } from './dto/worker-probe.dto.js';
+import { SystemService } from './system.service.js';
+
+@ApiTags('system')
+@Controller()
+export class SystemController {
+  constructor(@Inject(SystemService) private readonly system: SystemService) {}
+
+  @Get('healthz')
+  @Public()
+  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  health() {
+    return { status: 'ok' };
+  }
+
+  @Get('readyz')
+  @Public()
+  @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis answer' })
+  @ApiOkResponse({ schema: { example: { status: 'ok', checks: { postgres: 'up', redis: 'up' } } } })
+  @ApiServiceUnavailableResponse({ description: 'A dependency does not answer' })
+  async ready(@Res({ passthrough: true }) response: Response) {
+    const checks = await this.system.readiness();
+    const ok = Object.values(checks).every((status) => status === 'up');
+    response.status(ok ? 200 : 503);
+    return { status: ok ? 'ok' : 'unavailable', checks };
+  }
+
+  @Post('api/system/worker-probe')
+  @RequireRole('owner')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Send a probe job through the queue and wait for a worker to finish it (owner)' })
+  @ApiOkResponse({ type: WorkerProbeResultDto })
+  @ApiServiceUnavailableResponse({ description: 'No worker finished the probe in time' })
+  probe(@Body() body: WorkerProbeDto): Promise<WorkerProbeResultDto> {
+    return this.system.probeWorkers(body.holdMs ?? 0, body.timeoutMs ?? 10_000);
+  }
+}

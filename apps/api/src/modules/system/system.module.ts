@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { MetricsController } from '../../infra/metrics/metrics.controller.js';
+import { SystemController } from './system.controller.js';
+import { SystemService } from './system.service.js';
+
+@Module({
+  controllers: [SystemController, MetricsController],
+  providers: [SystemService],
+})
+export class SystemModule {}
