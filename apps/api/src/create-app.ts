@@ -49,6 +49,5 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   if (!serveAdminSpa(app, adminDist)) {
     logger.warn({ adminDist }, 'admin SPA not built: `/` has no admin; run `npm run build` (or `npm start`)');
   }
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   return app;
 }

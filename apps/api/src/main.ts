@@ -1,5 +1,7 @@
 import 'reflect-metadata';
+import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { createApp } from './create-app.js';
 import { AppConfig, ConfigError, loadConfig } from './infra/config/app-config.js';
@@ -33,17 +35,46 @@ async function main(): Promise<void> {
       logger: new NestPinoLogger(logger),
       abortOnError: false,
     });
-    context.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+    closeOnSignals(context, logger);
     logger.info({ role: config.ITINERA_ROLE, concurrency: config.ITINERA_WORKER_CONCURRENCY }, 'worker ready');
     return;
   }
 
   const app = await createApp(config, { logger });
+  closeOnSignals(app, logger);
   await app.init();
   const demo = await app.get(BootstrapService).run();
   await app.listen(config.PORT, config.HOST);
   logger.info({ role: config.ITINERA_ROLE, port: config.PORT }, config.runsWorker ? 'api and worker ready' : 'api ready');
   printWelcome(config, demo);
+}
+
+/**
+ * SIGTERM/SIGINT: stop taking work, let in-flight requests and jobs finish (queue workers close
+ * before any connection does), close connections, exit 0. A second signal exits at once.
+ */
+function closeOnSignals(app: INestApplicationContext, logger: Logger): void {
+  let closing = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (closing) {
+      logger.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
+    closing = true;
+    logger.info({ signal }, 'shutting down: draining in-flight work');
+    app.close().then(
+      () => {
+        logger.info('shut down cleanly');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'error while shutting down');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }
 
 function printWelcome(config: AppConfig, demo: DemoCredentials | undefined): void {

@@ -33,7 +33,8 @@ export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
     try {
       await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
     } catch (error) {
-      if ((error as { code?: string }).code !== '42P04') throw error; // created meanwhile by another process
+      // Created meanwhile by another process starting at the same moment.
+      if (!['42P04', '23505'].includes((error as { code?: string }).code ?? '')) throw error;
     }
     return true;
   } finally {

@@ -57,6 +57,13 @@ export class ApiExceptionFilter implements ExceptionFilter {
   }
 
   private toBody(exception: unknown): ErrorBody {
+    // Express's adapter wraps body-parser errors in an HttpException with the original as `cause`.
+    const parserError = (exception instanceof HttpException ? exception.cause : exception) as { type?: string; message?: string } | undefined;
+    if (parserError?.type && BODY_PARSER_ERRORS[parserError.type]) {
+      const [status, message] = BODY_PARSER_ERRORS[parserError.type];
+      const detail = parserError.type === 'entity.parse.failed' && parserError.message ? `: ${parserError.message}` : '';
+      return { statusCode: status, error: reasonPhrase(status), message: `${message}${detail}` };
+    }
     if (exception instanceof ItineraError) {
       return { statusCode: exception.status, error: reasonPhrase(exception.status), message: exception.message, errors: exception.details };
     }
@@ -73,12 +80,6 @@ export class ApiExceptionFilter implements ExceptionFilter {
         message,
         errors: fromPayload.errors as FieldError[] | undefined,
       };
-    }
-    const parserError = exception as { type?: string; status?: number; message?: string };
-    if (parserError?.type && BODY_PARSER_ERRORS[parserError.type]) {
-      const [status, message] = BODY_PARSER_ERRORS[parserError.type];
-      const detail = parserError.type === 'entity.parse.failed' && parserError.message ? `: ${parserError.message}` : '';
-      return { statusCode: status, error: reasonPhrase(status), message: `${message}${detail}` };
     }
     if (exception instanceof QueryFailedError) {
       const code = (exception.driverError as { code?: string } | undefined)?.code;
