@@ -29,11 +29,17 @@ export interface TestApp {
 export const uniqueSuffix = () => randomBytes(4).toString('hex');
 
 /**
- * The real application (API + worker roles) on the test run's own PostgreSQL database and Redis
- * prefix (tools/testing/global-setup.js), for integration tests through HTTP.
+ * The real application (API + worker roles) on the test run's own PostgreSQL database, for
+ * integration tests through HTTP. Each app gets a Redis prefix of its own (under the run's), so
+ * its workers never take another test file's jobs.
  */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const config = loadConfig({ ...process.env, ITINERA_DEMO: 'false', ...env });
+  const config = loadConfig({
+    ...process.env,
+    ITINERA_DEMO: 'false',
+    REDIS_PREFIX: `${process.env.REDIS_PREFIX}_${uniqueSuffix()}`,
+    ...env,
+  });
   await migrateDatabase(config.DATABASE_URL);
   const app = await createApp(config, { logger: createLogger({ LOG_LEVEL: 'silent' }) });
   await app.init();

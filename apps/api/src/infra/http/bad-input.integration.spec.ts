@@ -39,6 +39,12 @@ describe('bad input never gets a 500 (integration)', () => {
     expect(tz.body.errors[0].field).toBe('defaultTimezone');
   });
 
+  it('an empty PATCH changes nothing and answers the current state', async () => {
+    const res = await t.http.patch('/api/workspace').set(owner).send({});
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id: ws.id, name: ws.name });
+  });
+
   it('unknown routes → 404 JSON, for API paths and methods alike', async () => {
     const res = await t.http.get('/api/does-not-exist').set(owner);
     expect(res.status).toBe(404);

@@ -24,7 +24,10 @@ export class WorkspacesService {
   }
 
   async update(id: string, changes: Partial<Pick<WorkspaceEntity, 'name' | 'defaultTimezone'>>): Promise<WorkspaceEntity> {
-    await this.workspaces.update({ id }, changes);
+    const workspace = await this.get(id);
+    const given = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+    if (Object.keys(given).length === 0) return workspace;
+    await this.workspaces.update({ id }, given);
     return this.get(id);
   }
 }
