@@ -12,6 +12,7 @@ import { QueueModule } from './infra/queue/queue.module.js';
 import { RedisModule } from './infra/redis/redis.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { BootstrapModule } from './modules/bootstrap/bootstrap.module.js';
+import { IngestionModule } from './modules/ingestion/ingestion.module.js';
 import { SystemModule } from './modules/system/system.module.js';
 import { WorkerModule } from './worker.module.js';
 import { WorkspacesModule } from './modules/workspaces/workspaces.module.js';
@@ -40,6 +41,7 @@ export class AppModule {
         AuthModule,
         BootstrapModule,
         SystemModule,
+        IngestionModule,
         ...(config.runsWorker ? [WorkerModule] : []),
       ],
     };

@@ -15,6 +15,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion('0.1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Secret API key (itn_sk_…)' })
     .addCookieAuth('itinera_session')
+    .addBasicAuth({ type: 'http', scheme: 'basic', description: 'Write key (itn_wk_…) as the user name, empty password' }, 'writeKey')
     .addSecurityRequirements('bearer')
     .addSecurityRequirements('cookie')
     .build();

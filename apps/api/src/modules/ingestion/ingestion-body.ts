@@ -1,0 +1,26 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { LIMITS } from './segment-event.js';
+
+/**
+ * Body parsing for /v1: any content type is read as JSON (some SDKs send text/plain), gzip and
+ * deflate are inflated (RudderStack compresses by default), and the 500 KB batch limit applies to
+ * the inflated body. Segment answers every bad body with 400, so do we.
+ */
+export function ingestionBodyParser() {
+  const parse = express.json({ limit: LIMITS.batchBytes, inflate: true, strict: false, type: () => true });
+  return [
+    parse,
+    (error: { type?: string; status?: number; message?: string }, req: Request & { id?: string }, res: Response, next: NextFunction) => {
+      if (!error) return next();
+      const message =
+        error.type === 'entity.too.large'
+          ? `Request body is larger than ${LIMITS.batchBytes / 1024} KB; send smaller batches`
+          : error.type === 'entity.parse.failed'
+            ? `Request body is not valid JSON: ${error.message}`
+            : error.type === 'encoding.unsupported'
+              ? 'Unsupported Content-Encoding: send gzip, deflate or none'
+              : `Request body could not be read: ${error.message ?? 'invalid body'} (check Content-Encoding and Content-Length)`;
+      res.status(400).json({ statusCode: 400, error: 'Bad Request', message, requestId: req.id });
+    },
+  ];
+}

@@ -1,0 +1,118 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AppConfig } from '../../infra/config/app-config.js';
+import { RedisClient } from '../../infra/redis/redis.module.js';
+import { partitionOf, type StreamEntryKind } from './stream.constants.js';
+
+export interface StreamAppend {
+  workspaceId: string;
+  profileId: string;
+  kind: StreamEntryKind;
+  eventId?: string | null;
+  payload?: Record<string, unknown>;
+}
+
+export interface StreamEntry {
+  id: string;
+  xid: string;
+  partition: number;
+  workspaceId: string;
+  profileId: string;
+  kind: StreamEntryKind;
+  eventId: string | null;
+  payload: Record<string, unknown>;
+  createdAt: Date;
+}
+
+export interface StreamPosition {
+  xid: string;
+  id: string;
+}
+
+export const STREAM_START: StreamPosition = { xid: '0', id: '0' };
+
+/**
+ * The durable hand-off from ingestion to journeys. See README.md in this folder for the contract.
+ * Entries are rows of `stream_entries`, appended in the same transaction as what they describe.
+ */
+@Injectable()
+export class EventStream {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(RedisClient) private readonly redis: RedisClient,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  get wakeChannel(): string {
+    return `${this.config.REDIS_PREFIX}:stream:wake`;
+  }
+
+  /** Appends entries inside the caller's transaction; returns the partitions touched (for `wake`). */
+  async append(manager: EntityManager, entries: StreamAppend[]): Promise<number[]> {
+    if (entries.length === 0) return [];
+    const partitions = entries.map((entry) => partitionOf(entry.profileId));
+    await manager.query(
+      `INSERT INTO stream_entries (partition, workspace_id, profile_id, kind, event_id, payload)
+       SELECT * FROM unnest($1::smallint[], $2::uuid[], $3::uuid[], $4::text[], $5::bigint[], $6::jsonb[])`,
+      [
+        partitions,
+        entries.map((e) => e.workspaceId),
+        entries.map((e) => e.profileId),
+        entries.map((e) => e.kind),
+        entries.map((e) => e.eventId ?? null),
+        entries.map((e) => JSON.stringify(e.payload ?? {})),
+      ],
+    );
+    return [...new Set(partitions)];
+  }
+
+  /** After commit: tells consumers which partitions have news (a hint; they also poll). */
+  async wake(partitions: number[]): Promise<void> {
+    if (partitions.length === 0) return;
+    await this.redis.publish(this.wakeChannel, partitions.join(',')).catch(() => undefined);
+  }
+
+  /**
+   * Entries of one partition after `position`, in order, only from transactions that can no
+   * longer change what precedes them (xid below the oldest running transaction), so a reader
+   * never skips an entry whose transaction commits late.
+   */
+  async read(partition: number, position: StreamPosition, limit = 500): Promise<StreamEntry[]> {
+    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT id::text, xid::text, partition, workspace_id, profile_id, kind, event_id::text, payload, created_at
+         FROM stream_entries
+        WHERE partition = $1
+          AND (xid, id) > ($2::xid8, $3::bigint)
+          AND xid < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY xid, id
+        LIMIT $4`,
+      [partition, position.xid, position.id, limit],
+    );
+    return rows.map((row) => ({
+      id: row.id as string,
+      xid: row.xid as string,
+      partition: row.partition as number,
+      workspaceId: row.workspace_id as string,
+      profileId: row.profile_id as string,
+      kind: row.kind as StreamEntryKind,
+      eventId: row.event_id as string | null,
+      payload: row.payload as Record<string, unknown>,
+      createdAt: row.created_at as Date,
+    }));
+  }
+
+  async position(consumer: string, partition: number): Promise<StreamPosition> {
+    const rows = await this.dataSource.query('SELECT xid::text, id::text FROM stream_cursors WHERE consumer = $1 AND partition = $2', [consumer, partition]);
+    return rows[0] ?? STREAM_START;
+  }
+
+  /** Records how far a consumer got (after it has applied the entries, so nothing is lost on a crash). */
+  async commit(consumer: string, partition: number, position: StreamPosition): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO stream_cursors (consumer, partition, xid, id, updated_at) VALUES ($1, $2, $3::xid8, $4, now())
+       ON CONFLICT (consumer, partition) DO UPDATE SET xid = EXCLUDED.xid, id = EXCLUDED.id, updated_at = now()
+       WHERE (stream_cursors.xid, stream_cursors.id) < (EXCLUDED.xid, EXCLUDED.id)`,
+      [consumer, partition, position.xid, position.id],
+    );
+  }
+}
