@@ -43,7 +43,7 @@ describe('start-up (integration: real process)', () => {
       });
       expect(login.status).toBe(200);
       const me = await fetch(`${first.url}/api/auth/me`, { headers: { Authorization: `Bearer ${secretKey}` } });
-      expect((await me.json()).workspace.name).toBe('Demo workspace');
+      expect(((await me.json()) as { workspace: { name: string } }).workspace.name).toBe('Demo workspace');
       expect(await count(url, 'SELECT count(*) AS n FROM api_keys WHERE key_hash = $1', [sha256(writeKey!)])).toBe(1);
     } finally {
       expect(await first.stop()).toBe(0);
