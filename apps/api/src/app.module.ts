@@ -13,6 +13,7 @@ import { RedisModule } from './infra/redis/redis.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { BootstrapModule } from './modules/bootstrap/bootstrap.module.js';
 import { IngestionModule } from './modules/ingestion/ingestion.module.js';
+import { ProfilesModule } from './modules/profiles/profiles.module.js';
 import { SystemModule } from './modules/system/system.module.js';
 import { WorkerModule } from './worker.module.js';
 import { WorkspacesModule } from './modules/workspaces/workspaces.module.js';
@@ -42,6 +43,7 @@ export class AppModule {
         BootstrapModule,
         SystemModule,
         IngestionModule,
+        ProfilesModule,
         ...(config.runsWorker ? [WorkerModule] : []),
       ],
     };
