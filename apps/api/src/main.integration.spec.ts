@@ -45,6 +45,10 @@ describe('start-up (integration: real process)', () => {
       const me = await fetch(`${first.url}/api/auth/me`, { headers: { Authorization: `Bearer ${secretKey}` } });
       expect(((await me.json()) as { workspace: { name: string } }).workspace.name).toBe('Demo workspace');
       expect(await count(url, 'SELECT count(*) AS n FROM api_keys WHERE key_hash = $1', [sha256(writeKey!)])).toBe(1);
+      const profiles = await fetch(`${first.url}/api/profiles`, { headers: { Authorization: `Bearer ${secretKey}` } });
+      const demo = (await profiles.json()) as { data: Array<{ userId: string; account: { groupId: string } | null }> };
+      expect(demo.data.map((p) => p.userId).sort()).toEqual(['demo-ada', 'demo-grace', 'demo-linus']);
+      expect(demo.data.find((p) => p.userId === 'demo-grace')?.account?.groupId).toBe('globex');
     } finally {
       expect(await first.stop()).toBe(0);
     }

@@ -4,6 +4,8 @@ import { AppConfig } from '../../infra/config/app-config.js';
 import { ApiKeysService } from '../auth/api-keys.service.js';
 import { randomToken } from '../auth/secret-tokens.js';
 import { UsersService } from '../auth/users.service.js';
+import { IngestionService } from '../ingestion/ingestion.service.js';
+import { normalizeEvent, type NormalizedEvent } from '../ingestion/segment-event.js';
 import { WorkspacesService } from '../workspaces/workspaces.service.js';
 
 /** Any fixed number: serialises seeding when several API processes start at once. */
@@ -33,6 +35,7 @@ export class BootstrapService {
     @Inject(WorkspacesService) private readonly workspaces: WorkspacesService,
     @Inject(UsersService) private readonly users: UsersService,
     @Inject(ApiKeysService) private readonly apiKeys: ApiKeysService,
+    @Inject(IngestionService) private readonly ingestion: IngestionService,
   ) {}
 
   async run(): Promise<DemoCredentials | undefined> {
@@ -56,6 +59,7 @@ export class BootstrapService {
     await this.users.grant(workspace.id, user.id, 'owner');
     const write = await this.apiKeys.create(workspace.id, { name: 'Demo write key', kind: 'write' });
     const secret = await this.apiKeys.create(workspace.id, { name: 'Demo secret key', kind: 'secret', role: 'owner' });
+    await this.ingestion.ingest(workspace.id, demoEvents());
     return { workspaceName: workspace.name, adminEmail: DEMO_ADMIN_EMAIL, adminPassword, writeKey: write.key, secretKey: secret.key };
   }
 
@@ -71,4 +75,26 @@ export class BootstrapService {
       if (membership?.role !== 'owner') await this.users.grant(workspace.id, user.id, 'owner');
     }
   }
+}
+
+/** A small B2B story for the demo workspace: two accounts, three users, a few product events. */
+function demoEvents(): NormalizedEvent[] {
+  const receivedAt = new Date();
+  const ago = (hours: number) => new Date(receivedAt.getTime() - hours * 3_600_000).toISOString();
+  const raw = [
+    { type: 'identify', userId: 'demo-ada', traits: { name: 'Ada Lovelace', email: 'ada@example.com', plan: 'trial', timezone: 'Europe/London' }, timestamp: ago(50) },
+    { type: 'group', userId: 'demo-ada', groupId: 'acme', traits: { name: 'Acme Inc.', tier: 'growth', seats: 12 }, timestamp: ago(50) },
+    { type: 'track', userId: 'demo-ada', event: 'signed_up', properties: { plan: 'trial' }, timestamp: ago(50) },
+    { type: 'track', userId: 'demo-ada', event: 'feature_activated', properties: { feature: 'journeys' }, timestamp: ago(30) },
+    { type: 'identify', userId: 'demo-grace', traits: { name: 'Grace Hopper', email: 'grace@example.com', plan: 'pro', timezone: 'America/New_York' }, timestamp: ago(20) },
+    { type: 'group', userId: 'demo-grace', groupId: 'globex', traits: { name: 'Globex', tier: 'enterprise', seats: 250 }, timestamp: ago(20) },
+    { type: 'track', userId: 'demo-grace', event: 'hit_limit', properties: { limit: 'seats' }, timestamp: ago(2) },
+    { type: 'identify', userId: 'demo-linus', traits: { name: 'Linus', email: 'linus@example.com', plan: 'trial', timezone: 'Europe/Helsinki' }, timestamp: ago(10) },
+    { type: 'track', userId: 'demo-linus', event: 'signed_up', properties: { plan: 'trial' }, timestamp: ago(10) },
+  ];
+  return raw.map((event, i) => {
+    const result = normalizeEvent({ ...event, messageId: `demo-${i}` }, { receivedAt });
+    if (!result.ok) throw new Error(`demo event ${i}: ${result.reason}`);
+    return result.event;
+  });
 }
