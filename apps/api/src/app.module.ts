@@ -13,6 +13,7 @@ import { RedisModule } from './infra/redis/redis.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { BootstrapModule } from './modules/bootstrap/bootstrap.module.js';
 import { IngestionModule } from './modules/ingestion/ingestion.module.js';
+import { PluginsModule } from './modules/plugins/plugins.module.js';
 import { ProfilesModule } from './modules/profiles/profiles.module.js';
 import { SystemModule } from './modules/system/system.module.js';
 import { WorkerModule } from './worker.module.js';
@@ -44,6 +45,7 @@ export class AppModule {
         SystemModule,
         IngestionModule,
         ProfilesModule,
+        PluginsModule,
         ...(config.runsWorker ? [WorkerModule] : []),
       ],
     };

@@ -41,6 +41,8 @@ export const CONFIG_VARIABLES: Record<string, VariableMeta> = {
   ITINERA_ADMIN_PASSWORD: { description: 'Password of that owner (set or reset at every start).', secret: true },
   ITINERA_DEMO: { description: 'Seed a demo workspace on the first start (`true`/`false`).' },
   ITINERA_ADMIN_DIST: { description: 'Folder of the built admin SPA served at `/`.' },
+  ITINERA_PLUGINS: { description: 'Allow/deny list of plugin ids (`<package>/<id>`, `*` wildcards, `!` denies), comma-separated.' },
+  ITINERA_PLUGIN_PATHS: { description: 'Extra folders (comma-separated) holding plugin packages, besides node_modules.' },
   ITINERA_WORKER_CONCURRENCY: { description: 'Jobs one worker process runs at once, per queue.' },
   ITINERA_SESSION_TTL_HOURS: { description: 'Lifetime of an admin login session.' },
   ITINERA_BODY_LIMIT: { description: 'Largest accepted JSON request body (e.g. `1mb`).' },
@@ -108,6 +110,14 @@ export class AppConfig {
   @IsOptional()
   @IsString()
   ITINERA_ADMIN_DIST?: string;
+
+  @IsOptional()
+  @IsString()
+  ITINERA_PLUGINS?: string;
+
+  @IsOptional()
+  @IsString()
+  ITINERA_PLUGIN_PATHS?: string;
 
   @Transform(toInt)
   @IsInt()
