@@ -12,10 +12,15 @@ import { QueueModule } from './infra/queue/queue.module.js';
 import { RedisModule } from './infra/redis/redis.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { BootstrapModule } from './modules/bootstrap/bootstrap.module.js';
+import { InboxModule } from './modules/inbox/inbox.module.js';
 import { IngestionModule } from './modules/ingestion/ingestion.module.js';
+import { MessagingModule } from './modules/messaging/messaging.module.js';
 import { PluginsModule } from './modules/plugins/plugins.module.js';
+import { PreferencesModule } from './modules/preferences/preferences.module.js';
 import { ProfilesModule } from './modules/profiles/profiles.module.js';
+import { SettingsModule } from './modules/settings/settings.module.js';
 import { SystemModule } from './modules/system/system.module.js';
+import { TemplatesModule } from './modules/templates/templates.module.js';
 import { WorkerModule } from './worker.module.js';
 import { WorkspacesModule } from './modules/workspaces/workspaces.module.js';
 
@@ -46,6 +51,11 @@ export class AppModule {
         IngestionModule,
         ProfilesModule,
         PluginsModule,
+        TemplatesModule,
+        PreferencesModule,
+        SettingsModule,
+        MessagingModule,
+        InboxModule,
         ...(config.runsWorker ? [WorkerModule] : []),
       ],
     };

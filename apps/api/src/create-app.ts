@@ -14,6 +14,7 @@ import { Metrics } from './infra/metrics/metrics.js';
 import { buildOpenApiDocument, serveOpenApi } from './infra/openapi/openapi.js';
 import { serveAdminSpa } from './infra/static/admin-spa.js';
 import { ingestionBodyParser } from './modules/ingestion/ingestion-body.js';
+import { webhookBodyParser } from './modules/messaging/webhook-body.js';
 
 const DEFAULT_ADMIN_DIST = fileURLToPath(new URL('../../admin/dist', import.meta.url));
 
@@ -43,6 +44,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.use(metrics.httpMiddleware());
   app.use(cookieParser());
   app.use('/v1', ...ingestionBodyParser());
+  app.use('/webhooks', ...webhookBodyParser());
   app.use(express.json({ limit: config.ITINERA_BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   app.useGlobalFilters(new ApiExceptionFilter(logger));
   app.useGlobalPipes(createValidationPipe());

@@ -3,6 +3,7 @@ import type { DefaultJobOptions } from 'bullmq';
 /** Every BullMQ queue Itinera uses. A queue's jobs are handled by one processor in the worker role. */
 export const QUEUES = {
   system: 'system',
+  delivery: 'delivery',
 } as const;
 
 /** Completed jobs are kept briefly for inspection, failed ones longer; PostgreSQL holds the durable record. */

@@ -12,8 +12,12 @@ export interface CreatedApiKey {
   key: string;
 }
 
+const WRITE_KEY_CACHE_MS = 10_000;
+
 @Injectable()
 export class ApiKeysService {
+  private readonly writeKeys = new Map<string, { apiKey: ApiKeyEntity; until: number }>();
+
   constructor(@InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>) {}
 
   list(workspaceId: string): Promise<ApiKeyEntity[]> {
@@ -42,16 +46,30 @@ export class ApiKeysService {
     if (!apiKey) throw new NotFoundError(`API key ${id} not found in this workspace`);
     if (!apiKey.revokedAt) {
       apiKey.revokedAt = new Date();
+      for (const [hash, entry] of this.writeKeys) if (entry.apiKey.id === id) this.writeKeys.delete(hash);
       await this.keys.update({ id, workspaceId, revokedAt: IsNull() }, { revokedAt: apiKey.revokedAt });
     }
     return apiKey;
   }
 
-  /** The active key with this value, or null. Revoked keys never match. */
+  /**
+   * The active key with this value, or null. Revoked keys never match. Write keys are looked up
+   * on every ingestion request, so active ones are remembered for WRITE_KEY_CACHE_MS: a
+   * revocation takes effect at once in the process that revoked it and within that time elsewhere.
+   */
   async findActive(key: string, kind: ApiKeyKind): Promise<ApiKeyEntity | null> {
     if (keyKind(key) !== kind) return null;
-    const apiKey = await this.keys.findOne({ where: { keyHash: sha256(key), kind, revokedAt: IsNull() } });
-    if (apiKey) this.touch(apiKey);
+    const hash = sha256(key);
+    const cached = kind === 'write' ? this.writeKeys.get(hash) : undefined;
+    if (cached && cached.until > Date.now()) return cached.apiKey;
+    const apiKey = await this.keys.findOne({ where: { keyHash: hash, kind, revokedAt: IsNull() } });
+    if (apiKey) {
+      this.touch(apiKey);
+      if (kind === 'write') {
+        if (this.writeKeys.size >= 1000) this.writeKeys.clear();
+        this.writeKeys.set(hash, { apiKey, until: Date.now() + WRITE_KEY_CACHE_MS });
+      }
+    }
     return apiKey;
   }
 

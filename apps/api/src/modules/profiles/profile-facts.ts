@@ -25,8 +25,17 @@ const LOCALE = /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/;
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
 const first = (source: Record<string, unknown>, ...keys: string[]) => keys.map((key) => str(source[key])).find(Boolean);
 
+/** Checking a zone builds an Intl formatter (tens of µs): on the ingestion hot path, remember answers. */
+const zoneValidity = new Map<string, boolean>();
+
 export function isValidTimezone(zone: string): boolean {
-  return IANAZone.isValidZone(zone);
+  let valid = zoneValidity.get(zone);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(zone);
+    if (zoneValidity.size >= 2000) zoneValidity.clear();
+    zoneValidity.set(zone, valid);
+  }
+  return valid;
 }
 
 /** Normalises a phone number to E.164-like digits with a leading + when one was given. */

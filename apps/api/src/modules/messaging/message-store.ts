@@ -1,0 +1,127 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+
+export const MESSAGE_STATUSES = ['queued', 'deferred', 'throttled', 'suppressed', 'sending', 'sent', 'delivered', 'opened', 'clicked', 'failed', 'bounced'] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+/** Statuses after which a send step is done for good: the provider took it, or a rule stopped it. */
+export const HANDED_OVER: MessageStatus[] = ['sent', 'delivered', 'opened', 'clicked', 'bounced'];
+
+/** Later lifecycle statuses never go back to earlier ones (a late "delivered" after "opened" is recorded, not applied). */
+const RANK: Record<string, number> = { sent: 1, delivered: 2, opened: 3, clicked: 4 };
+
+export interface MessageRow {
+  id: string;
+  workspace_id: string;
+  profile_id: string;
+  idempotency_key: string;
+  request_id: string | null;
+  journey_id: string | null;
+  run_id: string | null;
+  node_id: string | null;
+  template_key: string | null;
+  topic: string | null;
+  channel: string;
+  status: MessageStatus;
+  status_reason: string | null;
+  provider_message_id: string | null;
+  provider_config_id: string | null;
+  plugin_id: string | null;
+  recipient: string | null;
+  deferred_until: Date | null;
+  attempts: number;
+  created_at: Date;
+}
+
+export interface NewMessage {
+  workspaceId: string;
+  profileId: string;
+  idempotencyKey: string;
+  requestId?: string | null;
+  journeyId?: string | null;
+  runId?: string | null;
+  nodeId?: string | null;
+  templateKey: string | null;
+  topic: string | null;
+  capExempt: boolean;
+  channel: string;
+}
+
+const TIMESTAMP_OF: Partial<Record<MessageStatus, string>> = {
+  sending: 'sending_at',
+  sent: 'sent_at',
+  delivered: 'delivered_at',
+  opened: 'opened_at',
+  clicked: 'clicked_at',
+  failed: 'failed_at',
+  bounced: 'bounced_at',
+};
+
+/** The `messages` table and its timeline (`message_events`). */
+@Injectable()
+export class MessageStore {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  /** The message of an idempotency key, created `queued` when new. Locks the row in `m`. */
+  async claim(m: EntityManager, input: NewMessage): Promise<MessageRow> {
+    await m.query(
+      `INSERT INTO messages (workspace_id, profile_id, idempotency_key, request_id, journey_id, run_id, node_id, template_key, topic, cap_exempt, channel, status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued')
+       ON CONFLICT (workspace_id, idempotency_key) DO NOTHING`,
+      [input.workspaceId, input.profileId, input.idempotencyKey, input.requestId ?? null, input.journeyId ?? null, input.runId ?? null, input.nodeId ?? null, input.templateKey, input.topic, input.capExempt, input.channel],
+    );
+    const rows: MessageRow[] = await m.query('SELECT * FROM messages WHERE workspace_id = $1 AND idempotency_key = $2 FOR UPDATE', [input.workspaceId, input.idempotencyKey]);
+    return rows[0];
+  }
+
+  async find(workspaceId: string, idempotencyKey: string): Promise<MessageRow | undefined> {
+    const rows: MessageRow[] = await this.dataSource.query('SELECT * FROM messages WHERE workspace_id = $1 AND idempotency_key = $2', [workspaceId, idempotencyKey]);
+    return rows[0];
+  }
+
+  /** Moves a message to a status, stamping its time and recording the change in its timeline. */
+  async transition(
+    messageId: string,
+    status: MessageStatus,
+    fields: { reason?: string | null; providerMessageId?: string; providerConfigId?: string; pluginId?: string; recipient?: string; content?: unknown; deferredUntil?: Date | null; occurredAt?: Date; detail?: Record<string, unknown> } = {},
+    m: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
+    const at = fields.occurredAt ?? new Date();
+    const stamp = TIMESTAMP_OF[status];
+    const sets = ['status = $2', 'status_reason = $3', 'updated_at = now()'];
+    const params: unknown[] = [messageId, status, fields.reason ?? null];
+    const set = (column: string, value: unknown) => sets.push(`${column} = $${params.push(value)}`);
+    if (stamp) set(stamp, at);
+    if (fields.providerMessageId !== undefined) set('provider_message_id', fields.providerMessageId);
+    if (fields.providerConfigId !== undefined) set('provider_config_id', fields.providerConfigId);
+    if (fields.pluginId !== undefined) set('plugin_id', fields.pluginId);
+    if (fields.recipient !== undefined) set('recipient', fields.recipient);
+    if (fields.content !== undefined) set('content', JSON.stringify(fields.content));
+    if (fields.deferredUntil !== undefined) set('deferred_until', fields.deferredUntil);
+    if (status === 'sending') sets.push('attempts = attempts + 1');
+    await m.query(`UPDATE messages SET ${sets.join(', ')} WHERE id = $1`, params);
+    await this.record(messageId, status, at, { ...(fields.reason ? { reason: fields.reason } : {}), ...fields.detail }, m);
+  }
+
+  /**
+   * Applies a provider's or a tracker's report (delivered, opened, clicked, bounced, failed):
+   * the time is stamped, and the status moves only forward in the lifecycle.
+   */
+  async report(messageId: string, status: MessageStatus, occurredAt: Date, detail: Record<string, unknown> = {}): Promise<void> {
+    const stamp = TIMESTAMP_OF[status];
+    const forward = RANK[status] !== undefined ? `CASE WHEN COALESCE(${rankSql()}, 0) < ${RANK[status]} THEN $2 ELSE status END` : '$2';
+    await this.dataSource.query(
+      `UPDATE messages SET status = ${forward}, ${stamp ? `${stamp} = COALESCE(${stamp}, $3),` : ''} status_reason = COALESCE($4, status_reason), updated_at = now() WHERE id = $1`,
+      [messageId, status, occurredAt, (detail.reason as string | undefined) ?? null],
+    );
+    await this.record(messageId, status, occurredAt, detail);
+  }
+
+  private async record(messageId: string, status: string, at: Date, detail: Record<string, unknown>, m: EntityManager = this.dataSource.manager): Promise<void> {
+    await m.query('INSERT INTO message_events (message_id, status, occurred_at, detail) VALUES ($1, $2, $3, $4)', [messageId, status, at, JSON.stringify(detail)]);
+  }
+}
+
+function rankSql(): string {
+  return `CASE status ${Object.entries(RANK).map(([s, r]) => `WHEN '${s}' THEN ${r}`).join(' ')} END`;
+}
