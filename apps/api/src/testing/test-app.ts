@@ -41,7 +41,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     ...env,
   });
   await migrateDatabase(config.DATABASE_URL);
-  const app = await createApp(config, { logger: createLogger({ LOG_LEVEL: 'silent' }) });
+  const app = await createApp(config, { logger: createLogger({ LOG_LEVEL: process.env.ITINERA_TEST_LOG_LEVEL ?? 'silent' }) });
   await app.init();
   const server = app.getHttpServer();
 

@@ -69,7 +69,7 @@ export class DeliveryProcessor extends DrainedWorkerHost implements OnApplicatio
     ]);
     if (!done && outcome.deferredUntil) {
       const due = new Date(outcome.deferredUntil).getTime();
-      await this.requests.enqueue(request.workspace_id, request.id, { delayMs: Math.max(0, due - Date.now()), jobId: `send-request:${request.id}:${due}` });
+      await this.requests.enqueue(request.workspace_id, request.id, { delayMs: Math.max(0, due - Date.now()), jobId: `send-request_${request.id}_${due}` });
     }
     return outcome;
   }
@@ -88,7 +88,7 @@ export class DeliveryProcessor extends DrainedWorkerHost implements OnApplicatio
       [now],
     );
     const bucket = Math.floor(now.getTime() / RECONCILE_EVERY_MS);
-    for (const row of due) await this.requests.enqueue(row.workspace_id, row.id, { jobId: `send-request:${row.id}:reconcile:${bucket}` });
+    for (const row of due) await this.requests.enqueue(row.workspace_id, row.id, { jobId: `send-request_${row.id}_r${bucket}` });
     if (due.length > 0) this.logger.info({ requeued: due.length }, 'requeued sends found in PostgreSQL');
     return due.length;
   }

@@ -1,7 +1,9 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { ROOT_LOGGER } from '../../infra/logging/logging.module.js';
 import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../../infra/http/errors.js';
 import { QUEUES } from '../../infra/queue/queues.js';
 import { PREFERENCES, type PreferencesPort, TEMPLATE_RENDERER, type TemplateRendererPort } from './delivery-ports.js';
@@ -40,6 +42,7 @@ export class SendRequestsService {
     @Inject(TEMPLATE_RENDERER) private readonly templates: TemplateRendererPort,
     @Inject(PREFERENCES) private readonly preferences: PreferencesPort,
     @InjectQueue(QUEUES.delivery) private readonly queue: Queue,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 
   async accept(workspaceId: string, body: unknown, idempotencyKey: string | undefined): Promise<SendAnswer> {
@@ -76,7 +79,8 @@ export class SendRequestsService {
         JSON.stringify({ command, profileId }),
         JSON.stringify(response),
       ]);
-      await this.enqueue(workspaceId, claimed.id);
+      // The request is stored: if Redis cannot take the job now, the worker's reconciler queues it.
+      await this.enqueue(workspaceId, claimed.id).catch((error: unknown) => this.logger.warn({ err: error, requestId: claimed.id }, 'send accepted; queueing deferred to the reconciler'));
       return { status: 202, body: response, replayed: false };
     } catch (error) {
       await this.dataSource.query('DELETE FROM send_requests WHERE id = $1', [claimed.id]);
@@ -85,7 +89,7 @@ export class SendRequestsService {
   }
 
   async enqueue(workspaceId: string, requestId: string, options: { delayMs?: number; jobId?: string } = {}): Promise<void> {
-    await this.queue.add('send-request', { workspaceId, requestId }, { jobId: options.jobId ?? `send-request:${requestId}`, delay: options.delayMs });
+    await this.queue.add('send-request', { workspaceId, requestId }, { jobId: options.jobId ?? `send-request_${requestId}`, delay: options.delayMs });
   }
 
   async get(workspaceId: string, requestId: string): Promise<SendRequestRow | undefined> {
