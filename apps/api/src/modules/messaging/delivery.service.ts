@@ -1,7 +1,9 @@
 import { type ChannelMessage, isPluginError, type PluginError, toPluginError } from '@itinera/plugin-sdk';
 import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { NotFoundError } from '../../infra/http/errors.js';
 import { ROOT_LOGGER } from '../../infra/logging/logging.module.js';
 import { ChannelsService, type ResolvedProvider } from '../plugins/channels.service.js';
 import { PluginRegistry } from '../plugins/plugin-registry.js';
@@ -28,7 +30,7 @@ export interface DeliveryRequest {
   workspaceId: string;
   profileId: string;
   templateKey: string;
-  templateVersion?: 'published' | number;
+  templateVersion?: 'published' | 'draft' | number;
   /** Channels in routing order; null: the template's channels. */
   channels: string[] | null;
   routing: 'single' | 'all';
@@ -115,6 +117,26 @@ export class DeliveryService {
       if (req.routing === 'single' && (outcome.status === 'sent' || outcome.status === 'deferred')) break;
     }
     return summarize(outcomes);
+  }
+
+  /** A template sent once to one profile, now (quiet hours skipped), e.g. from the editor. */
+  async testSend(workspaceId: string, templateKey: string, input: { userId: string; channels?: string[]; data?: Record<string, unknown>; version?: 'draft' | 'published' }): Promise<DeliveryOutcome> {
+    const rows: Array<{ id: string }> = await this.dataSource.query('SELECT id FROM profiles WHERE workspace_id = $1 AND user_id = $2', [workspaceId, input.userId]);
+    if (rows.length === 0) throw new NotFoundError(`No profile with userId "${input.userId}"`);
+    const version = input.version ?? 'draft';
+    await this.renderer.channels(workspaceId, templateKey, version);
+    return this.deliver({
+      workspaceId,
+      profileId: rows[0].id,
+      templateKey,
+      templateVersion: version,
+      channels: input.channels ?? null,
+      routing: input.channels ? 'all' : 'single',
+      topic: null,
+      data: input.data ?? {},
+      idempotencyBase: `test:${randomUUID()}`,
+      urgent: true,
+    });
   }
 
   private async templateChannels(req: DeliveryRequest): Promise<string[]> {

@@ -3,7 +3,8 @@ import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } 
 import type { Response } from 'express';
 import { Caller } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
-import { MessageDto, MessagePageDto, MessageSearchDto, SendBodyDto, SendResponseDto } from './dto/messaging.dto.js';
+import { DeliveryOutcomeDto, MessageDto, MessagePageDto, MessageSearchDto, SendBodyDto, SendResponseDto, TestSendDto } from './dto/messaging.dto.js';
+import { DeliveryService } from './delivery.service.js';
 import { MessagesService } from './messages.service.js';
 import { SendRequestsService } from './send-requests.service.js';
 
@@ -13,7 +14,20 @@ export class MessagingController {
   constructor(
     @Inject(SendRequestsService) private readonly sends: SendRequestsService,
     @Inject(MessagesService) private readonly messages: MessagesService,
+    @Inject(DeliveryService) private readonly delivery: DeliveryService,
   ) {}
+
+  @Post('api/templates/:key/test-send')
+  @HttpCode(200)
+  @ApiTags('templates')
+  @ApiOperation({
+    summary: 'Send a template (its draft by default) to one profile now',
+    description: 'Goes through routing, preferences and providers like any send, but skips quiet hours; the answer says what happened on each channel.',
+  })
+  @ApiOkResponse({ type: DeliveryOutcomeDto })
+  async testSend(@Caller() caller: Principal, @Param('key') key: string, @Body() body: TestSendDto): Promise<DeliveryOutcomeDto> {
+    return this.delivery.testSend(caller.workspaceId, key, body);
+  }
 
   @Post('send')
   @HttpCode(202)

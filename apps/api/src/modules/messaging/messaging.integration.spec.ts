@@ -274,6 +274,20 @@ describe('messaging: /send, routing, delivery rules, tracking, inbox (integratio
     }
   });
 
+  it('test-send renders the draft and sends it to one profile now; unknown template or user → 404', async () => {
+    smtp.reset();
+    const userId = await user({ name: 'Ivy', email: `ivy-${uniqueSuffix()}@example.test` });
+    await t.http.patch('/api/templates/welcome').set(owner()).send({ content: { ...WELCOME, email: { ...WELCOME.email, subject: 'Draft subject for {{ profile.traits.name }}' } } });
+    const res = await t.http.post('/api/templates/welcome/test-send').set(owner()).send({ userId, channels: ['email'], data: { plan: 'sample' } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'sent', channels: [{ channel: 'email', status: 'sent' }] });
+    const [mail] = await smtp.waitForMessages(1);
+    expect(mail.subject).toBe('Draft subject for Ivy');
+    expect((await t.http.post('/api/templates/nope/test-send').set(owner()).send({ userId })).status).toBe(404);
+    expect((await t.http.post('/api/templates/welcome/test-send').set(owner()).send({ userId: 'ghost' })).status).toBe(404);
+    expect((await t.http.post('/api/templates/welcome/test-send').set(owner()).send({ userId, channels: ['fax'] })).status).toBe(400);
+  });
+
   it('a send interrupted after being handed over is not sent again blindly', async () => {
     smtp.reset();
     const userId = await user({ name: 'Hal', email: `hal-${uniqueSuffix()}@example.test` });

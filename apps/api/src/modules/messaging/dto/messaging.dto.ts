@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUUID } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { PageQueryDto } from '../../profiles/dto/profile.dto.js';
 import { MESSAGE_STATUSES } from '../message-store.js';
 
@@ -93,4 +93,40 @@ export class MessageDto {
 export class MessagePageDto {
   @ApiProperty({ type: [MessageDto] }) data: MessageDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export class TestSendDto {
+  @ApiProperty({ description: 'The profile that receives the test' })
+  @IsString()
+  @Length(1, 255)
+  userId: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'Channels to send on (each one); default: the template\'s channels, first that delivers' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(7)
+  @IsIn(['email', 'sms', 'push', 'slack', 'teams', 'inapp', 'webhook'], { each: true })
+  channels?: string[];
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Sample `data` for the template' })
+  @IsOptional()
+  @IsObject()
+  data?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ enum: ['draft', 'published'], default: 'draft' })
+  @IsOptional()
+  @IsIn(['draft', 'published'])
+  version?: 'draft' | 'published';
+}
+
+export class ChannelOutcomeDto {
+  @ApiProperty() channel: string;
+  @ApiProperty({ enum: ['sent', 'failed', 'suppressed', 'throttled', 'deferred', 'skipped'] }) status: string;
+  @ApiPropertyOptional() reason?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) messageId?: string;
+}
+
+export class DeliveryOutcomeDto {
+  @ApiProperty({ enum: ['sent', 'deferred', 'failed', 'suppressed', 'throttled', 'skipped'] }) status: string;
+  @ApiProperty({ type: [ChannelOutcomeDto] }) channels: ChannelOutcomeDto[];
 }
