@@ -20,6 +20,7 @@ export default {
   extensionsToTreatAsEsm: ['.ts', '.tsx'],
   moduleNameMapper: {
     '^@itinera/plugin-sdk$': '<rootDir>/libs/plugin-sdk/src/index.ts',
+    '^@itinera/journey-model$': '<rootDir>/libs/journey-model/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', swc] },

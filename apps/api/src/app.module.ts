@@ -14,6 +14,7 @@ import { AuthModule } from './modules/auth/auth.module.js';
 import { BootstrapModule } from './modules/bootstrap/bootstrap.module.js';
 import { InboxModule } from './modules/inbox/inbox.module.js';
 import { IngestionModule } from './modules/ingestion/ingestion.module.js';
+import { JourneysModule } from './modules/journeys/journeys.module.js';
 import { MessagingModule } from './modules/messaging/messaging.module.js';
 import { PluginsModule } from './modules/plugins/plugins.module.js';
 import { PreferencesModule } from './modules/preferences/preferences.module.js';
@@ -56,6 +57,7 @@ export class AppModule {
         SettingsModule,
         MessagingModule,
         InboxModule,
+        JourneysModule,
         ...(config.runsWorker ? [WorkerModule] : []),
       ],
     };

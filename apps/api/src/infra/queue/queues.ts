@@ -4,6 +4,7 @@ import type { DefaultJobOptions } from 'bullmq';
 export const QUEUES = {
   system: 'system',
   delivery: 'delivery',
+  journeys: 'journeys',
 } as const;
 
 /** Completed jobs are kept briefly for inspection, failed ones longer; PostgreSQL holds the durable record. */

@@ -5,6 +5,13 @@
 export const TEMPLATE_RENDERER = Symbol('TEMPLATE_RENDERER');
 export const PREFERENCES = Symbol('PREFERENCES');
 export const DELIVERY_SETTINGS = Symbol('DELIVERY_SETTINGS');
+export const JOURNEY_INVOKER = Symbol('JOURNEY_INVOKER');
+
+/** `/send` naming a journey starts a run through this (the journeys module provides it). */
+export interface JourneyInvokerPort {
+  findByName(workspaceId: string, name: string): Promise<string | undefined>;
+  invoke(workspaceId: string, ref: string, userId: string, data: Record<string, unknown>, entryKey?: string | null): Promise<{ runId: string }>;
+}
 
 export type TemplateChannel = 'email' | 'sms' | 'push' | 'chat' | 'inapp' | 'webhook';
 
@@ -18,7 +25,7 @@ export interface RenderedContent {
   push?: { title: string; body: string; data: Record<string, string>; imageUrl?: string | null };
   chat?: { text: string; markdown: boolean };
   inapp?: { title: string; body: string; actionUrl?: string | null; data?: Record<string, unknown> };
-  webhook?: { body: unknown };
+  webhook?: { url: string; body: unknown };
 }
 
 export interface RenderContext {

@@ -344,7 +344,7 @@ export class DeliveryService {
         // Templates write chat text in Markdown (when `markdown` is on); providers that render it use `markdown`.
         return { to: parseChatAddress(recipient), text: rendered.chat!.text, markdown: rendered.chat!.markdown ? rendered.chat!.text : undefined };
       case 'webhook': {
-        const { url, body } = rendered.webhook as { url?: string; body: unknown };
+        const { url, body } = rendered.webhook!;
         if (!url) throw new Error('the template\'s webhook block has no url');
         return { url, body };
       }

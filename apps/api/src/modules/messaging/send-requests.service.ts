@@ -1,12 +1,12 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { ROOT_LOGGER } from '../../infra/logging/logging.module.js';
 import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../../infra/http/errors.js';
 import { QUEUES } from '../../infra/queue/queues.js';
-import { PREFERENCES, type PreferencesPort, TEMPLATE_RENDERER, type TemplateRendererPort } from './delivery-ports.js';
+import { JOURNEY_INVOKER, type JourneyInvokerPort, PREFERENCES, type PreferencesPort, TEMPLATE_RENDERER, type TemplateRendererPort } from './delivery-ports.js';
 import { bodyHash, parseSendBody, type SendCommand } from './send-body.js';
 
 export const KNOWN_CHANNELS = ['email', 'sms', 'push', 'slack', 'teams', 'inapp', 'webhook'];
@@ -43,6 +43,7 @@ export class SendRequestsService {
     @Inject(PREFERENCES) private readonly preferences: PreferencesPort,
     @InjectQueue(QUEUES.delivery) private readonly queue: Queue,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
+    @Optional() @Inject(JOURNEY_INVOKER) private readonly journeys?: JourneyInvokerPort,
   ) {}
 
   async accept(workspaceId: string, body: unknown, idempotencyKey: string | undefined): Promise<SendAnswer> {
@@ -72,6 +73,19 @@ export class SendRequestsService {
       throw new ConflictError('A request with this Idempotency-Key is still being processed; retry shortly');
     }
     try {
+      const journeyId = (await this.templates.exists(workspaceId, command.target)) ? undefined : await this.journeys?.findByName(workspaceId, command.target);
+      if (journeyId) {
+        // A journey: the run starts now; the request id keys its entry, so a replay starts nothing twice.
+        const { runId } = await this.journeys!.invoke(workspaceId, journeyId, command.userId, command.data, `send:${claimed.id}`);
+        const response = { requestId: claimed.id };
+        await this.dataSource.query(`UPDATE send_requests SET status = 'done', kind = 'journey', body = $2, response = $3, outcome = $4, completed_at = now() WHERE id = $1`, [
+          claimed.id,
+          JSON.stringify({ command }),
+          JSON.stringify(response),
+          JSON.stringify({ runId }),
+        ]);
+        return { status: 202, body: response, replayed: false };
+      }
       const profileId = await this.validateTargets(workspaceId, command);
       const response = { requestId: claimed.id };
       await this.dataSource.query(`UPDATE send_requests SET status = 'accepted', body = $2, response = $3 WHERE id = $1`, [

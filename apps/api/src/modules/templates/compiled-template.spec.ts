@@ -18,7 +18,7 @@ describe('template rendering', () => {
       push: { title: 'Hi {{ profile.traits.first_name }}', body: 'b', data: { plan: '{{ profile.traits.plan }}' }, imageUrl: '' },
       chat: { text: '*{{ profile.userId }}*' },
       inapp: { title: 't', body: 'b', actionUrl: '/plans/{{ profile.traits.plan }}', data: { list: ['{{ data.code }}', 2] } },
-      webhook: { body: { user: '{{ profile.userId }}', n: 1, nested: { ok: true, s: '{{ data.code | upcase }}' } } },
+      webhook: { url: 'https://hooks.example.test/in', body: { user: '{{ profile.userId }}', n: 1, nested: { ok: true, s: '{{ data.code | upcase }}' } } },
     });
     const variables = vars({ event: { event: 'signed_up' }, data: { code: 'abc' }, run: { id: 'r1' }, unsubscribeUrl: 'https://u.example/x' });
     expect((await template.render('sms', variables, null)).sms).toEqual({ body: 'Ada: signed_up abc r1 https://u.example/x' });

@@ -31,6 +31,7 @@ export interface RenderedInapp {
   data: Record<string, unknown>;
 }
 export interface RenderedWebhook {
+  url: string;
   body: unknown;
 }
 
@@ -169,7 +170,7 @@ export class CompiledTemplate {
         };
         break;
       case 'webhook':
-        rendered.webhook = { body: await json('body') };
+        rendered.webhook = { url: (await text('url')) ?? '', body: await json('body') };
         break;
     }
     rendered.locale = variants.find((v) => used.has(v))?.locale ?? null;

@@ -38,6 +38,8 @@ export interface InappContent {
   data?: Record<string, JsonValue>;
 }
 export interface WebhookContent {
+  /** Where the JSON is POSTed (Liquid), e.g. the customer's endpoint from a profile trait. */
+  url: string;
   body: JsonValue;
 }
 
@@ -76,7 +78,7 @@ export const CHANNEL_FIELDS: Record<TemplateChannel, Record<string, FieldSpec>> 
   push: { title: { kind: 'liquid', required: true }, body: { kind: 'liquid', required: true }, data: { kind: 'stringMap' }, imageUrl: { kind: 'liquid' } },
   chat: { text: { kind: 'liquid', required: true }, markdown: { kind: 'boolean' } },
   inapp: { title: { kind: 'liquid', required: true }, body: { kind: 'liquid', required: true }, actionUrl: { kind: 'liquid' }, data: { kind: 'json' } },
-  webhook: { body: { kind: 'json', required: true } },
+  webhook: { url: { kind: 'liquid', required: true }, body: { kind: 'json', required: true } },
 };
 
 /** The channels a content has a block for, in TEMPLATE_CHANNELS order. */

@@ -24,7 +24,7 @@ describe('template content validation (when saved)', () => {
       push: { title: 'Hi', body: 'There', data: { screen: '{{ data.screen }}' }, imageUrl: 'https://cdn.example/i.png' },
       chat: { text: '*Hi* {{ profile.userId }}', markdown: true },
       inapp: { title: 'Hi', body: 'B', actionUrl: '/go', data: { nested: ['{{ event.event }}', 1] } },
-      webhook: { body: { user: '{{ profile.userId }}', tags: ['a', '{{ data.tag }}'], n: 3 } },
+      webhook: { url: 'https://hooks.example.test/in', body: { user: '{{ profile.userId }}', tags: ['a', '{{ data.tag }}'], n: 3 } },
       locales: { fr: { email: { subject: 'Bienvenue' } }, 'fr-CA': { sms: { body: 'Code {{ data.code }}' } } },
     });
     expect(errors).toEqual([]);
@@ -90,7 +90,7 @@ describe('template content validation (when saved)', () => {
         push: { title: 't', body: 'b', data: { n: 1 } },
         chat: { text: 'x', markdown: 'yes' },
         inapp: { title: 't', body: 'b', data: 'x' },
-        webhook: { body: null },
+        webhook: { url: 'https://hooks.example.test/in', body: null },
         fax: { body: 'x' },
         locales: { fr: { sms: { body: 'x', extra: 1 }, teams: {} }, 'not a locale': {} },
       }),
@@ -116,19 +116,19 @@ describe('template content validation (when saved)', () => {
   });
 
   it('checks Liquid inside JSON bodies with the JSON path', async () => {
-    const errors = byField(await validateTemplateContent(engines, { webhook: { body: { items: [{ name: 'ok' }, { name: '{% for %}' }] } } }));
+    const errors = byField(await validateTemplateContent(engines, { webhook: { url: 'https://hooks.example.test/in', body: { items: [{ name: 'ok' }, { name: '{% for %}' }] } } }));
     expect(Object.keys(errors)).toEqual(['content.webhook.body.items.1.name']);
   });
 
   it('caps the size, refuses NUL characters and content that is not an object', async () => {
     expect((await validateTemplateContent(engines, { sms: { body: 'x'.repeat(MAX_CONTENT_BYTES) } }))[0]).toMatchObject({ field: 'content' });
     expect((await validateTemplateContent(engines, { sms: { body: 'a\u0000b' } }))[0]).toMatchObject({ field: 'content.sms.body', messages: ['must not contain NUL characters'] });
-    expect((await validateTemplateContent(engines, { webhook: { body: { s: 'a\ud800' } } }))[0]).toMatchObject({ field: 'content.webhook.body.s', messages: ['must be valid Unicode text'] });
+    expect((await validateTemplateContent(engines, { webhook: { url: 'https://hooks.example.test/in', body: { s: 'a\ud800' } } }))[0]).toMatchObject({ field: 'content.webhook.body.s', messages: ['must be valid Unicode text'] });
     expect(await validateTemplateContent(engines, { sms: { body: 'emoji 🎉' } })).toEqual([]);
     expect((await validateTemplateContent(engines, [1, 2]))[0]).toMatchObject({ field: 'content', messages: ['must be a JSON object'] });
     let deep: unknown = 'x';
     for (let i = 0; i < 100; i += 1) deep = [deep];
-    expect((await validateTemplateContent(engines, { webhook: { body: deep } }))[0].messages[0]).toMatch(/nested more than/);
+    expect((await validateTemplateContent(engines, { webhook: { url: 'https://hooks.example.test/in', body: deep } }))[0].messages[0]).toMatch(/nested more than/);
   });
 
   it('accepts an empty draft (channels are required only to publish)', async () => {

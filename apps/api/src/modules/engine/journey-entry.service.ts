@@ -1,0 +1,189 @@
+import { evaluateCondition, type JourneyDefinition, nextNode, triggerOf } from '@itinera/journey-model';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { returnedRows } from '../../infra/database/returning.js';
+import { ROOT_LOGGER } from '../../infra/logging/logging.module.js';
+import { QUEUES } from '../../infra/queue/queues.js';
+import { DeliveryService } from '../messaging/delivery.service.js';
+import type { StreamEntry } from '../stream/event-stream.service.js';
+import { type ActiveJourney, JourneyDefinitions } from './journey-definitions.js';
+import type { RunContext } from './node-runner.js';
+
+export interface TriggerEvent {
+  name: string;
+  type: string;
+  messageId?: string;
+  properties: Record<string, unknown>;
+  traits?: Record<string, unknown>;
+  context?: Record<string, unknown>;
+  timestamp: string;
+}
+
+type Reentry = 'once' | 'always' | { afterSeconds: number };
+
+/**
+ * Reacts to the journey hand-off stream: goal events exit runs wherever they are, awaited events
+ * resume waiting runs, and trigger events (or profile changes, for segment entry) start runs —
+ * at most one active run per profile per journey (a unique index), under the journey's
+ * re-entry rule.
+ */
+@Injectable()
+export class JourneyEntryService {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(JourneyDefinitions) private readonly definitions: JourneyDefinitions,
+    @Inject(DeliveryService) private readonly delivery: DeliveryService,
+    @InjectQueue(QUEUES.journeys) private readonly queue: Queue,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async handle(entry: StreamEntry): Promise<void> {
+    if (entry.kind === 'event' && entry.eventId) {
+      const event = await this.loadEvent(entry.eventId);
+      if (!event) return;
+      await this.exitOnGoal(entry.profileId, event);
+      await this.resumeWaiting(entry.profileId, event);
+      for (const journey of await this.definitions.activeIn(entry.workspaceId)) {
+        const trigger = triggerOf(journey.definition);
+        const config = (trigger?.config ?? {}) as { event?: string; filter?: unknown };
+        if (config.event !== event.name) continue;
+        if (config.filter && !(await this.matches(config.filter, entry.workspaceId, entry.profileId, event))) continue;
+        await this.enter(entry.workspaceId, journey, entry.profileId, event, {}, `event:${entry.eventId}`);
+      }
+    } else if (entry.kind === 'profile_updated' || entry.kind === 'profile_merged') {
+      for (const journey of await this.definitions.activeIn(entry.workspaceId)) {
+        const segment = (triggerOf(journey.definition)?.config as { segment?: unknown } | undefined)?.segment;
+        if (!segment || !(await this.matches(segment, entry.workspaceId, entry.profileId, undefined))) continue;
+        await this.enter(entry.workspaceId, journey, entry.profileId, undefined, {}, null);
+      }
+    }
+  }
+
+  /** API invocation (and `/send` naming a journey): `data` becomes the entry event's properties. */
+  async invoke(workspaceId: string, journey: ActiveJourney, profileId: string, data: Record<string, unknown>, entryKey: string | null): Promise<string | null> {
+    const event: TriggerEvent = { name: 'api_invocation', type: 'invoke', properties: data, timestamp: new Date().toISOString() };
+    return this.enter(workspaceId, journey, profileId, event, data, entryKey);
+  }
+
+  /** Starts a run; returns its id, or null when re-entry rules or an active run keep the profile out. */
+  async enter(workspaceId: string, journey: ActiveJourney, profileId: string, event: TriggerEvent | undefined, data: Record<string, unknown>, entryKey: string | null): Promise<string | null> {
+    const definition = journey.definition;
+    const reentry: Reentry = definition.entry?.reentry ?? 'once';
+    if (reentry !== 'always') {
+      const previous: Array<{ entered_at: Date }> = await this.dataSource.query(
+        'SELECT entered_at FROM journey_runs WHERE journey_id = $1 AND profile_id = $2 ORDER BY entered_at DESC LIMIT 1',
+        [journey.journeyId, profileId],
+      );
+      if (previous.length > 0) {
+        if (reentry === 'once') return null;
+        if (Date.now() - new Date(previous[0].entered_at).getTime() < reentry.afterSeconds * 1000) return null;
+      }
+    }
+    const trigger = triggerOf(definition)!;
+    const first = nextNode(definition, trigger.id, 'next') ?? null;
+    const runId = crypto.randomUUID();
+    const context: RunContext = {
+      event: event as unknown as Record<string, unknown>,
+      data: { ...data },
+      run: { id: runId, journeyId: journey.journeyId, journeyName: journey.name, version: journey.version, enteredAt: new Date().toISOString() },
+      visits: {},
+    };
+    const inserted: Array<{ id: string }> = await this.dataSource.query(
+      `INSERT INTO journey_runs (id, workspace_id, journey_id, version, profile_id, status, current_node, context, entry_key)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING id`,
+      [runId, workspaceId, journey.journeyId, journey.version, profileId, first ? 'active' : 'completed', first, JSON.stringify(context), entryKey],
+    );
+    if (inserted.length === 0) return null;
+    await this.dataSource.query(
+      `INSERT INTO journey_steps (run_id, node_id, visit, node_type, status, input, output, port, finished_at)
+       VALUES ($1, $2, 1, 'trigger', 'completed', $3, $4, 'next', now())`,
+      [runId, trigger.id, JSON.stringify({ config: trigger.config ?? {} }), JSON.stringify({ event: event ?? null, data })],
+    );
+    if (first) await this.schedule(runId);
+    else await this.dataSource.query(`UPDATE journey_runs SET ended_at = now(), end_reason = 'the trigger is not connected' WHERE id = $1`, [runId]);
+    return runId;
+  }
+
+  async schedule(runId: string): Promise<void> {
+    await this.queue.add('advance', { runId }, { removeOnComplete: true, attempts: 5 }).catch((error: unknown) => {
+      this.logger.warn({ err: error, runId }, 'could not queue the run; the reconciler will pick it up');
+    });
+  }
+
+  private async exitOnGoal(profileId: string, event: TriggerEvent): Promise<void> {
+    const runs: Array<{ id: string; journey_id: string; version: number; workspace_id: string }> = await this.dataSource.query(
+      `SELECT id, journey_id, version, workspace_id FROM journey_runs WHERE profile_id = $1 AND status IN ('active', 'waiting')`,
+      [profileId],
+    );
+    for (const run of runs) {
+      const definition = await this.definitions.version(run.journey_id, run.version);
+      const goal = (definition.exit ?? []).find((e) => e.event === event.name);
+      if (!goal) continue;
+      if (goal.filter && !(await this.matches(goal.filter, run.workspace_id, profileId, event))) continue;
+      await this.dataSource.transaction(async (m) => {
+        await m.query(
+          `UPDATE journey_runs SET status = 'exited', end_reason = $2, ended_at = now(), waiting_for = NULL, wait = NULL, updated_at = now()
+            WHERE id = $1 AND status IN ('active', 'waiting')`,
+          [run.id, `goal event ${event.name}`],
+        );
+        await m.query('UPDATE journey_timers SET fired_at = now() WHERE run_id = $1 AND fired_at IS NULL', [run.id]);
+      });
+    }
+  }
+
+  private async resumeWaiting(profileId: string, event: TriggerEvent): Promise<void> {
+    const runs: Array<{ id: string; workspace_id: string; wait: { nodeId: string; visit: number; filter: unknown } }> = await this.dataSource.query(
+      `SELECT id, workspace_id, wait FROM journey_runs WHERE profile_id = $1 AND status = 'waiting' AND waiting_for = $2`,
+      [profileId, event.name],
+    );
+    for (const run of runs) {
+      if (run.wait?.filter && !(await this.matches(run.wait.filter, run.workspace_id, profileId, event))) continue;
+      const resumed = await this.dataSource.transaction(async (m) => {
+        const changed = returnedRows(await m.query(
+          `UPDATE journey_runs SET status = 'active', waiting_for = NULL, wait = NULL, updated_at = now()
+            WHERE id = $1 AND status = 'waiting' AND current_node = $2 RETURNING id`,
+          [run.id, run.wait.nodeId],
+        ));
+        if (changed.length === 0) return false;
+        await m.query(
+          `UPDATE journey_steps SET status = 'completed', port = 'matched', output = $4, finished_at = now() WHERE run_id = $1 AND node_id = $2 AND visit = $3`,
+          [run.id, run.wait.nodeId, run.wait.visit, JSON.stringify({ matched: true, event })],
+        );
+        await m.query('UPDATE journey_timers SET fired_at = now() WHERE run_id = $1 AND node_id = $2 AND visit = $3 AND fired_at IS NULL', [run.id, run.wait.nodeId, run.wait.visit]);
+        return true;
+      });
+      if (resumed) await this.schedule(run.id);
+    }
+  }
+
+  private async matches(condition: unknown, workspaceId: string, profileId: string, event: TriggerEvent | undefined): Promise<boolean> {
+    const profile = await this.delivery.loadProfile(workspaceId, profileId).catch(() => undefined);
+    if (!profile) return false;
+    return evaluateCondition(condition as never, {
+      profile: { userId: profile.userId, email: profile.email, phone: profile.phone, timezone: profile.timezone, locale: profile.locale, traits: profile.traits, account: profile.account },
+      event: event ?? {},
+      data: {},
+      run: {},
+    });
+  }
+
+  private async loadEvent(eventId: string): Promise<TriggerEvent | undefined> {
+    const rows = await this.dataSource.query('SELECT type, event, name, message_id, properties, traits, context, timestamp FROM events WHERE id = $1', [eventId]);
+    if (rows.length === 0) return undefined;
+    const r = rows[0];
+    return {
+      name: r.type === 'track' ? r.event : r.type,
+      type: r.type,
+      messageId: r.message_id,
+      properties: r.properties,
+      traits: r.traits,
+      context: r.context,
+      timestamp: new Date(r.timestamp).toISOString(),
+    };
+  }
+}
+
+export type { JourneyDefinition };

@@ -1,0 +1,120 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { AppConfig } from '../../infra/config/app-config.js';
+import { ROOT_LOGGER } from '../../infra/logging/logging.module.js';
+import { RedisClient } from '../../infra/redis/redis.module.js';
+import { EventStream, type StreamPosition } from '../stream/event-stream.service.js';
+import { STREAM_PARTITIONS } from '../stream/stream.constants.js';
+import { JourneyEntryService } from './journey-entry.service.js';
+
+const CONSUMER = 'journeys';
+/** Any fixed number: partition p is owned by whoever holds advisory lock BASE + p. */
+const PARTITION_LOCK_BASE = 741_853_000;
+const POLL_MS = 250;
+const CLAIM_MS = 2000;
+
+/**
+ * Consumes the journey hand-off stream in the worker role. Each partition is read by one worker
+ * process at a time (a PostgreSQL advisory lock held on a dedicated connection; a dead worker's
+ * partitions are taken over within seconds), in order, and its position is committed after the
+ * entries are applied (at least once; entering a run is idempotent per event).
+ */
+@Injectable()
+export class JourneyStreamConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private lockClient?: pg.Client;
+  private subscriber?: Redis;
+  private readonly owned = new Set<number>();
+  private readonly positions = new Map<number, StreamPosition>();
+  private readonly busy = new Set<number>();
+  private readonly pending = new Set<number>();
+  private timers: NodeJS.Timeout[] = [];
+  private stopping = false;
+
+  constructor(
+    @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(EventStream) private readonly stream: EventStream,
+    @Inject(JourneyEntryService) private readonly entries: JourneyEntryService,
+    @Inject(RedisClient) private readonly redis: RedisClient,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.lockClient = new pg.Client({ connectionString: this.config.DATABASE_URL });
+    this.lockClient.on('error', (err) => {
+      this.logger.warn({ err }, 'partition lock connection lost; partitions will be claimed again');
+      this.owned.clear();
+      this.lockClient = undefined;
+    });
+    await this.lockClient.connect();
+    await this.claim();
+    this.subscriber = this.redis.duplicate();
+    this.subscriber.on('message', (_channel: string, message: string) => {
+      for (const p of message.split(',').map(Number)) this.kick(p);
+    });
+    await this.subscriber.subscribe(this.stream.wakeChannel).catch((err) => this.logger.warn({ err }, 'stream wake-ups unavailable; polling only'));
+    this.timers.push(setInterval(() => this.owned.forEach((p) => this.kick(p)), POLL_MS));
+    this.timers.push(setInterval(() => void this.claim().catch(() => undefined), CLAIM_MS));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    this.timers.forEach(clearInterval);
+    while (this.busy.size > 0) await new Promise((r) => setTimeout(r, 20));
+    await this.subscriber?.quit().catch(() => undefined);
+    await this.lockClient?.end().catch(() => undefined);
+  }
+
+  /** Tries to take partitions nobody holds. */
+  private async claim(): Promise<void> {
+    if (this.stopping) return;
+    if (!this.lockClient) {
+      const client = new pg.Client({ connectionString: this.config.DATABASE_URL });
+      client.on('error', () => {
+        this.owned.clear();
+        this.lockClient = undefined;
+      });
+      await client.connect();
+      this.lockClient = client;
+    }
+    for (let p = 0; p < STREAM_PARTITIONS; p += 1) {
+      if (this.owned.has(p)) continue;
+      const { rows } = await this.lockClient.query('SELECT pg_try_advisory_lock($1) AS ok', [PARTITION_LOCK_BASE + p]);
+      if (rows[0].ok) {
+        this.owned.add(p);
+        this.positions.set(p, await this.stream.position(CONSUMER, p));
+        this.kick(p);
+      }
+    }
+  }
+
+  private kick(partition: number): void {
+    if (this.stopping || !this.owned.has(partition)) return;
+    if (this.busy.has(partition)) {
+      this.pending.add(partition);
+      return;
+    }
+    this.busy.add(partition);
+    void this.drain(partition)
+      .catch((err) => this.logger.error({ err, partition }, 'journey stream partition failed; retrying'))
+      .finally(() => {
+        this.busy.delete(partition);
+        if (this.pending.delete(partition)) this.kick(partition);
+      });
+  }
+
+  private async drain(partition: number): Promise<void> {
+    for (;;) {
+      const position = this.positions.get(partition)!;
+      const batch = await this.stream.read(partition, position, 200);
+      if (batch.length === 0) return;
+      for (const entry of batch) {
+        if (this.stopping || !this.owned.has(partition)) return;
+        await this.entries.handle(entry);
+        this.positions.set(partition, { xid: entry.xid, id: entry.id });
+      }
+      await this.stream.commit(CONSUMER, partition, this.positions.get(partition)!);
+    }
+  }
+}

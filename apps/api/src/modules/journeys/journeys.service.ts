@@ -1,0 +1,307 @@
+import { type JourneyDefinition, referencedResources, validateJourney } from '@itinera/journey-model';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { decodeCursor, encodeCursor } from '../../infra/http/cursor.js';
+import { returnedRows } from '../../infra/database/returning.js';
+import { ConflictError, NotFoundError, UnprocessableError } from '../../infra/http/errors.js';
+import type { Principal } from '../auth/principal.js';
+import { JourneyDefinitions } from '../engine/journey-definitions.js';
+import { JourneyEntryService } from '../engine/journey-entry.service.js';
+import { PreferencesService } from '../preferences/preferences.service.js';
+import { PluginRegistry } from '../plugins/plugin-registry.js';
+import { TemplateRenderer } from '../templates/template-renderer.js';
+import type { JourneyDto, JourneyVersionDto, RunDetailDto, RunDto, ValidationProblemDto } from './dto/journeys.dto.js';
+
+interface JourneyRow {
+  id: string;
+  workspace_id: string;
+  name: string;
+  description: string | null;
+  status: string;
+  draft: JourneyDefinition;
+  draft_updated_at: Date;
+  current_version: number | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Journeys: drafts, validation, immutable published versions, lifecycle, API entry, and their runs. */
+@Injectable()
+export class JourneysService {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(JourneyDefinitions) private readonly definitions: JourneyDefinitions,
+    @Inject(JourneyEntryService) private readonly entry: JourneyEntryService,
+    @Inject(TemplateRenderer) private readonly templates: TemplateRenderer,
+    @Inject(PreferencesService) private readonly preferences: PreferencesService,
+    @Inject(PluginRegistry) private readonly registry: PluginRegistry,
+  ) {}
+
+  async list(workspaceId: string): Promise<JourneyDto[]> {
+    const rows: Array<JourneyRow & { runs: Record<string, number> | null }> = await this.dataSource.query(
+      `SELECT j.*, (SELECT json_object_agg(status, n) FROM (SELECT status, count(*)::int AS n FROM journey_runs WHERE journey_id = j.id GROUP BY status) s) AS runs
+         FROM journeys j WHERE j.workspace_id = $1 ORDER BY j.updated_at DESC`,
+      [workspaceId],
+    );
+    return rows.map((row) => ({ ...toJourney(row), runs: row.runs ?? {} }));
+  }
+
+  async get(workspaceId: string, ref: string): Promise<JourneyDto> {
+    return toJourney(await this.row(workspaceId, ref));
+  }
+
+  async create(workspaceId: string, input: { name: string; description?: string; definition: Record<string, unknown> }): Promise<JourneyDto> {
+    const rows: JourneyRow[] = await this.dataSource.query(
+      `INSERT INTO journeys (workspace_id, name, description, draft) VALUES ($1, $2, $3, $4) ON CONFLICT (workspace_id, name) DO NOTHING RETURNING *`,
+      [workspaceId, input.name, input.description ?? null, JSON.stringify({ ...input.definition, name: input.name })],
+    );
+    if (rows.length === 0) throw new ConflictError(`A journey named "${input.name}" already exists in this workspace`);
+    return toJourney(rows[0]);
+  }
+
+  async update(workspaceId: string, ref: string, changes: { name?: string; description?: string; definition?: Record<string, unknown> }): Promise<JourneyDto> {
+    const row = await this.row(workspaceId, ref);
+    if (row.status === 'archived') throw new ConflictError('An archived journey cannot be edited');
+    const name = changes.name ?? row.name;
+    const draft = changes.definition ? { ...changes.definition, name } : { ...row.draft, name };
+    const rows = returnedRows<JourneyRow>(await this.dataSource.query(
+      `UPDATE journeys SET name = $3, description = $4, draft = $5, draft_updated_at = CASE WHEN $6 THEN now() ELSE draft_updated_at END, updated_at = now()
+        WHERE workspace_id = $1 AND id = $2 RETURNING *`,
+      [workspaceId, row.id, name, changes.description ?? row.description, JSON.stringify(draft), Boolean(changes.definition)],
+    ));
+    return toJourney(rows[0]);
+  }
+
+  async remove(workspaceId: string, ref: string): Promise<void> {
+    const row = await this.row(workspaceId, ref);
+    const runs = await this.dataSource.query('SELECT 1 FROM journey_runs WHERE journey_id = $1 LIMIT 1', [row.id]);
+    if (runs.length > 0) throw new ConflictError('This journey has runs: archive it instead (POST /api/journeys/{id}/archive), which keeps their history');
+    await this.dataSource.query('DELETE FROM journeys WHERE id = $1', [row.id]);
+  }
+
+  /** Every problem of a definition: the graph rules, then what the server knows (templates, topics, plugins). */
+  async validate(workspaceId: string, definition: unknown): Promise<{ ok: boolean; problems: ValidationProblemDto[] }> {
+    const report = validateJourney(definition as JourneyDefinition, { plugins: this.pluginSchemas() });
+    const problems: ValidationProblemDto[] = [...report.problems];
+    if (report.ok) {
+      const refs = referencedResources(definition as JourneyDefinition);
+      for (const key of refs.templates) {
+        if (!(await this.templates.exists(workspaceId, key))) problems.push({ path: 'nodes', code: 'unknown_template', message: `template "${key}" does not exist` });
+        else if ((await this.templates.channels(workspaceId, key, 'published').catch(() => [])).length === 0) {
+          problems.push({ path: 'nodes', code: 'unpublished_template', message: `template "${key}" has no published version` });
+        }
+      }
+      for (const key of refs.topics) {
+        if (!(await this.preferences.topic(workspaceId, key))) problems.push({ path: 'nodes', code: 'unknown_topic', message: `topic "${key}" does not exist` });
+      }
+      for (const [kind, names] of [['datasource', refs.dataSources], ['llm', refs.llms]] as const) {
+        for (const name of names) {
+          if (!this.registry.list(kind).some((p) => p.id === name || p.id.endsWith(`/${name}`))) {
+            problems.push({ path: 'nodes', code: 'unknown_plugin', message: `no ${kind} plugin "${name}" is installed` });
+          }
+        }
+      }
+      // Point server-side problems at the nodes that use the resource.
+      for (const problem of problems.filter((p) => !p.nodeId && p.code !== undefined)) {
+        const name = /"([^"]+)"/.exec(problem.message)?.[1];
+        const node = (definition as JourneyDefinition).nodes.find((n) => JSON.stringify(n.config ?? {}).includes(`"${name}"`));
+        if (node) {
+          problem.nodeId = node.id;
+          problem.path = `nodes.${(definition as JourneyDefinition).nodes.indexOf(node)}.config`;
+        }
+      }
+    }
+    return { ok: problems.length === 0, problems };
+  }
+
+  async publish(workspaceId: string, ref: string, note: string | undefined, caller: Principal): Promise<JourneyVersionDto> {
+    const row = await this.row(workspaceId, ref);
+    if (row.status === 'archived') throw new ConflictError('An archived journey cannot be published');
+    const report = await this.validate(workspaceId, row.draft);
+    if (!report.ok) {
+      throw new UnprocessableError(
+        `The draft has ${report.problems.length} problem(s); fix them and publish again: ${report.problems.slice(0, 3).map((p) => `${p.nodeId ? `${p.nodeId}: ` : ''}${p.message}`).join('; ')}`,
+        report.problems.map((p) => ({ field: p.nodeId ? `node:${p.nodeId}` : p.path, messages: [`${p.code}: ${p.message}`] })),
+      );
+    }
+    const version = await this.dataSource.transaction(async (m) => {
+      const [locked]: JourneyRow[] = await m.query('SELECT * FROM journeys WHERE id = $1 FOR UPDATE', [row.id]);
+      const next = (locked.current_version ?? 0) + 1;
+      const [inserted] = await m.query(
+        'INSERT INTO journey_versions (journey_id, version, workspace_id, definition, note, published_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *',
+        [row.id, next, workspaceId, JSON.stringify(locked.draft), note ?? null, caller.userId ? `user:${caller.userId}` : `api_key:${caller.apiKeyId}`],
+      );
+      await m.query(`UPDATE journeys SET current_version = $2, status = 'active', updated_at = now() WHERE id = $1`, [row.id, next]);
+      return inserted;
+    });
+    this.definitions.forget(workspaceId);
+    return toVersion(version, false);
+  }
+
+  async versions(workspaceId: string, ref: string): Promise<JourneyVersionDto[]> {
+    const row = await this.row(workspaceId, ref);
+    const rows = await this.dataSource.query('SELECT version, note, published_at, published_by FROM journey_versions WHERE journey_id = $1 ORDER BY version DESC', [row.id]);
+    return rows.map((r: Record<string, unknown>) => toVersion(r, false));
+  }
+
+  async version(workspaceId: string, ref: string, version: number): Promise<JourneyVersionDto> {
+    const row = await this.row(workspaceId, ref);
+    const rows = await this.dataSource.query('SELECT * FROM journey_versions WHERE journey_id = $1 AND version = $2', [row.id, version]);
+    if (rows.length === 0) throw new NotFoundError(`Journey "${row.name}" has no version ${version}`);
+    return toVersion(rows[0], true);
+  }
+
+  /** pause: no new entries, runs in flight go on; resume: entries again; archive: no entries and runs in flight are cancelled. */
+  async setStatus(workspaceId: string, ref: string, action: 'pause' | 'resume' | 'archive'): Promise<JourneyDto> {
+    const row = await this.row(workspaceId, ref);
+    if (action !== 'archive' && row.current_version === null) throw new ConflictError('Publish the journey first');
+    if (row.status === 'archived' && action !== 'archive') throw new ConflictError('An archived journey cannot be resumed; create a new one');
+    const status = { pause: 'paused', resume: 'active', archive: 'archived' }[action];
+    const rows: JourneyRow[] = await this.dataSource.transaction(async (m) => {
+      if (action === 'archive') {
+        await m.query(
+          `UPDATE journey_runs SET status = 'cancelled', end_reason = 'journey archived', ended_at = now(), waiting_for = NULL, wait = NULL, updated_at = now()
+            WHERE journey_id = $1 AND status IN ('active', 'waiting')`,
+          [row.id],
+        );
+        await m.query(`UPDATE journey_timers SET fired_at = now() WHERE fired_at IS NULL AND run_id IN (SELECT id FROM journey_runs WHERE journey_id = $1)`, [row.id]);
+      }
+      return returnedRows<JourneyRow>(await m.query('UPDATE journeys SET status = $2, updated_at = now() WHERE id = $1 RETURNING *', [row.id, status]));
+    });
+    this.definitions.forget(workspaceId);
+    return toJourney(rows[0]);
+  }
+
+  /** API invocation (also `/send` with a journey): starts a run for the user. */
+  async invoke(workspaceId: string, ref: string, userId: string, data: Record<string, unknown>, entryKey: string | null = null): Promise<{ runId: string }> {
+    const row = await this.row(workspaceId, ref);
+    if (row.status !== 'active' || row.current_version === null) throw new ConflictError(`Journey "${row.name}" is ${row.status === 'draft' ? 'not published' : row.status}: it takes no new entries`);
+    const profiles: Array<{ id: string }> = await this.dataSource.query('SELECT id FROM profiles WHERE workspace_id = $1 AND user_id = $2', [workspaceId, userId]);
+    if (profiles.length === 0) throw new NotFoundError(`No profile with userId "${userId}"`);
+    const definition = await this.definitions.version(row.id, row.current_version);
+    const runId = await this.entry.invoke(workspaceId, { journeyId: row.id, name: row.name, version: row.current_version, definition }, profiles[0].id, data, entryKey);
+    if (!runId) throw new ConflictError(`"${userId}" is already in journey "${row.name}", or its re-entry rule keeps them out`);
+    return { runId };
+  }
+
+  /** The journey a `/send` template name designates, when it is one. */
+  async findByName(workspaceId: string, name: string): Promise<string | undefined> {
+    const rows = await this.dataSource.query('SELECT id FROM journeys WHERE workspace_id = $1 AND (name = $2 OR id::text = $2)', [workspaceId, name]);
+    return rows[0]?.id;
+  }
+
+  async runs(workspaceId: string, ref: string, search: { status?: string; userId?: string; limit?: number; cursor?: string }): Promise<{ data: RunDto[]; nextCursor: string | null }> {
+    const row = await this.row(workspaceId, ref);
+    const limit = search.limit ?? 50;
+    const params: unknown[] = [row.id];
+    const where = ['r.journey_id = $1'];
+    if (search.status) where.push(`r.status = $${params.push(search.status)}`);
+    if (search.userId) where.push(`p.user_id = $${params.push(search.userId)}`);
+    const before = decodeCursor(search.cursor, 2);
+    if (before) where.push(`(r.entered_at, r.id) < ($${params.push(before[0])}::timestamptz, $${params.push(before[1])}::uuid)`);
+    const rows = await this.dataSource.query(
+      `SELECT r.*, p.user_id, to_char(r.entered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_time
+         FROM journey_runs r JOIN profiles p ON p.id = r.profile_id WHERE ${where.join(' AND ')}
+        ORDER BY r.entered_at DESC, r.id DESC LIMIT $${params.push(limit + 1)}`,
+      params,
+    );
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return { data: page.map(toRun), nextCursor: rows.length > limit ? encodeCursor([last.cursor_time, last.id]) : null };
+  }
+
+  async run(workspaceId: string, runId: string): Promise<RunDetailDto> {
+    const rows = await this.dataSource.query('SELECT r.*, p.user_id FROM journey_runs r JOIN profiles p ON p.id = r.profile_id WHERE r.workspace_id = $1 AND r.id = $2', [workspaceId, runId]);
+    if (rows.length === 0) throw new NotFoundError(`Run ${runId} not found in this workspace`);
+    const steps = await this.dataSource.query('SELECT * FROM journey_steps WHERE run_id = $1 ORDER BY started_at, id', [runId]);
+    const timers = await this.dataSource.query('SELECT node_id, visit, kind, due_at, fired_at FROM journey_timers WHERE run_id = $1 ORDER BY due_at', [runId]);
+    return {
+      ...toRun(rows[0]),
+      context: rows[0].context,
+      steps: steps.map((s: Record<string, unknown>) => ({
+        nodeId: s.node_id as string,
+        visit: s.visit as number,
+        type: s.node_type as string,
+        status: s.status as string,
+        input: s.input,
+        output: s.output,
+        port: s.port as string | null,
+        error: s.error as string | null,
+        startedAt: s.started_at as Date,
+        finishedAt: s.finished_at as Date | null,
+        durationMs: s.finished_at ? new Date(s.finished_at as Date).getTime() - new Date(s.started_at as Date).getTime() : null,
+      })),
+      timers: timers.map((t: Record<string, unknown>) => ({ nodeId: t.node_id, visit: t.visit, kind: t.kind, dueAt: t.due_at, firedAt: t.fired_at })),
+    };
+  }
+
+  async cancel(workspaceId: string, runId: string): Promise<RunDto> {
+    await this.run(workspaceId, runId);
+    await this.dataSource.transaction(async (m) => {
+      await m.query(
+        `UPDATE journey_runs SET status = 'cancelled', end_reason = 'cancelled through the API', ended_at = now(), waiting_for = NULL, wait = NULL, updated_at = now()
+          WHERE id = $1 AND status IN ('active', 'waiting')`,
+        [runId],
+      );
+      await m.query('UPDATE journey_timers SET fired_at = now() WHERE run_id = $1 AND fired_at IS NULL', [runId]);
+    });
+    return this.run(workspaceId, runId);
+  }
+
+  private pluginSchemas() {
+    // Nodes name plugins by manifest id (`"source": "http"`) or by full id; both are accepted.
+    const plugins = this.registry.list().filter((p) => p.plugin.manifest.kind !== 'channel');
+    return plugins.flatMap((p) =>
+      [p.id, p.plugin.manifest.id].map((id) => ({ id, kind: p.plugin.manifest.kind as 'datasource' | 'llm', nodeParameters: p.plugin.manifest.nodeParameters })),
+    );
+  }
+
+  private async row(workspaceId: string, ref: string): Promise<JourneyRow> {
+    const rows: JourneyRow[] = UUID.test(ref)
+      ? await this.dataSource.query('SELECT * FROM journeys WHERE workspace_id = $1 AND id = $2', [workspaceId, ref])
+      : await this.dataSource.query('SELECT * FROM journeys WHERE workspace_id = $1 AND name = $2', [workspaceId, ref]);
+    if (rows.length === 0) throw new NotFoundError(`No journey "${ref}" in this workspace`);
+    return rows[0];
+  }
+}
+
+function toJourney(row: JourneyRow): JourneyDto {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    status: row.status,
+    currentVersion: row.current_version,
+    draft: row.draft as unknown as Record<string, unknown>,
+    draftUpdatedAt: row.draft_updated_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toVersion(row: Record<string, unknown>, withDefinition: boolean): JourneyVersionDto {
+  return {
+    version: row.version as number,
+    note: row.note as string | null,
+    publishedAt: row.published_at as Date,
+    publishedBy: row.published_by as string | null,
+    ...(withDefinition ? { definition: row.definition as Record<string, unknown> } : {}),
+  };
+}
+
+function toRun(row: Record<string, unknown>): RunDto {
+  return {
+    id: row.id as string,
+    journeyId: row.journey_id as string,
+    version: row.version as number,
+    userId: row.user_id as string | null,
+    status: row.status as string,
+    currentNode: row.current_node as string | null,
+    waitingFor: row.waiting_for as string | null,
+    enteredAt: row.entered_at as Date,
+    endedAt: row.ended_at as Date | null,
+    endReason: row.end_reason as string | null,
+  };
+}
