@@ -30,7 +30,6 @@ describe('engine under faults (integration: real processes, PostgreSQL, Redis, S
     ITINERA_BOOTSTRAP_SECRET_KEY: SECRET_KEY,
     ITINERA_BOOTSTRAP_WRITE_KEY: WRITE_KEY,
     ITINERA_PLUGINS: SMTP,
-    LOG_LEVEL: 'warn',
   });
   let db: pg.Client;
 
