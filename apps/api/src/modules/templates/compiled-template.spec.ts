@@ -25,7 +25,7 @@ describe('template rendering', () => {
     expect((await template.render('push', variables, null)).push).toEqual({ title: 'Hi Ada', body: 'b', data: { plan: 'pro' }, imageUrl: null });
     expect((await template.render('chat', variables, null)).chat).toEqual({ text: '*u1*', markdown: true });
     expect((await template.render('inapp', variables, null)).inapp).toEqual({ title: 't', body: 'b', actionUrl: '/plans/pro', data: { list: ['abc', 2] } });
-    expect((await template.render('webhook', variables, null)).webhook).toEqual({ body: { user: 'u1', n: 1, nested: { ok: true, s: 'ABC' } } });
+    expect((await template.render('webhook', variables, null)).webhook).toEqual({ url: 'https://hooks.example.test/in', body: { user: 'u1', n: 1, nested: { ok: true, s: 'ABC' } } });
     expect(template.channels()).toEqual(['sms', 'push', 'chat', 'inapp', 'webhook']);
   });
 
