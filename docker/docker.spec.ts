@@ -302,9 +302,9 @@ describe('docker/Dockerfile', () => {
     for (const stage of stages) expect(stage.from).toBe(`node:${nodeMajor}-bookworm-slim`);
   });
 
-  it('installs, builds the api and admin projects, then prunes development dependencies', () => {
+  it('installs, builds every project (api, admin, libraries, plugins), then prunes development dependencies', () => {
     const runs = argsOf(build, 'RUN').join('\n');
-    const order = ['npm ci', 'nx run-many -t build --projects=@itinera/api,@itinera/admin', 'npm prune --omit=dev'].map((step) =>
+    const order = ['npm ci', 'nx run-many -t build', 'npm prune --omit=dev'].map((step) =>
       runs.indexOf(step),
     );
     expect(order.every((index) => index >= 0)).toBe(true);
@@ -362,9 +362,13 @@ describe('docker/Dockerfile', () => {
 });
 
 describe('apps/api build output used by the images', () => {
-  // The api compiles src/ into dist/ (tsconfig rootDir/outDir), so each entry has a source file.
-  const tsconfig = JSON.parse(read(REPO_ROOT, 'apps/api/tsconfig.json').replace(/^\s*\/\/.*$/gm, '')) as {
-    compilerOptions: { rootDir: string; outDir: string };
+  // The api's build (tsconfig.build.json, extending tsconfig.json) compiles src/ into dist/, so each entry has a source file.
+  const readConfig = (file: string) => JSON.parse(read(REPO_ROOT, file).replace(/^\s*\/\/.*$/gm, '')) as { compilerOptions: Partial<{ rootDir: string; outDir: string }> };
+  const tsconfig = {
+    compilerOptions: { ...readConfig('apps/api/tsconfig.json').compilerOptions, ...readConfig('apps/api/tsconfig.build.json').compilerOptions } as {
+      rootDir: string;
+      outDir: string;
+    },
   };
   const sourceOf = (entry: string) =>
     entry
