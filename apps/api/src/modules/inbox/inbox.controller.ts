@@ -1,10 +1,12 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ValidationError } from '../../infra/http/errors.js';
 import { Caller, Public, RequireRole } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { InboxBulkDto, InboxChangedDto, InboxCountsDto, InboxListQueryDto, InboxPageDto, SigningKeyDto } from './dto/inbox.dto.js';
+import { ProfilePreferencesDto, SetTopicPreferenceDto, TopicPreferenceDto } from '../preferences/dto/preferences.dto.js';
+import { PreferencesService } from '../preferences/preferences.service.js';
 import { InboxGuard, type InboxRequest } from './inbox.guard.js';
 import { INBOX_ACTIONS, type InboxAction, InboxService } from './inbox.service.js';
 import { InboxTokens } from './inbox-tokens.js';
@@ -18,7 +20,10 @@ const HEARTBEAT_MS = 25_000;
 @UseGuards(InboxGuard)
 @Controller('inbox/:userId')
 export class InboxController {
-  constructor(@Inject(InboxService) private readonly inbox: InboxService) {}
+  constructor(
+    @Inject(InboxService) private readonly inbox: InboxService,
+    @Inject(PreferencesService) private readonly userPreferences: PreferencesService,
+  ) {}
 
   @Get('messages')
   @ApiOperation({ summary: "The user's feed, newest first; cursor pagination" })
@@ -54,6 +59,25 @@ export class InboxController {
   ): Promise<InboxChangedDto> {
     if (!INBOX_ACTIONS.includes(action as InboxAction)) throw new ValidationError(`Unknown action "${action}"; use ${INBOX_ACTIONS.join(', ')}`);
     return { changed: await this.inbox.mark(request.inboxWorkspaceId!, userId, action as InboxAction, [messageId]) };
+  }
+
+  @Get('preferences')
+  @ApiOperation({ summary: "The user's own notification preferences: every topic, its default and their choices per channel" })
+  @ApiOkResponse({ type: ProfilePreferencesDto })
+  preferences(@Req() request: InboxRequest, @Param('userId') userId: string): Promise<ProfilePreferencesDto> {
+    return this.userPreferences.forUser(request.inboxWorkspaceId!, userId);
+  }
+
+  @Put('preferences/:topicKey')
+  @ApiOperation({ summary: 'The user changes their own choices for one topic (required topics ignore opt-outs)' })
+  @ApiOkResponse({ type: TopicPreferenceDto })
+  setPreference(
+    @Req() request: InboxRequest,
+    @Param('userId') userId: string,
+    @Param('topicKey') topicKey: string,
+    @Body() body: SetTopicPreferenceDto,
+  ): Promise<TopicPreferenceDto> {
+    return this.userPreferences.setTopic(request.inboxWorkspaceId!, userId, topicKey, body, 'inbox');
   }
 
   @Get('stream')

@@ -193,6 +193,14 @@ describe('messaging: /send, routing, delivery rules, tracking, inbox (integratio
     expect((await t.http.get(`/inbox/${userId}/messages`).set({ ...auth, 'X-Itinera-User-Token': 'f'.repeat(64) })).status).toBe(403);
     expect((await t.http.get(`/inbox/someone-else/messages`).set(auth)).status).toBe(403);
     expect((await t.http.get(`/inbox/${userId}/counts`).set(owner())).status).toBe(200);
+
+    // End-user preferences through the inbox: the user opts out of onboarding e-mail themselves.
+    const prefs = await t.http.get(`/inbox/${userId}/preferences`).set(auth);
+    expect(prefs.status).toBe(200);
+    expect(JSON.stringify(prefs.body)).toContain('onboarding');
+    expect((await t.http.put(`/inbox/${userId}/preferences/onboarding`).set(auth).send({ channels: { email: 'opted_out' } })).status).toBe(200);
+    const next = await send({ to: { user_id: userId }, template: 'welcome', data: { plan: 'max' }, routing: { method: 'single', channels: ['email'] }, preferences: { subscription_topic_id: 'onboarding' } });
+    expect((await waitForRequest(next.body.requestId))[0].status).toBe('suppressed');
   });
 
   it('Idempotency-Key: same body → the first answer replayed, one message; another body → 422', async () => {
