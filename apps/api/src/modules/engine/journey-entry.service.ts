@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { returnedRows } from '../../infra/database/returning.js';
 import { ROOT_LOGGER } from '../../infra/logging/logging.module.js';
 import { QUEUES } from '../../infra/queue/queues.js';
-import { DeliveryService } from '../messaging/delivery.service.js';
+import { DeliveryService, renderProfile } from '../messaging/delivery.service.js';
 import type { StreamEntry } from '../stream/event-stream.service.js';
 import { type ActiveJourney, JourneyDefinitions } from './journey-definitions.js';
 import type { RunContext } from './node-runner.js';
@@ -163,7 +163,7 @@ export class JourneyEntryService {
     const profile = await this.delivery.loadProfile(workspaceId, profileId).catch(() => undefined);
     if (!profile) return false;
     return evaluateCondition(condition as never, {
-      profile: { userId: profile.userId, email: profile.email, phone: profile.phone, timezone: profile.timezone, locale: profile.locale, traits: profile.traits, account: profile.account },
+      profile: renderProfile(profile),
       event: event ?? {},
       data: {},
       run: {},

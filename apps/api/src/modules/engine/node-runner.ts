@@ -2,7 +2,7 @@ import { evaluateCondition, type JourneyDefinition, type JourneyNode, nextNode, 
 import { toPluginError } from '@itinera/plugin-sdk';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { DeliveryService, type DeliveryProfile } from '../messaging/delivery.service.js';
+import { DeliveryService, type DeliveryProfile, renderProfile } from '../messaging/delivery.service.js';
 import { ChannelsService, type ResolvedProvider } from '../plugins/channels.service.js';
 import { PluginRegistry } from '../plugins/plugin-registry.js';
 import { EventStream } from '../stream/event-stream.service.js';
@@ -50,7 +50,7 @@ export class NodeRunner {
 
   async conditionContext(run: RunState, profile: DeliveryProfile): Promise<Record<string, unknown>> {
     return {
-      profile: { userId: profile.userId, email: profile.email, phone: profile.phone, timezone: profile.timezone, locale: profile.locale, traits: profile.traits, account: profile.account },
+      profile: renderProfile(profile),
       event: run.context.event ?? {},
       data: run.context.data,
       run: run.context.run,

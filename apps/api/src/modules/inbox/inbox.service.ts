@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { decodeCursor, encodeCursor } from '../../infra/http/cursor.js';
+import { cursorTime, decodeCursor, pageOf } from '../../infra/http/cursor.js';
 import { NotFoundError } from '../../infra/http/errors.js';
 import { RedisClient } from '../../infra/redis/redis.module.js';
 import { InboxPublisher } from '../messaging/inbox-publisher.js';
@@ -61,13 +61,11 @@ export class InboxService implements OnApplicationShutdown {
     if (before) where.push(`(m.created_at, m.id) < ($${params.push(before[0])}::timestamptz, $${params.push(before[1])}::uuid)`);
     const rows = await this.dataSource.query(
       `SELECT m.id, m.content, m.topic, m.created_at, m.seen_at, m.read_at, m.archived_at,
-              to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_time
+              ${cursorTime('m.created_at')}
          FROM messages m WHERE ${where.join(' AND ')} ORDER BY m.created_at DESC, m.id DESC LIMIT $${params.push(limit + 1)}`,
       params,
     );
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return { data: page.map(toItem), nextCursor: rows.length > limit ? encodeCursor([last.cursor_time, last.id]) : null };
+    return pageOf(rows, limit, toItem);
   }
 
   async counts(workspaceId: string, userId: string): Promise<{ unread: number; unseen: number; total: number }> {

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { jest } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { startOpenAiFake, OPENAI_FAKE_API_KEY, type OpenAiFake } from '../../../../../tools/fakes/openai.js';
 import { startSmtpFake, type SmtpFake } from '../../../../../tools/fakes/smtp.js';
@@ -41,6 +42,9 @@ function specExample(crmUrl: string) {
   };
 }
 
+
+jest.setTimeout(90_000);
+
 describe('journeys: API and engine over whole journeys (integration: PostgreSQL + Redis + fakes)', () => {
   let t: TestApp;
   let ws: TestWorkspace;
@@ -52,7 +56,7 @@ describe('journeys: API and engine over whole journeys (integration: PostgreSQL 
   const owner = () => ({ Authorization: `Bearer ${ws.keys.owner}` });
   const basic = () => ({ Authorization: `Basic ${Buffer.from(`${ws.writeKey}:`).toString('base64')}` });
 
-  async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 40_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const value = await probe();

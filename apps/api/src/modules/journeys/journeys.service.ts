@@ -1,7 +1,7 @@
 import { type JourneyDefinition, referencedResources, validateJourney } from '@itinera/journey-model';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { decodeCursor, encodeCursor } from '../../infra/http/cursor.js';
+import { cursorTime, decodeCursor, pageOf } from '../../infra/http/cursor.js';
 import { returnedRows } from '../../infra/database/returning.js';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../infra/http/errors.js';
 import type { Principal } from '../auth/principal.js';
@@ -202,14 +202,12 @@ export class JourneysService {
     const before = decodeCursor(search.cursor, 2);
     if (before) where.push(`(r.entered_at, r.id) < ($${params.push(before[0])}::timestamptz, $${params.push(before[1])}::uuid)`);
     const rows = await this.dataSource.query(
-      `SELECT r.*, p.user_id, to_char(r.entered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_time
+      `SELECT r.*, p.user_id, ${cursorTime('r.entered_at')}
          FROM journey_runs r JOIN profiles p ON p.id = r.profile_id WHERE ${where.join(' AND ')}
         ORDER BY r.entered_at DESC, r.id DESC LIMIT $${params.push(limit + 1)}`,
       params,
     );
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return { data: page.map(toRun), nextCursor: rows.length > limit ? encodeCursor([last.cursor_time, last.id]) : null };
+    return pageOf(rows, limit, toRun);
   }
 
   async run(workspaceId: string, runId: string): Promise<RunDetailDto> {

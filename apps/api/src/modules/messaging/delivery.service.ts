@@ -417,7 +417,8 @@ function parseChatAddress(value: string): string | { teamId: string; channelId: 
   return value;
 }
 
-function renderProfile(profile: DeliveryProfile): Record<string, unknown> {
+/** The `profile` variable of templates, conditions and node configs. */
+export function renderProfile(profile: DeliveryProfile): Record<string, unknown> {
   return { userId: profile.userId, email: profile.email, phone: profile.phone, timezone: profile.timezone, locale: profile.locale, traits: profile.traits, account: profile.account };
 }
 

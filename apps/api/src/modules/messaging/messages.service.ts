@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { decodeCursor, encodeCursor } from '../../infra/http/cursor.js';
+import { cursorTime, decodeCursor, pageOf } from '../../infra/http/cursor.js';
 import { NotFoundError } from '../../infra/http/errors.js';
 import type { MessageDto } from './dto/messaging.dto.js';
 
@@ -38,14 +38,12 @@ export class MessagesService {
     const before = decodeCursor(search.cursor, 2);
     if (before) where.push(`(m.created_at, m.id) < ($${params.push(before[0])}::timestamptz, $${params.push(before[1])}::uuid)`);
     const rows = await this.dataSource.query(
-      `SELECT m.*, p.user_id, to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_time
+      `SELECT m.*, p.user_id, ${cursorTime('m.created_at')}
          FROM messages m JOIN profiles p ON p.id = m.profile_id
         WHERE ${where.join(' AND ')} ORDER BY m.created_at DESC, m.id DESC LIMIT $${params.push(limit + 1)}`,
       params,
     );
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return { data: page.map((row: Record<string, unknown>) => toMessage(row)), nextCursor: rows.length > limit ? encodeCursor([last.cursor_time, last.id]) : null };
+    return pageOf(rows, limit, (row: Record<string, unknown>) => toMessage(row));
   }
 
   async get(workspaceId: string, id: string): Promise<MessageDto> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { decodeCursor, encodeCursor } from '../../infra/http/cursor.js';
+import { cursorTime, decodeCursor, pageOf } from '../../infra/http/cursor.js';
 import { NotFoundError, ValidationError } from '../../infra/http/errors.js';
 import { EventStream } from '../stream/event-stream.service.js';
 import type { EventDto, ProfileDto } from './dto/profile.dto.js';
@@ -61,14 +61,12 @@ export class ProfilesService {
     }
     params.push(limit + 1);
     const rows = await this.dataSource.query(
-      `SELECT ${PROFILE_COLUMNS}, to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_time
+      `SELECT ${PROFILE_COLUMNS}, ${cursorTime('p.created_at')}
          FROM profiles p LEFT JOIN accounts a ON a.id = p.account_id
         WHERE ${where.join(' AND ')} ORDER BY p.created_at, p.id LIMIT $${params.length}`,
       params,
     );
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return { data: page.map(toProfile), nextCursor: rows.length > limit ? encodeCursor([last.cursor_time, last.id]) : null };
+    return pageOf(rows, limit, toProfile);
   }
 
   async get(workspaceId: string, userId: string): Promise<ProfileDto> {
@@ -141,14 +139,11 @@ export class ProfilesService {
     params.push(limit + 1);
     const rows = await this.dataSource.query(
       `SELECT e.id::text, e.message_id, e.type, e.event, e.name, e.user_id, e.anonymous_id, e.group_id, e.properties, e.traits, e.context,
-              e.timestamp, e.received_at, to_char(e.timestamp AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_time
+              e.timestamp, e.received_at, ${cursorTime('e.timestamp')}
          FROM events e WHERE ${where.join(' AND ')} ORDER BY e.timestamp DESC, e.id DESC LIMIT $${params.length}`,
       params,
     );
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      data: page.map((r: Record<string, unknown>) => ({
+    return pageOf(rows, limit, (r: Record<string, unknown>) => ({
         id: r.id as string,
         messageId: r.message_id as string,
         type: r.type as string,
@@ -162,9 +157,7 @@ export class ProfilesService {
         context: r.context as Record<string, unknown>,
         timestamp: r.timestamp as Date,
         receivedAt: r.received_at as Date,
-      })),
-      nextCursor: rows.length > limit ? encodeCursor([last.cursor_time, last.id]) : null,
-    };
+      }));
   }
 
   async assertExists(workspaceId: string, userId: string): Promise<void> {

@@ -1,0 +1,1218 @@
+/**
+ * Itinera journey engine benchmark, against a throwaway PostgreSQL database and Redis prefix, with
+ * an API process (ITINERA_ROLE=api) and one worker process (ITINERA_ROLE=worker). See README.md.
+ *
+ * 1. latency: event → trigger → first message handed to a provider (a loopback HTTP receiver
+ *    behind the webhook channel), single `POST /v1/track` calls at a fixed rate, p50/p95/p99, with
+ *    the same run's baseline (a minimal hand-written BullMQ pipeline, journeys-baseline.ts);
+ * 2. throughput: runs of `trigger → send → exit` completed per second at saturation;
+ * 3. waiting: N runs waiting in delays (inserted with SQL exactly as the engine leaves them) plus
+ *    runs whose timers fall due during a window: PostgreSQL size, Redis memory, process RSS and
+ *    wake-up lateness.
+ *
+ * Run it with `npm run bench:journeys` (builds first), or, once built, directly on the project's
+ * Node 22, which strips the types: `node --experimental-strip-types tools/bench/journeys.ts`.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { type ApiProcess, freePort, startApiProcess } from '../testing/api-process.ts';
+
+// ───────────────────────────── options ─────────────────────────────
+
+const HELP = `Usage: node tools/bench/journeys.ts [options]   (or: npm run bench:journeys -- [options])
+
+  --parts <list>          which parts to run: latency,throughput,waiting          (default all three)
+  --rate <n>              events/s of the latency part (single POST /v1/track)    (default 500)
+  --seconds <n>           seconds of the latency part, Itinera and baseline each  (default 20)
+  --runs <n>              runs of the throughput part (trigger → send → exit)     (default 6000)
+  --waiting <n>           runs waiting in delays, inserted with SQL               (default 1000000)
+  --due <n>               runs whose delay falls due during the window            (default 2000)
+  --window <n>            seconds over which those timers fall due                (default 20)
+  --chunk <n>             waiting runs inserted per statement                     (default 100000)
+  --concurrency <n>       jobs the worker runs at once (ITINERA_WORKER_CONCURRENCY;
+                          the baseline worker's too)                              (default 8, Itinera's default)
+  --keep                  keep the database and Redis keys (prints their names)
+  -h, --help
+
+Environment: ITINERA_BENCH_ADMIN_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres),
+REDIS_URL (default redis://127.0.0.1:6379). The API must be built (apps/api/dist/main.js) with the
+webhook channel plugin (plugins/channel-webhook/dist).`;
+
+const { values: args } = parseArgs({
+  options: {
+    parts: { type: 'string', default: 'latency,throughput,waiting' },
+    rate: { type: 'string', default: '500' },
+    seconds: { type: 'string', default: '20' },
+    runs: { type: 'string', default: '6000' },
+    waiting: { type: 'string', default: '1000000' },
+    due: { type: 'string', default: '2000' },
+    window: { type: 'string', default: '20' },
+    chunk: { type: 'string', default: '100000' },
+    concurrency: { type: 'string', default: '8' },
+    keep: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+  strict: true,
+});
+if (args.help) {
+  process.stdout.write(`${HELP}\n`);
+  process.exit(0);
+}
+
+function positive(name: string, value: string, allowZero = false): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) {
+    process.stderr.write(`--${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got ${JSON.stringify(value)}\n`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const PARTS = new Set(args.parts.split(',').map((s) => s.trim()).filter(Boolean));
+for (const part of PARTS) {
+  if (!['latency', 'throughput', 'waiting'].includes(part)) {
+    process.stderr.write(`--parts takes latency, throughput and/or waiting, not ${JSON.stringify(part)}\n`);
+    process.exit(2);
+  }
+}
+const RATE = positive('rate', args.rate);
+const SECONDS = positive('seconds', args.seconds);
+const RUNS = Math.round(positive('runs', args.runs));
+const WAITING = Math.round(positive('waiting', args.waiting, true));
+const DUE = Math.round(positive('due', args.due));
+const WINDOW_S = positive('window', args.window);
+const CHUNK = Math.round(positive('chunk', args.chunk));
+const ADMIN_URL = process.env.ITINERA_BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+const TARGET_P99_MS = 100;
+const TARGET_WAKE_P99_MS = 1000;
+/** ITINERA_WORKER_CONCURRENCY (its default is 8), also the baseline worker's. */
+const WORKER_CONCURRENCY = Math.round(positive('concurrency', args.concurrency));
+const WEBHOOK_PLUGIN = '@itinera/channel-webhook/webhook';
+
+// ───────────────────────────── run identity ─────────────────────────────
+
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const randomAlnum = (length: number) => [...randomBytes(length)].map((b) => ALNUM[b % ALNUM.length]).join('');
+
+const RUN_ID = randomBytes(4).toString('hex');
+const DATABASE = `itinera_bench_${RUN_ID}`;
+const REDIS_PREFIX = `itinera_bench_${RUN_ID}`;
+const BASELINE_PREFIX = `${REDIS_PREFIX}_baseline`;
+const WRITE_KEY = `itn_wk_${randomAlnum(24)}`;
+const SECRET_KEY = `itn_sk_${randomAlnum(24)}`;
+const ITINERA_SECRET = randomAlnum(48);
+const databaseUrl = (() => {
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${DATABASE}`;
+  return url.toString();
+})();
+const BASELINE_SCRIPT = fileURLToPath(new URL('./journeys-baseline.ts', import.meta.url));
+
+// ───────────────────────────── small helpers ─────────────────────────────
+
+/** Wall-clock milliseconds with sub-millisecond resolution (comparable with PostgreSQL's timestamps). */
+const wall = () => performance.timeOrigin + performance.now();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '—');
+const out = (line = '') => process.stdout.write(`${line}\n`);
+const mib = (bytes: number) => `${fmt(bytes / 2 ** 20, 1)} MiB`;
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+interface Stats {
+  n: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+function stats(values: number[]): Stats {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  return { n: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN };
+}
+
+const ms = (n: number) => fmt(n, n < 10 ? 2 : 1);
+const statsLine = (s: Stats) => `p50 ${ms(s.p50)} / p95 ${ms(s.p95)} / p99 ${ms(s.p99)} / max ${ms(s.max)} ms (n=${fmt(s.n)})`;
+
+function table(head: string[], rows: string[][]): void {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  out(line(head));
+  out(widths.map((w) => '─'.repeat(w)).join('  '));
+  for (const row of rows) out(line(row));
+}
+
+// ───────────────────────────── CPU and memory of processes ─────────────────────────────
+
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** utime + stime of a process, in clock ticks (threads included). */
+function processTicks(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+/** Resident set size of a process, in bytes. */
+function rss(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const kb = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Number(kb) * 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/** CPU ticks of every PostgreSQL backend connected to the bench database, by pid. */
+function postgresBackendTicks(): Map<number, number> {
+  const ticks = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (cmdline.startsWith('postgres:') && cmdline.includes(` ${DATABASE} `)) ticks.set(Number(entry), processTicks(Number(entry)));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return ticks;
+}
+
+function machineTicks(): { busy: number; total: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+  const idleAll = idle + iowait;
+  const total = user + nice + system + idleAll + irq + softirq + steal;
+  return { busy: total - idleAll, total };
+}
+
+interface CpuSample {
+  at: number;
+  procs: Map<string, number>;
+  pg: Map<number, number>;
+  client: NodeJS.CpuUsage;
+  machine: { busy: number; total: number };
+}
+
+/** Samples the CPU of named processes (pids), this database's PostgreSQL backends, this process and the machine. */
+function sampleCpu(pids: Record<string, number | undefined>): CpuSample {
+  const procs = new Map<string, number>();
+  for (const [name, pid] of Object.entries(pids)) if (pid) procs.set(name, processTicks(pid));
+  return { at: performance.now(), procs, pg: postgresBackendTicks(), client: process.cpuUsage(), machine: machineTicks() };
+}
+
+/** Cores used between two samples, by name (plus `postgres`, `bench` and `machine`). */
+function cpuBetween(a: CpuSample, b: CpuSample): Record<string, number> {
+  const seconds = (b.at - a.at) / 1000;
+  const result: Record<string, number> = {};
+  for (const [name, t] of b.procs) result[name] = (t - (a.procs.get(name) ?? t)) / CLOCK_TICKS / seconds;
+  let pgTicks = 0;
+  for (const [pid, t] of b.pg) pgTicks += t - (a.pg.get(pid) ?? 0);
+  result.postgres = pgTicks / CLOCK_TICKS / seconds;
+  const client = process.cpuUsage(a.client);
+  result.bench = (client.user + client.system) / 1e6 / seconds;
+  const machineTotal = b.machine.total - a.machine.total;
+  result.machine = machineTotal > 0 ? ((b.machine.busy - a.machine.busy) / machineTotal) * os.cpus().length : 0;
+  return result;
+}
+
+const cpuLine = (cpu: Record<string, number>) => Object.entries(cpu).map(([name, cores]) => `${name} ${fmt(cores, 2)}`).join(', ');
+
+// ───────────────────────────── the provider: a loopback HTTP receiver ─────────────────────────────
+
+/**
+ * Stands behind the webhook channel (and the baseline's worker): records, by the `m` field of the
+ * JSON body (the event's messageId), the wall-clock time the request arrived, and answers 204.
+ */
+class Receiver {
+  readonly received = new Map<string, number>();
+  duplicates = 0;
+  private server?: Server;
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = createServer((req: IncomingMessage, res) => {
+      const at = wall();
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        try {
+          const m = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { m?: string }).m;
+          if (m) {
+            if (this.received.has(m)) this.duplicates += 1;
+            else this.received.set(m, at);
+          }
+        } catch {
+          // not ours
+        }
+        res.writeHead(204).end();
+      });
+    });
+    this.server.keepAliveTimeout = 5000;
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  close(): Promise<void> {
+    this.server?.closeAllConnections();
+    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+// ───────────────────────────── lifecycle ─────────────────────────────
+
+let api: ApiProcess | undefined;
+let worker: ApiProcess | undefined;
+const starting: Array<Promise<ApiProcess>> = [];
+const baselineChildren = new Set<ChildProcess>();
+let admin: pg.Client | undefined;
+let db: pg.Client | undefined;
+let receiver: Receiver | undefined;
+let queue: Queue | undefined;
+let queueRedis: Redis | undefined;
+let databaseCreated = false;
+let cleaning: Promise<void> | undefined;
+let interrupted = false;
+
+async function stopProcess(p: ApiProcess | undefined): Promise<void> {
+  if (!p) return;
+  const stopping = p.stop('SIGTERM');
+  const killer = setTimeout(() => p.child.kill('SIGKILL'), 10_000);
+  await stopping;
+  clearTimeout(killer);
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(killer);
+  baselineChildren.delete(child);
+}
+
+/** Stops the processes, closes connections, drops the database and the run's Redis keys. Idempotent. */
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    const started = await Promise.all(starting.map((p) => p.catch(() => undefined)));
+    await Promise.all([...baselineChildren].map(stopChild));
+    await Promise.all([stopProcess(worker ?? started[1]), stopProcess(api ?? started[0])]);
+    await queue?.close().catch(() => undefined);
+    queueRedis?.disconnect();
+    await receiver?.close().catch(() => undefined);
+    await db?.end().catch(() => undefined);
+    if (args.keep) {
+      out(`Kept database ${DATABASE} and Redis keys ${REDIS_PREFIX}* (secret key ${SECRET_KEY}, write key ${WRITE_KEY}).`);
+      await admin?.end().catch(() => undefined);
+      return;
+    }
+    if (admin && databaseCreated) {
+      await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(DATABASE)} WITH (FORCE)`).catch((error: Error) => {
+        process.stderr.write(`Could not drop database ${DATABASE}: ${error.message}\n`);
+      });
+    }
+    await admin?.end().catch(() => undefined);
+    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: true });
+    try {
+      await redis.connect();
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${REDIS_PREFIX}*`, 'COUNT', 1000);
+        if (keys.length > 0) await redis.del(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+    } catch (error) {
+      process.stderr.write(`Could not delete Redis keys ${REDIS_PREFIX}*: ${(error as Error).message}\n`);
+    } finally {
+      redis.disconnect();
+    }
+  })();
+  return cleaning;
+}
+
+function abort(why: string): void {
+  if (interrupted) return;
+  interrupted = true;
+  process.stderr.write(`\n${why}: cleaning up (database ${DATABASE}, Redis ${REDIS_PREFIX}*)…\n`);
+  void cleanup().finally(() => process.exit(130));
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => abort(signal));
+process.on('unhandledRejection', (error) => abort(`unexpected error ${error instanceof Error ? error.message : String(error)}`));
+
+// ───────────────────────────── Itinera over HTTP ─────────────────────────────
+
+const basic = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
+
+async function call<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${api!.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${SECRET_KEY}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`${method} ${path}: HTTP ${res.status} ${text.slice(0, 500)}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+async function ingestBatch(batch: unknown[]): Promise<void> {
+  const res = await fetch(`${api!.url}/v1/batch`, { method: 'POST', headers: { authorization: basic, 'content-type': 'application/json' }, body: JSON.stringify({ batch }) });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`/v1/batch: HTTP ${res.status} ${text.slice(0, 300)}`);
+  const result = JSON.parse(text) as { accepted: number };
+  if (result.accepted !== batch.length) throw new Error(`/v1/batch accepted ${result.accepted} of ${batch.length}: ${text.slice(0, 300)}`);
+}
+
+/** Sends events through /v1/batch, `size` per batch, `concurrency` batches in flight. */
+async function ingestAll(events: unknown[], size = 250, concurrency = 4): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < events.length && !interrupted) {
+        const from = next;
+        next += size;
+        await ingestBatch(events.slice(from, from + size));
+      }
+    }),
+  );
+}
+
+const CONTEXT = { library: { name: 'analytics-node', version: '3.1.0' }, ip: '203.0.113.7', locale: 'en-US' };
+
+/** Distinct profiles, one identify each (so no journey entry is refused by re-entry rules). */
+async function identify(prefix: string, count: number): Promise<void> {
+  await ingestAll(
+    Array.from({ length: count }, (_, i) => ({
+      type: 'identify',
+      userId: `${prefix}-${i}`,
+      messageId: `${RUN_ID}-id-${prefix}-${i}`,
+      traits: { email: `${prefix}-${i}@example.test`, plan: 'pro', name: `Bench ${prefix} ${i}` },
+      context: CONTEXT,
+    })),
+    500,
+  );
+}
+
+/** A published journey `trigger(event) → [delay(seconds)] → send(bench-hook over webhook) → exit`. */
+async function publishJourney(name: string, event: string, delaySeconds?: number): Promise<{ id: string; version: number }> {
+  const nodes: unknown[] = [{ id: 't', type: 'trigger', config: { event } }];
+  const edges: unknown[] = [];
+  if (delaySeconds) {
+    nodes.push({ id: 'd', type: 'delay', config: { seconds: delaySeconds } });
+    edges.push({ from: 't', to: 'd' }, { from: 'd', to: 's' });
+  } else {
+    edges.push({ from: 't', to: 's' });
+  }
+  nodes.push({ id: 's', type: 'send', config: { template: 'bench-hook', channels: ['webhook'] } }, { id: 'x', type: 'exit' });
+  edges.push({ from: 's', to: 'x' });
+  const journey = await call<{ id: string }>('POST', '/api/journeys', { name, definition: { entry: { reentry: 'once' }, nodes, edges } });
+  const published = await call<{ version: number }>('POST', `/api/journeys/${journey.id}/publish`, { note: 'benchmark' });
+  return { id: journey.id, version: published.version };
+}
+
+/** Stream entries the journey consumer has not applied yet (all partitions). */
+async function streamBacklog(): Promise<number> {
+  const { rows } = await db!.query(
+    `SELECT count(*)::int AS n FROM stream_entries s
+       LEFT JOIN stream_cursors c ON c.consumer = 'journeys' AND c.partition = s.partition
+      WHERE c.xid IS NULL OR (s.xid, s.id) > (c.xid, c.id)`,
+  );
+  return rows[0].n as number;
+}
+
+/** Waits until the journey consumer has applied every stream entry and no run is active. */
+async function settle(timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!interrupted) {
+    const backlog = await streamBacklog();
+    const active = Number((await db!.query("SELECT count(*) AS n FROM journey_runs WHERE status = 'active'")).rows[0].n);
+    if (backlog === 0 && active === 0) return;
+    if (Date.now() > deadline) throw new Error(`not settled after ${timeoutMs / 1000} s: ${backlog} stream entries not applied, ${active} runs active`);
+    await sleep(200);
+  }
+}
+
+/**
+ * Samples, every 25 ms on its own connection, what this database's busy backends are doing:
+ * statement (whitespace collapsed, first 90 characters) and state (running, waiting on a lock or
+ * I/O, or `idle in transaction`). `stop` returns the most frequent, with their share of samples.
+ */
+function sampleStatements(): { stop(): Promise<Array<{ what: string; share: number }>> } {
+  const counts = new Map<string, number>();
+  let total = 0;
+  let running = true;
+  const client = new pg.Client({ connectionString: databaseUrl });
+  const loop = (async () => {
+    await client.connect();
+    while (running && !interrupted) {
+      const { rows } = await client.query(
+        `SELECT CASE WHEN state = 'idle in transaction' THEN 'idle in transaction' ELSE coalesce(wait_event_type || ':' || wait_event, 'running') END AS how,
+                left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS query
+           FROM pg_stat_activity
+          WHERE datname = $1 AND pid <> pg_backend_pid() AND state IN ('active', 'idle in transaction')
+            AND backend_type = 'client backend'`,
+        [DATABASE],
+      );
+      for (const row of rows as Array<{ how: string; query: string }>) {
+        const what = `${row.how.padEnd(22)} ${row.query}`;
+        counts.set(what, (counts.get(what) ?? 0) + 1);
+        total += 1;
+      }
+      await sleep(25);
+    }
+  })().catch(() => undefined);
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      await client.end().catch(() => undefined);
+      return [...counts.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 12)
+        .map(([what, n]) => ({ what, share: n / Math.max(1, total) }));
+    },
+  };
+}
+
+// ───────────────────────────── 1. latency ─────────────────────────────
+
+interface DriveResult {
+  sentAt: Map<string, number>;
+  ack: number[];
+  errors: number;
+  firstError?: string;
+  seconds: number;
+  lateStarts: number;
+}
+
+/**
+ * Open loop: event i is sent at start + i / rate whatever happened to the previous ones (a closed
+ * loop would slow down with the system and hide its latency). `send` gets the event's index.
+ */
+async function drive(rate: number, seconds: number, send: (i: number) => Promise<void>, key: (i: number) => string): Promise<DriveResult> {
+  const total = Math.round(rate * seconds);
+  const sentAt = new Map<string, number>();
+  const ack: number[] = [];
+  let errors = 0;
+  let firstError: string | undefined;
+  let lateStarts = 0;
+  const inflight = new Set<Promise<void>>();
+  const start = performance.now() + 20;
+  let next = 0;
+  while (next < total && !interrupted) {
+    const now = performance.now();
+    while (next < total && start + (next * 1000) / rate <= now) {
+      const i = next++;
+      if (now - (start + (i * 1000) / rate) > 5) lateStarts += 1;
+      const t0 = wall();
+      sentAt.set(key(i), t0);
+      const p = send(i).then(
+        () => void ack.push(wall() - t0),
+        (error: unknown) => {
+          errors += 1;
+          firstError ??= error instanceof Error ? error.message : String(error);
+        },
+      );
+      inflight.add(p);
+      void p.finally(() => inflight.delete(p));
+    }
+    await sleep(1);
+  }
+  const seconds_ = (performance.now() - start) / 1000;
+  await Promise.all(inflight);
+  return { sentAt, ack, errors, firstError, seconds: seconds_, lateStarts };
+}
+
+async function postJson(url: string, body: unknown, authorization?: string): Promise<void> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body: JSON.stringify(body) });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${text.slice(0, 200)}`);
+}
+
+/** Waits until every key has reached the receiver, or nothing arrived for `quietMs`. */
+async function awaitReceipts(keys: Iterable<string>, quietMs = 10_000): Promise<number> {
+  const wanted = [...keys];
+  let lastCount = -1;
+  let lastChange = Date.now();
+  while (!interrupted) {
+    const got = wanted.filter((k) => receiver!.received.has(k)).length;
+    if (got === wanted.length) return got;
+    if (got !== lastCount) {
+      lastCount = got;
+      lastChange = Date.now();
+    } else if (Date.now() - lastChange > quietMs) return got;
+    await sleep(100);
+  }
+  return lastCount;
+}
+
+interface LatencyResult {
+  e2e: Stats;
+  ack: Stats;
+  delivered: number;
+  sent: number;
+  errors: number;
+  firstError?: string;
+  rate: number;
+  lateStarts: number;
+  cpu: Record<string, number>;
+}
+
+function latencyOf(drive: DriveResult, delivered: number, cpu: Record<string, number>): LatencyResult {
+  const e2e: number[] = [];
+  for (const [key, t0] of drive.sentAt) {
+    const at = receiver!.received.get(key);
+    if (at !== undefined) e2e.push(at - t0);
+  }
+  return {
+    e2e: stats(e2e),
+    ack: stats(drive.ack),
+    delivered,
+    sent: drive.sentAt.size,
+    errors: drive.errors,
+    firstError: drive.firstError,
+    rate: drive.sentAt.size / drive.seconds,
+    lateStarts: drive.lateStarts,
+    cpu,
+  };
+}
+
+async function latencyPart(): Promise<{ itinera: LatencyResult; baseline: LatencyResult }> {
+  const total = Math.round(RATE * SECONDS);
+  out(`── 1. event → trigger → first message at the provider: ${fmt(RATE)} events/s for ${fmt(SECONDS)} s (${fmt(total)} events, one POST /v1/track each) ──`);
+  const journey = await publishJourney('Bench latency', 'Bench Latency');
+  let t = performance.now();
+  await identify('lat', total);
+  await settle();
+  out(`  setup: ${fmt(total)} profiles identified and applied by the journey consumer in ${fmt((performance.now() - t) / 1000, 1)} s`);
+
+  const pids = { api: api!.child.pid, worker: worker!.child.pid };
+  const key = (i: number) => `${RUN_ID}-lat-${i}`;
+  let before = sampleCpu(pids);
+  const itineraDrive = await drive(
+    RATE,
+    SECONDS,
+    (i) =>
+      postJson(
+        `${api!.url}/v1/track`,
+        { userId: `lat-${i}`, event: 'Bench Latency', messageId: key(i), properties: { plan: 'pro', source: 'bench', seq: i }, context: CONTEXT },
+        basic,
+      ),
+    key,
+  );
+  const itineraCpu = cpuBetween(before, sampleCpu(pids));
+  const itineraDelivered = await awaitReceipts(itineraDrive.sentAt.keys());
+  const itinera = latencyOf(itineraDrive, itineraDelivered, itineraCpu);
+  out(`  itinera:  ${statsLine(itinera.e2e)}; ${fmt(itinera.delivered)}/${fmt(itinera.sent)} delivered`);
+
+  // Where the time goes, hop by hop, from the timestamps Itinera stores (same machine, same clock).
+  const { rows } = await db!.query(
+    `SELECT e.message_id AS m,
+            extract(epoch FROM e.received_at) * 1000 AS received,
+            extract(epoch FROM s.created_at) * 1000 AS streamed,
+            extract(epoch FROM r.entered_at) * 1000 AS entered,
+            extract(epoch FROM st.started_at) * 1000 AS step_started,
+            extract(epoch FROM msg.sending_at) * 1000 AS sending
+       FROM events e
+       JOIN stream_entries s ON s.event_id = e.id
+       JOIN journey_runs r ON r.entry_key = 'event:' || e.id AND r.journey_id = $1
+       LEFT JOIN journey_steps st ON st.run_id = r.id AND st.node_id = 's' AND st.visit = 1
+       LEFT JOIN messages msg ON msg.run_id = r.id
+      WHERE e.message_id LIKE $2`,
+    [journey.id, `${RUN_ID}-lat-%`],
+  );
+  const hops: Record<string, number[]> = { 'POST → stored (events.received_at)': [], 'stored → stream entry (ingest transaction)': [], 'stream entry → run entered (commit, wake-up, consumer)': [], 'run entered → send step started (BullMQ, lease)': [], 'send step started → message sending (delivery checks)': [], 'sending → at the provider (webhook call)': [] };
+  const hopNames = Object.keys(hops);
+  for (const r of rows as Array<Record<string, string | null>>) {
+    const t0 = itineraDrive.sentAt.get(r.m!);
+    const at = receiver!.received.get(r.m!);
+    if (t0 === undefined || at === undefined || r.step_started === null || r.sending === null) continue;
+    const points = [t0, Number(r.received), Number(r.streamed), Number(r.entered), Number(r.step_started), Number(r.sending), at];
+    hopNames.forEach((name, i) => hops[name].push(points[i + 1] - points[i]));
+  }
+  out('  where the time goes (each hop\'s own distribution; PostgreSQL now() is a transaction\'s start):');
+  for (const name of hopNames) out(`    ${name.padEnd(56)} ${statsLine(stats(hops[name]))}`);
+
+  // The baseline: same rate and duration, same receiver.
+  await db!.query(`CREATE TABLE bench_baseline_events (
+    id bigserial PRIMARY KEY, message_id text NOT NULL UNIQUE, user_id text, event text, properties jsonb NOT NULL, context jsonb NOT NULL, received_at timestamptz NOT NULL)`);
+  const port = await freePort();
+  const env = { BASELINE_DATABASE_URL: databaseUrl, REDIS_URL, BASELINE_PREFIX, BASELINE_PORT: String(port), BASELINE_RECEIVER: `${receiver!.url}/hook`, BASELINE_CONCURRENCY: String(WORKER_CONCURRENCY) };
+  const http = await startBaseline('http', env);
+  const bworker = await startBaseline('worker', env);
+  const bkey = (i: number) => `${RUN_ID}-base-${i}`;
+  before = sampleCpu({ http: http.pid, worker: bworker.pid });
+  const baselineDrive = await drive(
+    RATE,
+    SECONDS,
+    (i) => postJson(`http://127.0.0.1:${port}/track`, { userId: `base-${i}`, event: 'Bench Latency', messageId: bkey(i), properties: { plan: 'pro', source: 'bench', seq: i }, context: CONTEXT }),
+    bkey,
+  );
+  const baselineCpu = cpuBetween(before, sampleCpu({ http: http.pid, worker: bworker.pid }));
+  const baselineDelivered = await awaitReceipts(baselineDrive.sentAt.keys());
+  const baseline = latencyOf(baselineDrive, baselineDelivered, baselineCpu);
+  out(`  baseline: ${statsLine(baseline.e2e)}; ${fmt(baseline.delivered)}/${fmt(baseline.sent)} delivered`);
+  await Promise.all([stopChild(http), stopChild(bworker)]);
+
+  out();
+  table(
+    ['', 'events/s', 'delivered', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'POST p50', 'POST p99', 'late starts', 'cpu (cores)'],
+    [
+      ['itinera', itinera, `api ${fmt(itinera.cpu.api, 2)} + worker ${fmt(itinera.cpu.worker, 2)} + pg ${fmt(itinera.cpu.postgres, 2)}; machine ${fmt(itinera.cpu.machine, 2)}`],
+      ['baseline', baseline, `http ${fmt(baseline.cpu.http, 2)} + worker ${fmt(baseline.cpu.worker, 2)} + pg ${fmt(baseline.cpu.postgres, 2)}; machine ${fmt(baseline.cpu.machine, 2)}`],
+    ].map(([name, r, cpu]) => {
+      const x = r as LatencyResult;
+      return [name as string, fmt(x.rate), `${fmt(x.delivered)}/${fmt(x.sent)}`, ms(x.e2e.p50), ms(x.e2e.p95), ms(x.e2e.p99), ms(x.e2e.max), ms(x.ack.p50), ms(x.ack.p99), fmt(x.lateStarts), cpu as string];
+    }),
+  );
+  for (const [name, r] of [['itinera', itinera], ['baseline', baseline]] as const) {
+    if (r.errors > 0) out(`  ${name}: ${r.errors} failed requests; first: ${r.firstError}`);
+  }
+  out(`  ratio itinera/baseline: p50 ${fmt(itinera.e2e.p50 / baseline.e2e.p50, 1)}×, p99 ${fmt(itinera.e2e.p99 / baseline.e2e.p99, 1)}×`);
+  out(`  target p99 < ${TARGET_P99_MS} ms: ${itinera.e2e.p99 < TARGET_P99_MS ? 'met' : 'MISSED'}`);
+  out('  late starts: events the load generator sent more than 5 ms after their slot (this process was busy).');
+  out();
+  return { itinera, baseline };
+}
+
+function startBaseline(role: 'http' | 'worker', env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--experimental-strip-types', '--disable-warning=ExperimentalWarning', BASELINE_SCRIPT, role], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  baselineChildren.add(child);
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`baseline ${role} not ready after 15 s:\n${output}`)), 15_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (/^ready/m.test(output)) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => {
+      baselineChildren.delete(child);
+      clearTimeout(timer);
+      reject(new Error(`baseline ${role} exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+// ───────────────────────────── 2. throughput ─────────────────────────────
+
+interface ThroughputResult {
+  runs: number;
+  completed: number;
+  failed: number;
+  delivered: number;
+  ingestSeconds: number;
+  totalSeconds: number;
+  steadyRunsPerSecond: number;
+  overallRunsPerSecond: number;
+  enteredPerSecond: number;
+  maxStreamBacklog: number;
+  maxQueued: number;
+  cpu: Record<string, number>;
+}
+
+async function throughputPart(): Promise<ThroughputResult> {
+  out(`── 2. sustained runs/s: ${fmt(RUNS)} runs of trigger → send → exit, events sent through /v1/batch as fast as it takes them ──`);
+  const journey = await publishJourney('Bench throughput', 'Bench Throughput');
+  let t = performance.now();
+  await identify('thr', RUNS);
+  await settle();
+  out(`  setup: ${fmt(RUNS)} profiles identified and applied in ${fmt((performance.now() - t) / 1000, 1)} s`);
+
+  const pids = { api: api!.child.pid, worker: worker!.child.pid };
+  const before = sampleCpu(pids);
+  const statements = sampleStatements();
+  const started = performance.now();
+  let maxStreamBacklog = 0;
+  let maxQueued = 0;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling && !interrupted) {
+      maxStreamBacklog = Math.max(maxStreamBacklog, await streamBacklog());
+      const counts = await queue!.getJobCounts('wait', 'active', 'prioritized');
+      maxQueued = Math.max(maxQueued, (counts.wait ?? 0) + (counts.active ?? 0) + (counts.prioritized ?? 0));
+      await sleep(250);
+    }
+  })();
+  await ingestAll(
+    Array.from({ length: RUNS }, (_, i) => ({ type: 'track', userId: `thr-${i}`, event: 'Bench Throughput', messageId: `${RUN_ID}-thr-${i}`, properties: { plan: 'pro', seq: i }, context: CONTEXT })),
+    100,
+    4,
+  );
+  const ingestSeconds = (performance.now() - started) / 1000;
+  t = performance.now();
+  let last = -1;
+  let lastChange = Date.now();
+  for (;;) {
+    const { rows } = await db!.query(`SELECT count(*) FILTER (WHERE status IN ('completed', 'failed', 'exited'))::int AS done FROM journey_runs WHERE journey_id = $1`, [journey.id]);
+    const done = rows[0].done as number;
+    if (done >= RUNS || interrupted) break;
+    if (done !== last) {
+      last = done;
+      lastChange = Date.now();
+    } else if (Date.now() - lastChange > 20_000) {
+      out(`  no progress for 20 s at ${fmt(done)}/${fmt(RUNS)} runs; measuring what completed`);
+      break;
+    }
+    await sleep(250);
+  }
+  const totalSeconds = (performance.now() - started) / 1000;
+  const cpu = cpuBetween(before, sampleCpu(pids));
+  sampling = false;
+  await sampler;
+  const busiest = await statements.stop();
+
+  const { rows } = await db!.query(
+    `WITH r AS (SELECT status, entered_at, ended_at FROM journey_runs WHERE journey_id = $1)
+     SELECT count(*) FILTER (WHERE status = 'completed')::int AS completed,
+            count(*) FILTER (WHERE status = 'failed')::int AS failed,
+            extract(epoch FROM percentile_disc(0.1) WITHIN GROUP (ORDER BY ended_at)) AS e10,
+            extract(epoch FROM percentile_disc(0.9) WITHIN GROUP (ORDER BY ended_at)) AS e90,
+            extract(epoch FROM min(entered_at)) AS first_in,
+            extract(epoch FROM max(entered_at)) AS last_in,
+            extract(epoch FROM max(ended_at)) AS last_out,
+            count(ended_at)::int AS ended
+       FROM r`,
+    [journey.id],
+  );
+  const r = rows[0];
+  const sentRows = await db!.query(`SELECT count(*)::int AS n FROM messages m JOIN journey_runs r ON r.id = m.run_id WHERE r.journey_id = $1 AND m.status = 'sent'`, [journey.id]);
+  const delivered = [...receiver!.received.keys()].filter((k) => k.startsWith(`${RUN_ID}-thr-`)).length;
+  const result: ThroughputResult = {
+    runs: RUNS,
+    completed: r.completed,
+    failed: r.failed,
+    delivered,
+    ingestSeconds,
+    totalSeconds,
+    steadyRunsPerSecond: (0.8 * r.ended) / (Number(r.e90) - Number(r.e10)),
+    overallRunsPerSecond: r.ended / (Number(r.last_out) - Number(r.first_in)),
+    enteredPerSecond: RUNS / (Number(r.last_in) - Number(r.first_in)),
+    maxStreamBacklog,
+    maxQueued,
+    cpu,
+  };
+  out(`  ingested in ${fmt(ingestSeconds, 1)} s; all runs ended ${fmt(totalSeconds, 1)} s after the first batch`);
+  out(`  runs: ${fmt(result.completed)} completed, ${fmt(result.failed)} failed; messages sent ${fmt(sentRows.rows[0].n)}, at the receiver ${fmt(delivered)}`);
+  out(`  entered ${fmt(result.enteredPerSecond)} runs/s (first to last run created); completed ${fmt(result.steadyRunsPerSecond)} runs/s between the 10th and 90th percentile of ended_at, ${fmt(result.overallRunsPerSecond)} runs/s first entry to last end`);
+  out(`  backlog: at most ${fmt(maxStreamBacklog)} stream entries not yet applied by the consumer, ${fmt(maxQueued)} journey jobs waiting or active in BullMQ`);
+  out(`  cpu (cores, over the whole part): ${cpuLine(cpu)}`);
+  out('  busiest PostgreSQL statements (share of samples of busy backends, every 25 ms):');
+  for (const { what, share } of busiest) out(`    ${fmt(share * 100, 1).padStart(5)}%  ${what}`);
+  out();
+  return result;
+}
+
+// ───────────────────────────── 3. waiting runs ─────────────────────────────
+
+const WAIT_DELAY_S = 90 * 86_400; // the waiting journeys' delay: 90 days
+const WAKE_DELAY_S = 86_400; // the wake-up journey's delay: 1 day
+
+/**
+ * Inserts runs [from, to) of a set of journeys (temp table `journeys`: k, id, version, name,
+ * event), run g on journey g / pool and profile g % pool (temp table `bench_profiles`), exactly as
+ * the engine leaves a run that entered by an event and reached its delay: the run `waiting` at
+ * node `d` (context with the entry event, run info and no visits yet, entry key of the event, no
+ * lease), its steps (the trigger `completed` on port next, the delay `waiting` with its `until`)
+ * and the delay's timer. `due` is an SQL expression of `g` and `entered_at` giving the timer's due time.
+ */
+function insertRunsSql(journeys: string, due: string, enteredAt: string): string {
+  return `
+    WITH src AS MATERIALIZED (
+      SELECT g, gen_random_uuid() AS id, j.id AS journey_id, j.version, j.name AS journey_name, j.event, p.id AS profile_id, ${enteredAt} AS entered_at
+        FROM generate_series($1::bigint, $2::bigint - 1) AS g
+        JOIN ${journeys} j ON j.k = g / $3
+        JOIN bench_profiles p ON p.n = g % $3
+    ), ev AS MATERIALIZED (
+      SELECT src.*, ${due} AS due_at,
+             jsonb_build_object('name', event, 'type', 'track', 'messageId', 'bench-' || $5::text || '-' || g,
+                                'properties', jsonb_build_object('plan', 'pro', 'source', 'web', 'trialDays', 14),
+                                'traits', '{}'::jsonb, 'context', $6::jsonb,
+                                'timestamp', to_char(entered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) AS event_json
+        FROM src
+    ), runs AS (
+      INSERT INTO journey_runs (id, workspace_id, journey_id, version, profile_id, status, current_node, context, entry_key, entered_at, updated_at)
+      SELECT id, $4, journey_id, version, profile_id, 'waiting', 'd',
+             jsonb_build_object('event', event_json, 'data', '{}'::jsonb,
+                                'run', jsonb_build_object('id', id, 'journeyId', journey_id, 'journeyName', journey_name, 'version', version,
+                                                          'enteredAt', to_char(entered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
+                                'visits', '{}'::jsonb),
+             'event:' || (9000000000 + g), entered_at, entered_at
+        FROM ev
+    ), steps AS (
+      INSERT INTO journey_steps (run_id, node_id, visit, node_type, status, input, output, port, started_at, finished_at)
+      SELECT id, 't', 1, 'trigger', 'completed', jsonb_build_object('config', jsonb_build_object('event', event)),
+             jsonb_build_object('event', event_json, 'data', '{}'::jsonb), 'next', entered_at, entered_at
+        FROM ev
+      UNION ALL
+      SELECT id, 'd', 1, 'delay', 'waiting', jsonb_build_object('config', jsonb_build_object('seconds', $7::int)),
+             jsonb_build_object('until', to_char(due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')), NULL, entered_at, NULL
+        FROM ev
+    )
+    INSERT INTO journey_timers (run_id, node_id, visit, kind, due_at)
+    SELECT id, 'd', 1, 'delay', due_at FROM ev`;
+}
+
+async function tableSizes(): Promise<Array<{ name: string; rows: number; total: number; indexes: number }>> {
+  const { rows } = await db!.query(
+    `SELECT c.relname AS name, c.reltuples::bigint AS rows, pg_total_relation_size(c.oid) AS total, pg_indexes_size(c.oid) AS indexes
+       FROM pg_class c WHERE c.relname IN ('journey_runs', 'journey_steps', 'journey_timers') AND c.relkind = 'r' ORDER BY 1`,
+  );
+  return rows.map((r) => ({ name: r.name, rows: Number(r.rows), total: Number(r.total), indexes: Number(r.indexes) }));
+}
+
+async function databaseSize(): Promise<number> {
+  return Number((await db!.query('SELECT pg_database_size(current_database()) AS n')).rows[0].n);
+}
+
+/** Redis: the server's used_memory, and the keys of this run's prefix with their MEMORY USAGE. */
+async function redisMemory(): Promise<{ used: number; keys: number; keyBytes: number; biggest: string }> {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 2 });
+  try {
+    const used = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1] ?? NaN);
+    let cursor = '0';
+    let keys = 0;
+    let keyBytes = 0;
+    let biggest = '';
+    let biggestBytes = 0;
+    do {
+      const [next, batch] = await redis.scan(cursor, 'MATCH', `${REDIS_PREFIX}:*`, 'COUNT', 1000);
+      for (const k of batch) {
+        keys += 1;
+        const bytes = Number((await redis.call('MEMORY', 'USAGE', k, 'SAMPLES', '0')) ?? 0);
+        keyBytes += bytes;
+        if (bytes > biggestBytes) {
+          biggestBytes = bytes;
+          biggest = `${k.slice(REDIS_PREFIX.length + 1)} ${mib(bytes)}`;
+        }
+      }
+      cursor = next;
+    } while (cursor !== '0');
+    return { used, keys, keyBytes, biggest };
+  } finally {
+    redis.disconnect();
+  }
+}
+
+interface MemoryPoint {
+  label: string;
+  apiRss: number;
+  workerRss: number;
+  redis: Awaited<ReturnType<typeof redisMemory>>;
+  database: number;
+}
+
+async function memoryPoint(label: string): Promise<MemoryPoint> {
+  return { label, apiRss: rss(api?.child.pid), workerRss: rss(worker?.child.pid), redis: await redisMemory(), database: await databaseSize() };
+}
+
+interface WaitingResult {
+  waiting: number;
+  insertSeconds: number;
+  points: MemoryPoint[];
+  maxApiRssWindow: number;
+  maxWorkerRssWindow: number;
+  sizes: Awaited<ReturnType<typeof tableSizes>>;
+  fired: Stats;
+  resumed: Stats;
+  sent: Stats;
+  atProvider: Stats;
+  completed: number;
+  pollMs: number;
+}
+
+async function waitingPart(): Promise<WaitingResult> {
+  out(`── 3. ${fmt(WAITING)} runs waiting in delays (SQL), then ${fmt(DUE)} timers falling due over ${fmt(WINDOW_S)} s ──`);
+  const workspaceId = (await db!.query('SELECT workspace_id FROM api_keys WHERE key_hash = encode(sha256($1::bytea), \'hex\')', [WRITE_KEY])).rows[0].workspace_id as string;
+
+  // Profiles: every profile of the workspace, at least enough that 100 journeys hold the waiting runs.
+  let pool = Number((await db!.query('SELECT count(*) AS n FROM profiles WHERE workspace_id = $1', [workspaceId])).rows[0].n);
+  const wanted = Math.max(DUE, Math.ceil(WAITING / 100), 1000);
+  if (pool < wanted) {
+    await identify('wait', wanted - pool);
+    await settle();
+    pool = wanted;
+  }
+  await db!.query('CREATE TEMP TABLE bench_profiles AS SELECT (row_number() OVER (ORDER BY id) - 1)::int AS n, id FROM profiles WHERE workspace_id = $1', [workspaceId]);
+  pool = Number((await db!.query('SELECT count(*) AS n FROM bench_profiles')).rows[0].n);
+  await db!.query('CREATE UNIQUE INDEX ON bench_profiles (n)');
+
+  const journeyCount = Math.max(1, Math.ceil(WAITING / pool));
+  let t = performance.now();
+  await db!.query('CREATE TEMP TABLE bench_waiting (k int PRIMARY KEY, id uuid, version int, name text, event text)');
+  for (let k = 0; k < journeyCount; k += 1) {
+    const name = `Bench waiting ${k + 1}`;
+    const event = `Bench Never ${k + 1}`;
+    const j = await publishJourney(name, event, WAIT_DELAY_S);
+    await db!.query('INSERT INTO bench_waiting VALUES ($1, $2, $3, $4, $5)', [k, j.id, j.version, name, event]);
+  }
+  const wake = await publishJourney('Bench wake-up', 'Bench Wake', WAKE_DELAY_S);
+  await db!.query('CREATE TEMP TABLE bench_wake (k int PRIMARY KEY, id uuid, version int, name text, event text)');
+  await db!.query('INSERT INTO bench_wake VALUES (0, $1, $2, $3, $4)', [wake.id, wake.version, 'Bench wake-up', 'Bench Wake']);
+  out(`  setup: ${fmt(pool)} profiles, ${fmt(journeyCount)} waiting journeys (trigger → delay 90 days → send → exit) and one wake-up journey (delay 1 day) published in ${fmt((performance.now() - t) / 1000, 1)} s`);
+
+  await sleep(2000); // let the processes settle after the setup before the first reading
+  const points: MemoryPoint[] = [await memoryPoint('before inserting')];
+
+  // N waiting runs, in chunks, each chunk one statement (its own transaction).
+  t = performance.now();
+  const sql = insertRunsSql('bench_waiting', `entered_at + make_interval(secs => ${WAIT_DELAY_S})`, `now() - make_interval(secs => (g * 7919) % ${30 * 86_400})`);
+  for (let from = 0; from < WAITING && !interrupted; from += CHUNK) {
+    const to = Math.min(WAITING, from + CHUNK);
+    const c = performance.now();
+    await db!.query(sql, [from, to, pool, workspaceId, 'wait', JSON.stringify(CONTEXT), WAIT_DELAY_S]);
+    process.stdout.write(`\r  inserting: ${fmt(to)}/${fmt(WAITING)} runs (last chunk ${fmt((to - from) / ((performance.now() - c) / 1000))} runs/s)   `);
+  }
+  const insertSeconds = (performance.now() - t) / 1000;
+  t = performance.now();
+  await db!.query('ANALYZE journey_runs, journey_steps, journey_timers');
+  out(`\r  inserted ${fmt(WAITING)} waiting runs (runs, 2 steps each, timers) in ${fmt(insertSeconds, 1)} s (${fmt(WAITING / insertSeconds)} runs/s); ANALYZE ${fmt((performance.now() - t) / 1000, 1)} s`);
+  await sleep(2000);
+  points.push(await memoryPoint('after inserting'));
+  const sizes = await tableSizes();
+
+  // The timer poll's query with the waiting runs in place (read-only form: no rows are due).
+  const plan = await db!.query(`EXPLAIN (ANALYZE, FORMAT JSON) SELECT id FROM journey_timers WHERE fired_at IS NULL AND due_at <= now() ORDER BY due_at LIMIT 500 FOR UPDATE SKIP LOCKED`);
+  const pollMs = Number(plan.rows[0]['QUERY PLAN'][0]['Execution Time']) + Number(plan.rows[0]['QUERY PLAN'][0]['Planning Time']);
+
+  // Runs whose delay falls due during the window, spread evenly, starting 2 s from now.
+  const { rows: [{ t0 }] } = await db!.query("SELECT extract(epoch FROM clock_timestamp() + interval '2 seconds') AS t0");
+  const windowStart = Number(t0);
+  const spread = WINDOW_S / DUE;
+  await db!.query(
+    insertRunsSql('bench_wake', `to_timestamp(${windowStart} + g * ${spread})`, `to_timestamp(${windowStart} + g * ${spread}) - make_interval(secs => ${WAKE_DELAY_S})`),
+    [0, DUE, pool, workspaceId, 'wake', JSON.stringify(CONTEXT), WAKE_DELAY_S],
+  );
+  out(`  ${fmt(DUE)} wake-up runs inserted; their timers fall due from ${new Date(windowStart * 1000).toISOString()} over ${fmt(WINDOW_S)} s`);
+
+  let maxApiRssWindow = 0;
+  let maxWorkerRssWindow = 0;
+  const windowEnd = windowStart * 1000 + WINDOW_S * 1000;
+  let completed = 0;
+  while (!interrupted) {
+    maxApiRssWindow = Math.max(maxApiRssWindow, rss(api?.child.pid));
+    maxWorkerRssWindow = Math.max(maxWorkerRssWindow, rss(worker?.child.pid));
+    const { rows } = await db!.query("SELECT count(*)::int AS n FROM journey_runs WHERE journey_id = $1 AND status IN ('completed', 'failed')", [wake.id]);
+    completed = rows[0].n;
+    if (completed >= DUE && Date.now() > windowEnd) break;
+    if (Date.now() > windowEnd + 30_000) {
+      out(`  only ${fmt(completed)}/${fmt(DUE)} wake-up runs ended 30 s after the window`);
+      break;
+    }
+    await sleep(250);
+  }
+  await sleep(2000);
+  points.push(await memoryPoint('after the window'));
+
+  const { rows } = await db!.query(
+    `SELECT extract(epoch FROM (t.fired_at - t.due_at)) * 1000 AS fired,
+            extract(epoch FROM (d.finished_at - t.due_at)) * 1000 AS resumed,
+            extract(epoch FROM (s.finished_at - t.due_at)) * 1000 AS sent,
+            extract(epoch FROM t.due_at) * 1000 AS due,
+            r.context->'event'->>'messageId' AS m
+       FROM journey_runs r
+       JOIN journey_timers t ON t.run_id = r.id AND t.node_id = 'd' AND t.visit = 1
+       LEFT JOIN journey_steps d ON d.run_id = r.id AND d.node_id = 'd' AND d.visit = 1
+       LEFT JOIN journey_steps s ON s.run_id = r.id AND s.node_id = 's' AND s.visit = 1
+      WHERE r.journey_id = $1`,
+    [wake.id],
+  );
+  const col = (name: string) => rows.map((r) => (r[name] === null ? NaN : Number(r[name])));
+  const atProvider = rows.map((r) => {
+    const at = receiver!.received.get(r.m);
+    return at === undefined ? NaN : at - Number(r.due);
+  });
+  const result: WaitingResult = {
+    waiting: WAITING,
+    insertSeconds,
+    points,
+    maxApiRssWindow,
+    maxWorkerRssWindow,
+    sizes,
+    fired: stats(col('fired')),
+    resumed: stats(col('resumed')),
+    sent: stats(col('sent')),
+    atProvider: stats(atProvider),
+    completed,
+    pollMs,
+  };
+
+  out();
+  table(
+    ['', 'api RSS', 'worker RSS', 'Redis used_memory', `Redis keys ${REDIS_PREFIX}:*`, 'their MEMORY USAGE', 'pg_database_size'],
+    points.map((p) => [p.label, mib(p.apiRss), mib(p.workerRss), mib(p.redis.used), fmt(p.redis.keys), mib(p.redis.keyBytes), mib(p.database)]),
+  );
+  out(`  during the window: api RSS at most ${mib(maxApiRssWindow)}, worker RSS at most ${mib(maxWorkerRssWindow)}; largest key after: ${points[points.length - 1].redis.biggest || '—'}`);
+  out('  journey tables after inserting:');
+  for (const s of sizes) out(`    ${s.name.padEnd(15)} ${fmt(s.rows).padStart(11)} rows  ${mib(s.total).padStart(12)} (indexes ${mib(s.indexes)})`);
+  out(`  timer poll query with ${fmt(WAITING)} future timers: ${ms(pollMs)} ms (planning + execution)`);
+  out(`  wake-up lateness after due_at (${fmt(completed)}/${fmt(DUE)} runs ended):`);
+  out(`    timer fired (journey_timers.fired_at)              ${statsLine(result.fired)}`);
+  out(`    delay step completed (run resumed)                 ${statsLine(result.resumed)}`);
+  out(`    next step (send) completed                         ${statsLine(result.sent)}`);
+  out(`    message at the provider                            ${statsLine(result.atProvider)}`);
+  out(`  target p99 < ${fmt(TARGET_WAKE_P99_MS)} ms (next step completed): ${result.sent.p99 < TARGET_WAKE_P99_MS ? 'met' : 'MISSED'}`);
+  out();
+  return result;
+}
+
+// ───────────────────────────── main ─────────────────────────────
+
+async function redisVersion(): Promise<string> {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true });
+  try {
+    await redis.connect();
+    return /redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? 'unknown';
+  } catch {
+    return 'unreachable';
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function main(): Promise<number> {
+  const benchStarted = performance.now();
+  admin = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 5000 });
+  await admin.connect();
+  const serverVersion = (await admin.query('SHOW server_version')).rows[0].server_version as string;
+  const syncCommit = (await admin.query('SHOW synchronous_commit')).rows[0].synchronous_commit as string;
+  databaseCreated = true; // before, so that an interruption during CREATE still drops it
+  await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(DATABASE)}`);
+
+  const cpus = os.cpus();
+  out('Itinera journey engine benchmark');
+  out(`machine   ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${fmt(os.totalmem() / 2 ** 30, 1)} GiB, load avg ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  out(`software  Node ${process.version}, PostgreSQL ${serverVersion} (synchronous_commit=${syncCommit}), Redis ${await redisVersion()}`);
+  out(`run       database ${DATABASE}, Redis prefix ${REDIS_PREFIX}; parts ${[...PARTS].join(', ')}`);
+
+  receiver = new Receiver();
+  await receiver.start();
+
+  const common = {
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+    ITINERA_SECRET,
+    ITINERA_BOOTSTRAP_WRITE_KEY: WRITE_KEY,
+    ITINERA_BOOTSTRAP_SECRET_KEY: SECRET_KEY,
+    ITINERA_DEMO: 'false',
+    ITINERA_PLUGINS: WEBHOOK_PLUGIN,
+    ITINERA_WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
+    DATABASE_URL: databaseUrl,
+    REDIS_URL,
+    REDIS_PREFIX,
+  };
+  let t = performance.now();
+  const apiStarting = startApiProcess({ ...common, ITINERA_ROLE: 'api' }, 60_000);
+  starting.push(apiStarting);
+  api = await apiStarting;
+  if (interrupted) return 130;
+  // The worker is recognised by its "worker ready" line, logged at info.
+  const workerStarting = startApiProcess({ ...common, ITINERA_ROLE: 'worker', LOG_LEVEL: 'info' }, 60_000);
+  starting.push(workerStarting);
+  worker = await workerStarting;
+  if (interrupted) return 130;
+  out(`processes api ${api.url} (pid ${api.child.pid}), worker (pid ${worker.child.pid}, concurrency ${WORKER_CONCURRENCY}); ready in ${fmt((performance.now() - t) / 1000, 1)} s`);
+  out(`provider  loopback HTTP receiver ${receiver.url}, behind the webhook channel (${WEBHOOK_PLUGIN})`);
+  out();
+
+  db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  queueRedis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  queue = new Queue('journeys', { connection: queueRedis, prefix: REDIS_PREFIX });
+
+  await call('POST', '/api/channels', {
+    pluginId: WEBHOOK_PLUGIN,
+    name: 'Bench receiver',
+    config: { signingSecret: `whsec_${randomBytes(32).toString('base64')}`, allowHosts: ['127.0.0.1'], timeoutMs: 5000 },
+  });
+  await call('POST', '/api/templates', {
+    key: 'bench-hook',
+    name: 'Bench hook',
+    content: { webhook: { url: `${receiver.url}/hook`, body: { m: '{{ event.messageId }}', run: '{{ run.id }}', user: '{{ profile.userId }}', plan: '{{ profile.traits.plan }}' } } },
+  });
+  await call('POST', '/api/templates/bench-hook/publish', {});
+
+  const summary: string[] = [];
+  let failures = 0;
+  if (PARTS.has('latency')) {
+    const { itinera, baseline } = await latencyPart();
+    if (interrupted) return 130;
+    if (itinera.delivered !== itinera.sent || itinera.errors > 0) failures += 1;
+    summary.push(
+      `latency p50/p95/p99 ${ms(itinera.e2e.p50)}/${ms(itinera.e2e.p95)}/${ms(itinera.e2e.p99)} ms @${fmt(RATE)}/s (baseline ${ms(baseline.e2e.p50)}/${ms(baseline.e2e.p95)}/${ms(baseline.e2e.p99)}, ratio p50 ${fmt(itinera.e2e.p50 / baseline.e2e.p50, 1)}× p99 ${fmt(itinera.e2e.p99 / baseline.e2e.p99, 1)}×; target ${itinera.e2e.p99 < TARGET_P99_MS ? 'met' : 'missed'})`,
+    );
+  }
+  if (PARTS.has('throughput')) {
+    const r = await throughputPart();
+    if (interrupted) return 130;
+    if (r.completed !== r.runs) failures += 1;
+    summary.push(`throughput ${fmt(r.steadyRunsPerSecond)} runs/s (${fmt(r.completed)}/${fmt(r.runs)} completed)`);
+  }
+  if (PARTS.has('waiting')) {
+    const r = await waitingPart();
+    if (interrupted) return 130;
+    if (r.completed !== DUE) failures += 1;
+    const [before, , after] = r.points;
+    summary.push(
+      `waiting ${fmt(r.waiting)}: RSS api ${mib(before.apiRss)}→${mib(after.apiRss)}, worker ${mib(before.workerRss)}→${mib(after.workerRss)}; ` +
+        `Redis keys ${fmt(before.redis.keys)}→${fmt(after.redis.keys)}; wake-up p99 ${ms(r.sent.p99)} ms (target ${r.sent.p99 < TARGET_WAKE_P99_MS ? 'met' : 'missed'})`,
+    );
+  }
+
+  const log = [api.output(), worker.output()].join('\n').split('\n').filter((line) => /^\{.*"level":"?(warn|error|fatal|40|50|60)/.test(line));
+  if (log.length > 0) out(`process log: ${log.length} warning/error line(s), first: ${log[0].slice(0, 400)}`);
+  if (receiver.duplicates > 0) out(`the receiver got ${receiver.duplicates} duplicate message(s)`);
+  out(`total ${fmt((performance.now() - benchStarted) / 1000, 0)} s`);
+  out();
+  out(`SUMMARY journeys ${summary.join('; ')} (${os.cpus().length} cores, Node ${process.version}, PostgreSQL ${serverVersion})`);
+  return failures === 0 ? 0 : 1;
+}
+
+let exitCode = 1;
+try {
+  exitCode = await main();
+} catch (error) {
+  if (!interrupted) {
+    process.stderr.write(`\nBenchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    for (const [name, p] of [['API', api], ['worker', worker]] as const) {
+      if (p) process.stderr.write(`${name} output (last 2,000 characters):\n${p.output().slice(-2000)}\n`);
+    }
+  }
+} finally {
+  await cleanup();
+}
+process.exit(interrupted ? 130 : exitCode);
