@@ -86,12 +86,24 @@ export class ApiExceptionFilter implements ExceptionFilter {
       const known = code ? USER_DATA_PG_ERRORS[code] : undefined;
       if (known) return { statusCode: known[0], error: reasonPhrase(known[0]), message: known[1] };
     }
+    if (isUnavailable(exception)) {
+      return { statusCode: 503, error: 'Service Unavailable', message: 'The database or queue is not reachable right now; retry shortly' };
+    }
     return {
       statusCode: 500,
       error: 'Internal Server Error',
       message: 'Something went wrong on our side; the request id identifies it in the server logs',
     };
   }
+}
+
+/** A dependency that went away (PostgreSQL restarting, a dropped connection): the client should retry. */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006', '53300']);
+
+function isUnavailable(exception: unknown): boolean {
+  const error = exception as { code?: string; driverError?: { code?: string }; message?: string } | undefined;
+  const code = error?.driverError?.code ?? error?.code;
+  return (code !== undefined && UNAVAILABLE_CODES.has(code)) || /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/.test(error?.message ?? '');
 }
 
 function reasonPhrase(status: number): string {
