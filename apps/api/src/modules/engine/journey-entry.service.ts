@@ -24,6 +24,16 @@ export interface TriggerEvent {
 
 type Reentry = 'once' | 'always' | { afterSeconds: number };
 
+interface InFlightRun {
+  id: string;
+  journey_id: string;
+  version: number;
+  workspace_id: string;
+  status: 'active' | 'waiting';
+  waiting_for: string | null;
+  wait: { nodeId: string; visit: number; filter: unknown } | null;
+}
+
 /**
  * Reacts to the journey hand-off stream: goal events exit runs wherever they are, awaited events
  * resume waiting runs, and trigger events (or profile changes, for segment entry) start runs —
@@ -44,8 +54,14 @@ export class JourneyEntryService {
     if (entry.kind === 'event' && entry.eventId) {
       const event = await this.loadEvent(entry.eventId);
       if (!event) return;
-      await this.exitOnGoal(entry.profileId, event);
-      await this.resumeWaiting(entry.profileId, event);
+      const inFlight: InFlightRun[] = await this.dataSource.query(
+        `SELECT id, journey_id, version, workspace_id, status, waiting_for, wait FROM journey_runs WHERE profile_id = $1 AND status IN ('active', 'waiting')`,
+        [entry.profileId],
+      );
+      if (inFlight.length > 0) {
+        await this.exitOnGoal(inFlight, entry.profileId, event);
+        await this.resumeWaiting(inFlight.filter((r) => r.status === 'waiting' && r.waiting_for === event.name), entry.profileId, event);
+      }
       for (const journey of await this.definitions.activeIn(entry.workspaceId)) {
         const trigger = triggerOf(journey.definition);
         const config = (trigger?.config ?? {}) as { event?: string; filter?: unknown };
@@ -113,11 +129,7 @@ export class JourneyEntryService {
     });
   }
 
-  private async exitOnGoal(profileId: string, event: TriggerEvent): Promise<void> {
-    const runs: Array<{ id: string; journey_id: string; version: number; workspace_id: string }> = await this.dataSource.query(
-      `SELECT id, journey_id, version, workspace_id FROM journey_runs WHERE profile_id = $1 AND status IN ('active', 'waiting')`,
-      [profileId],
-    );
+  private async exitOnGoal(runs: InFlightRun[], profileId: string, event: TriggerEvent): Promise<void> {
     for (const run of runs) {
       const definition = await this.definitions.version(run.journey_id, run.version);
       const goal = (definition.exit ?? []).find((e) => e.event === event.name);
@@ -134,25 +146,23 @@ export class JourneyEntryService {
     }
   }
 
-  private async resumeWaiting(profileId: string, event: TriggerEvent): Promise<void> {
-    const runs: Array<{ id: string; workspace_id: string; wait: { nodeId: string; visit: number; filter: unknown } }> = await this.dataSource.query(
-      `SELECT id, workspace_id, wait FROM journey_runs WHERE profile_id = $1 AND status = 'waiting' AND waiting_for = $2`,
-      [profileId, event.name],
-    );
+  private async resumeWaiting(runs: InFlightRun[], profileId: string, event: TriggerEvent): Promise<void> {
     for (const run of runs) {
-      if (run.wait?.filter && !(await this.matches(run.wait.filter, run.workspace_id, profileId, event))) continue;
+      const wait = run.wait;
+      if (!wait) continue;
+      if (wait.filter && !(await this.matches(wait.filter, run.workspace_id, profileId, event))) continue;
       const resumed = await this.dataSource.transaction(async (m) => {
         const changed = returnedRows(await m.query(
           `UPDATE journey_runs SET status = 'active', waiting_for = NULL, wait = NULL, updated_at = now()
             WHERE id = $1 AND status = 'waiting' AND current_node = $2 RETURNING id`,
-          [run.id, run.wait.nodeId],
+          [run.id, wait.nodeId],
         ));
         if (changed.length === 0) return false;
         await m.query(
           `UPDATE journey_steps SET status = 'completed', port = 'matched', output = $4, finished_at = now() WHERE run_id = $1 AND node_id = $2 AND visit = $3`,
-          [run.id, run.wait.nodeId, run.wait.visit, JSON.stringify({ matched: true, event })],
+          [run.id, wait.nodeId, wait.visit, JSON.stringify({ matched: true, event })],
         );
-        await m.query('UPDATE journey_timers SET fired_at = now() WHERE run_id = $1 AND node_id = $2 AND visit = $3 AND fired_at IS NULL', [run.id, run.wait.nodeId, run.wait.visit]);
+        await m.query('UPDATE journey_timers SET fired_at = now() WHERE run_id = $1 AND node_id = $2 AND visit = $3 AND fired_at IS NULL', [run.id, wait.nodeId, wait.visit]);
         return true;
       });
       if (resumed) await this.schedule(run.id);

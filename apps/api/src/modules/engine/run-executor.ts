@@ -67,7 +67,9 @@ export class RunExecutor {
       throw error;
     } finally {
       clearInterval(renew);
-      await this.dataSource.query('UPDATE journey_runs SET lease_until = NULL WHERE id = $1', [runId]);
+      // Waiting and ended runs released their lease with their last update; only a run that is
+      // still active (stopped mid-way, or after MAX_STEPS) needs this.
+      if (run !== null) await this.dataSource.query('UPDATE journey_runs SET lease_until = NULL WHERE id = $1', [runId]);
     }
   }
 
@@ -88,11 +90,13 @@ export class RunExecutor {
   }
 
   private async claimStep(run: RunRow, node: JourneyNode, visit: number): Promise<StepRow> {
-    await this.dataSource.query(
+    const inserted: StepRow[] = await this.dataSource.query(
       `INSERT INTO journey_steps (run_id, node_id, visit, node_type, status, input) VALUES ($1, $2, $3, $4, 'started', $5)
-       ON CONFLICT (run_id, node_id, visit) DO NOTHING`,
+       ON CONFLICT (run_id, node_id, visit) DO NOTHING RETURNING status, port, output`,
       [run.id, node.id, visit, node.type, JSON.stringify({ config: node.config ?? {} })],
     );
+    if (inserted.length > 0) return inserted[0];
+    // Visited before: a retry after a crash, or a wait that is over.
     const rows: StepRow[] = await this.dataSource.query('SELECT status, port, output FROM journey_steps WHERE run_id = $1 AND node_id = $2 AND visit = $3', [run.id, node.id, visit]);
     return rows[0];
   }
@@ -112,7 +116,7 @@ export class RunExecutor {
         );
       }
       await m.query(
-        `UPDATE journey_runs SET status = 'waiting', waiting_for = $2, wait = $3, updated_at = now() WHERE id = $1`,
+        `UPDATE journey_runs SET status = 'waiting', waiting_for = $2, wait = $3, lease_until = NULL, updated_at = now() WHERE id = $1`,
         [run.id, result.waitFor?.event ?? null, result.waitFor ? JSON.stringify({ nodeId: node.id, visit, filter: result.waitFor.filter ?? null }) : null],
       );
       return null;
@@ -152,7 +156,7 @@ export class RunExecutor {
   }
 
   private async end(m: EntityManager, runId: string, status: 'completed' | 'failed', reason: string): Promise<void> {
-    await m.query(`UPDATE journey_runs SET status = $2, end_reason = $3, ended_at = now(), waiting_for = NULL, wait = NULL, updated_at = now() WHERE id = $1`, [runId, status, reason]);
+    await m.query(`UPDATE journey_runs SET status = $2, end_reason = $3, ended_at = now(), waiting_for = NULL, wait = NULL, lease_until = NULL, updated_at = now() WHERE id = $1`, [runId, status, reason]);
     await m.query('UPDATE journey_timers SET fired_at = now() WHERE run_id = $1 AND fired_at IS NULL', [runId]);
   }
 

@@ -106,9 +106,11 @@ export class DeliveryService {
   ) {}
 
   async deliver(req: DeliveryRequest): Promise<DeliveryOutcome> {
-    const profile = await this.loadProfile(req.workspaceId, req.profileId);
-    const settings = await this.settings.get(req.workspaceId);
-    const topic = req.topic ? await this.preferences.topic(req.workspaceId, req.topic) : null;
+    const [profile, settings, topic] = await Promise.all([
+      this.loadProfile(req.workspaceId, req.profileId),
+      this.settings.get(req.workspaceId),
+      req.topic ? this.preferences.topic(req.workspaceId, req.topic) : Promise.resolve(null),
+    ]);
     const order = req.channels ?? (await this.templateChannels(req));
     const outcomes: ChannelOutcome[] = [];
     for (const channel of order) {
