@@ -1,5 +1,5 @@
 import { evaluateCondition, type JourneyDefinition, type JourneyNode, nextNode, splitVariant } from '@itinera/journey-model';
-import { toPluginError } from '@itinera/plugin-sdk';
+import { createPluginContext, toPluginError } from '@itinera/plugin-sdk';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DeliveryService, type DeliveryProfile, renderProfile } from '../messaging/delivery.service.js';
@@ -155,7 +155,7 @@ export class NodeRunner {
       const timeoutMs = Number(config.timeoutMs ?? 5000);
       const ctx = provider
         ? provider.context({ idempotencyKey: `run:${run.id}:${node.id}:${visit}`, timeoutMs })
-        : (await import('@itinera/plugin-sdk')).createPluginContext(plugin.manifest, { workspaceId: run.workspaceId, values: {}, idempotencyKey: `run:${run.id}:${node.id}:${visit}`, timeoutMs });
+        : createPluginContext(plugin.manifest, { workspaceId: run.workspaceId, values: {}, idempotencyKey: `run:${run.id}:${node.id}:${visit}`, timeoutMs });
       const result = await plugin.fetch(ctx, { ...request, timeoutMs } as never);
       return { kind: 'next', port: 'next', output: { status: result.status, headers: result.headers, body: result.body }, storeOutput: true };
     } catch (error) {
