@@ -107,17 +107,32 @@ export class JourneyEntryService {
       run: { id: runId, journeyId: journey.journeyId, journeyName: journey.name, version: journey.version, enteredAt: new Date().toISOString() },
       visits: {},
     };
+    // The run and its trigger step in one statement; a profile already in the journey inserts neither.
     const inserted: Array<{ id: string }> = await this.dataSource.query(
-      `INSERT INTO journey_runs (id, workspace_id, journey_id, version, profile_id, status, current_node, context, entry_key)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING id`,
-      [runId, workspaceId, journey.journeyId, journey.version, profileId, first ? 'active' : 'completed', first, JSON.stringify(context), entryKey],
+      `WITH run AS (
+         INSERT INTO journey_runs (id, workspace_id, journey_id, version, profile_id, status, current_node, context, entry_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING id
+       ), step AS (
+         INSERT INTO journey_steps (run_id, node_id, visit, node_type, status, input, output, port, finished_at)
+         SELECT id, $10, 1, 'trigger', 'completed', $11, $12, 'next', now() FROM run
+       )
+       SELECT id FROM run`,
+      [
+        runId,
+        workspaceId,
+        journey.journeyId,
+        journey.version,
+        profileId,
+        first ? 'active' : 'completed',
+        first,
+        JSON.stringify(context),
+        entryKey,
+        trigger.id,
+        JSON.stringify({ config: trigger.config ?? {} }),
+        JSON.stringify({ event: event ?? null, data }),
+      ],
     );
     if (inserted.length === 0) return null;
-    await this.dataSource.query(
-      `INSERT INTO journey_steps (run_id, node_id, visit, node_type, status, input, output, port, finished_at)
-       VALUES ($1, $2, 1, 'trigger', 'completed', $3, $4, 'next', now())`,
-      [runId, trigger.id, JSON.stringify({ config: trigger.config ?? {} }), JSON.stringify({ event: event ?? null, data })],
-    );
     if (first) await this.schedule(runId);
     else await this.dataSource.query(`UPDATE journey_runs SET ended_at = now(), end_reason = 'the trigger is not connected' WHERE id = $1`, [runId]);
     return runId;

@@ -99,8 +99,14 @@ export class MessageStore {
     if (fields.content !== undefined) set('content', JSON.stringify(fields.content));
     if (fields.deferredUntil !== undefined) set('deferred_until', fields.deferredUntil);
     if (status === 'sending') sets.push('attempts = attempts + 1');
-    await m.query(`UPDATE messages SET ${sets.join(', ')} WHERE id = $1`, params);
-    await this.record(messageId, status, at, { ...(fields.reason ? { reason: fields.reason } : {}), ...fields.detail }, m);
+    // The status and its timeline entry in one statement (one round trip, one commit).
+    const detail = JSON.stringify({ ...(fields.reason ? { reason: fields.reason } : {}), ...fields.detail });
+    await m.query(
+      `WITH changed AS (UPDATE messages SET ${sets.join(', ')} WHERE id = $1 RETURNING id)
+       INSERT INTO message_events (message_id, status, occurred_at, detail)
+       SELECT id, $${params.push(status)}, $${params.push(at)}, $${params.push(detail)} FROM changed`,
+      params,
+    );
   }
 
   /**
