@@ -146,6 +146,20 @@ export class RunExecutor {
       data: result.storeOutput ? { ...current.context.data, [node.id]: result.output } : current.context.data,
     };
     const next = nextNode(definition, node.id, result.port) ?? null;
+    const nextDefinition = next ? definition.nodes.find((n) => n.id === next) : undefined;
+    if (nextDefinition?.type === 'exit') {
+      // An exit node does nothing but end the run: record its step and end here, in this transaction.
+      const exitVisit = context.visits[nextDefinition.id] ?? 1;
+      await m.query(
+        `INSERT INTO journey_steps (run_id, node_id, visit, node_type, status, input, finished_at) VALUES ($1, $2, $3, 'exit', 'completed', $4, now())
+         ON CONFLICT (run_id, node_id, visit) DO NOTHING`,
+        [run.id, nextDefinition.id, exitVisit, JSON.stringify({ config: nextDefinition.config ?? {} })],
+      );
+      const ended = { ...context, visits: { ...context.visits, [nextDefinition.id]: exitVisit + 1 } };
+      await m.query('UPDATE journey_runs SET context = $2, current_node = $3 WHERE id = $1', [run.id, JSON.stringify(ended), nextDefinition.id]);
+      await this.end(m, run.id, 'completed', `reached exit node ${nextDefinition.id}`);
+      return null;
+    }
     if (!next) {
       await m.query('UPDATE journey_runs SET context = $2, current_node = NULL WHERE id = $1', [run.id, JSON.stringify(context)]);
       await this.end(m, run.id, 'completed', node.type === 'exit' ? `reached exit node ${node.id}` : `port "${result.port}" of ${node.id} is not connected`);
