@@ -98,16 +98,18 @@ export class IngestionService {
     const userIds = [...new Set(events.map((e) => e.userId).filter((id): id is string => id !== null))].sort();
     const byUser = new Map<string, string>();
     if (userIds.length > 0) {
-      await m.query(
-        `INSERT INTO profiles (workspace_id, user_id) SELECT $1, u FROM unnest($2::text[]) u
-         ON CONFLICT (workspace_id, user_id) WHERE user_id IS NOT NULL DO NOTHING`,
-        [workspaceId, userIds],
-      );
-      const rows: Array<{ id: string; user_id: string }> = await m.query(
-        'SELECT id, user_id FROM profiles WHERE workspace_id = $1 AND user_id = ANY($2::text[])',
-        [workspaceId, userIds],
-      );
-      for (const row of rows) byUser.set(row.user_id, row.id);
+      // Known users are the common case: look them up first, insert only the new ones.
+      const select = 'SELECT id, user_id FROM profiles WHERE workspace_id = $1 AND user_id = ANY($2::text[])';
+      for (const row of (await m.query(select, [workspaceId, userIds])) as Array<{ id: string; user_id: string }>) byUser.set(row.user_id, row.id);
+      const missing = userIds.filter((id) => !byUser.has(id));
+      if (missing.length > 0) {
+        await m.query(
+          `INSERT INTO profiles (workspace_id, user_id) SELECT $1, u FROM unnest($2::text[]) u
+           ON CONFLICT (workspace_id, user_id) WHERE user_id IS NOT NULL DO NOTHING`,
+          [workspaceId, missing],
+        );
+        for (const row of (await m.query(select, [workspaceId, missing])) as Array<{ id: string; user_id: string }>) byUser.set(row.user_id, row.id);
+      }
     }
 
     const anonymousIds = [...new Set(events.map((e) => e.anonymousId).filter((id): id is string => id !== null))].sort();
