@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { type ApiProcess, startApiProcess } from '../testing/api-process.ts';
+import { deleteKeysMatching } from '../testing/redis-keys.js';
 
 // ───────────────────────────── options ─────────────────────────────
 
@@ -452,12 +453,7 @@ function cleanup(): Promise<void> {
     const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: true });
     try {
       await redis.connect();
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${REDIS_PREFIX}*`, 'COUNT', 1000);
-        if (keys.length > 0) await redis.del(...keys);
-        cursor = next;
-      } while (cursor !== '0');
+      await deleteKeysMatching(redis, `${REDIS_PREFIX}*`);
     } catch (error) {
       process.stderr.write(`Could not delete Redis keys ${REDIS_PREFIX}*: ${(error as Error).message}\n`);
     } finally {

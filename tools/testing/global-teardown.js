@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { deleteKeysMatching } from './redis-keys.js';
 
 /** Drops every database and Redis key this test run created (the run's id is in their names). */
 export default async function globalTeardown() {
@@ -17,12 +18,7 @@ export default async function globalTeardown() {
   }
   const redis = new Redis(process.env.REDIS_URL);
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `itinera_test_${runId}*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await deleteKeysMatching(redis, `itinera_test_${runId}*`);
   } finally {
     redis.disconnect();
   }

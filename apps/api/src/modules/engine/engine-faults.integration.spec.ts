@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { type ApiProcess, startApiProcess } from '../../../../../tools/testing/api-process.js';
 import { startSmtpFake, type SmtpFake } from '../../../../../tools/fakes/smtp.js';
+import { deleteKeysMatching } from '../../../../../tools/testing/redis-keys.js';
 import { expectEachSendOnce, faultEnv, runsCompleted, startJourneyLoad } from '../../testing/journey-load.js';
 
 /**
@@ -63,12 +64,7 @@ describe('engine under faults (integration: real processes, PostgreSQL, Redis, S
     const journeyId = await startJourneyLoad(api!, smtp, 'flush', users);
     await new Promise((r) => setTimeout(r, 300));
     const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await deleteKeysMatching(redis, `${prefix}:*`);
     redis.disconnect();
     await runsCompleted(db!, journeyId, users, 90_000);
     await expectEachSendOnce(db!, smtp, 'flush', users);

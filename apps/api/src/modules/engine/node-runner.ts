@@ -2,7 +2,8 @@ import { evaluateCondition, type JourneyDefinition, type JourneyNode, nextNode, 
 import { createPluginContext, toPluginError } from '@itinera/plugin-sdk';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { DeliveryService, type DeliveryProfile, renderProfile } from '../messaging/delivery.service.js';
+import { DeliveryService, type DeliveryProfile } from '../messaging/delivery.service.js';
+import { renderProfile } from '../templates/template-renderer.js';
 import { ChannelsService, type ResolvedProvider } from '../plugins/channels.service.js';
 import { PluginRegistry } from '../plugins/plugin-registry.js';
 import { EventStream } from '../stream/event-stream.service.js';

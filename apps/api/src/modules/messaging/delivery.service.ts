@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { NotFoundError } from '../../infra/http/errors.js';
 import { ROOT_LOGGER } from '../../infra/logging/logging.module.js';
 import { ChannelsService, type ResolvedProvider } from '../plugins/channels.service.js';
+import { renderProfile } from '../templates/template-renderer.js';
 import { PluginRegistry } from '../plugins/plugin-registry.js';
 import {
   DELIVERY_SETTINGS,
@@ -185,7 +186,7 @@ export class DeliveryService {
     let rendered: RenderedContent;
     const links = this.preferences.unsubscribeLinks(req.workspaceId, profile.id, req.topic);
     try {
-      rendered = await this.renderer.render(req.workspaceId, req.templateKey, block, { profile: renderProfile(profile), event: req.event, data: req.data, run: req.run }, {
+      rendered = await this.renderer.render(req.workspaceId, req.templateKey, block, { profile: renderProfile(profile) as unknown as Record<string, unknown>, event: req.event, data: req.data, run: req.run }, {
         version: req.templateVersion ?? 'published',
         locale: profile.locale,
         extra: { unsubscribeUrl: links.unsubscribeUrl, preferencesUrl: links.preferencesUrl },
@@ -417,11 +418,6 @@ function parseChatAddress(value: string): string | { teamId: string; channelId: 
     }
   }
   return value;
-}
-
-/** The `profile` variable of templates, conditions and node configs. */
-export function renderProfile(profile: DeliveryProfile): Record<string, unknown> {
-  return { userId: profile.userId, email: profile.email, phone: profile.phone, timezone: profile.timezone, locale: profile.locale, traits: profile.traits, account: profile.account };
 }
 
 function fromRow(row: MessageRow): Attempt {

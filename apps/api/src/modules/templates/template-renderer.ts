@@ -144,6 +144,22 @@ export interface RenderProfile {
   account: { groupId: string; traits: Record<string, unknown> } | null;
 }
 
+/**
+ * The `profile` variable from any profile record (the API's profile, the delivery pipeline's):
+ * exactly the fields a template, a condition or a node config can read, nothing more.
+ */
+export function renderProfile(profile: RenderProfile): RenderProfile {
+  return {
+    userId: profile.userId,
+    email: profile.email,
+    phone: profile.phone,
+    timezone: profile.timezone,
+    locale: profile.locale,
+    traits: profile.traits,
+    account: profile.account,
+  };
+}
+
 /** The extra variables first: profile, event, data and run always win. */
 function variablesOf(context: RenderContext, options: RenderOptions): Record<string, unknown> {
   return { ...(options.extra ?? {}), profile: context.profile ?? {}, event: context.event ?? {}, data: context.data ?? {}, run: context.run ?? {} };

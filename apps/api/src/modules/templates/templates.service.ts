@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ConflictError, NotFoundError, ValidationError } from '../../infra/http/errors.js';
 import type { Principal } from '../auth/principal.js';
-import type { ProfileDto } from '../profiles/dto/profile.dto.js';
 import { ProfilesService } from '../profiles/profiles.service.js';
 import type { RenderedContent } from './compiled-template.js';
 import type {
@@ -16,7 +15,7 @@ import type {
 } from './dto/template.dto.js';
 import { LiquidEngines } from './liquid-engine.js';
 import { channelsOf, isTemplateKey, TEMPLATE_CHANNELS, type TemplateContent } from './template-content.js';
-import { type RenderProfile, TemplateRenderer } from './template-renderer.js';
+import { type RenderProfile, renderProfile, TemplateRenderer } from './template-renderer.js';
 import type { TemplateFieldError } from './template.errors.js';
 import { validateTemplateContent } from './template-validator.js';
 
@@ -177,19 +176,6 @@ export class TemplatesService {
     if (rows.length === 0) throw notFound(key);
     return rows[0];
   }
-}
-
-/** The `profile` variable from a stored profile. */
-export function renderProfile(profile: ProfileDto): RenderProfile {
-  return {
-    userId: profile.userId,
-    email: profile.email,
-    phone: profile.phone,
-    timezone: profile.timezone,
-    locale: profile.locale,
-    traits: profile.traits,
-    account: profile.account,
-  };
 }
 
 function emptyProfile(): RenderProfile {
