@@ -557,7 +557,7 @@ async function main(): Promise<number> {
     new Map(((await db!.query(sql, params)).rows as Array<{ tag: string; n: string }>).map((r) => [r.tag, Number(r.n)]));
   const stored = await countBy("SELECT split_part(message_id, '-', 2) AS tag, count(*) AS n FROM events WHERE workspace_id = $1 GROUP BY 1", [workspaceId]);
   const published = await countBy(
-    "SELECT split_part(payload->>'messageId', '-', 2) AS tag, count(*) AS n FROM stream_entries WHERE workspace_id = $1 AND kind = 'event' GROUP BY 1",
+    "SELECT split_part(message_id, '-', 2) AS tag, count(*) AS n FROM events WHERE workspace_id = $1 AND partition IS NOT NULL GROUP BY 1",
     [workspaceId],
   );
   const raw = await countBy("SELECT split_part(message_id, '-', 2) AS tag, count(*) AS n FROM bench_raw GROUP BY 1", []);
@@ -593,7 +593,7 @@ async function main(): Promise<number> {
       ok ? 'ok' : 'MISMATCH',
     ]),
   );
-  out('stored/published: rows in `events` / `stream_entries` (kind event) for the level\'s messageIds; ev/s = min(stored, published) / level time.');
+  out('stored/published: rows in `events` / of them, those on the journey stream (partition set) for the level\'s messageIds; ev/s = min(stored, published) / level time.');
   out(`cpu: cores used during the /v1/batch level by the API process, by this database's PostgreSQL backends, and by the whole machine (of ${os.cpus().length}); raw levels:`);
   out(`     ${rows.map(({ r }) => `c${r.concurrency} pg ${fmt(r.cpu.postgres, 2)} / all ${fmt(r.cpu.machine, 2)}`).join(', ')}`);
   out('PostgreSQL backends of this database during the /v1/batch levels (share of samples of busy backends):');

@@ -445,10 +445,11 @@ async function publishJourney(name: string, event: string, delaySeconds?: number
   return { id: journey.id, version: published.version };
 }
 
-/** Stream entries the journey consumer has not applied yet (all partitions). */
+/** Stream entries (events and profile changes) the journey consumer has not applied yet (all partitions). */
 async function streamBacklog(): Promise<number> {
   const { rows } = await db!.query(
-    `SELECT count(*)::int AS n FROM stream_entries s
+    `SELECT count(*)::int AS n FROM (SELECT partition, xid, id FROM events WHERE partition IS NOT NULL
+                                     UNION ALL SELECT partition, xid, id FROM stream_entries) s
        LEFT JOIN stream_cursors c ON c.consumer = 'journeys' AND c.partition = s.partition
       WHERE c.xid IS NULL OR (s.xid, s.id) > (c.xid, c.id)`,
   );
@@ -671,8 +672,7 @@ async function level(
 
 const HOPS = [
   'POST sent → received by the API (events.received_at)',
-  'received → ingest transaction began (pool wait)',
-  'transaction began → run entered (commit, consumer)',
+  'received → run entered (ingest transaction, commit, consumer)',
   'run entered → send step started (BullMQ, lease)',
   'send step started → message sending (checks)',
   'sending → at the provider (webhook call)',
@@ -683,12 +683,10 @@ async function hopsOf(journeyId: string, keyPrefix: string, sentAt: Map<string, 
   const { rows } = await db!.query(
     `SELECT e.message_id AS m,
             extract(epoch FROM e.received_at) * 1000 AS received,
-            extract(epoch FROM s.created_at) * 1000 AS streamed,
             extract(epoch FROM r.entered_at) * 1000 AS entered,
             extract(epoch FROM st.started_at) * 1000 AS step_started,
             extract(epoch FROM msg.sending_at) * 1000 AS sending
        FROM events e
-       JOIN stream_entries s ON s.event_id = e.id
        JOIN journey_runs r ON r.entry_key = 'event:' || e.id AND r.journey_id = $1
        LEFT JOIN journey_steps st ON st.run_id = r.id AND st.node_id = 's' AND st.visit = 1
        LEFT JOIN messages msg ON msg.run_id = r.id
@@ -700,7 +698,7 @@ async function hopsOf(journeyId: string, keyPrefix: string, sentAt: Map<string, 
     const t0 = sentAt.get(r.m!);
     const at = receiver!.received.get(r.m!);
     if (t0 === undefined || at === undefined || r.step_started === null || r.sending === null) continue;
-    const points = [t0, Number(r.received), Number(r.streamed), Number(r.entered), Number(r.step_started), Number(r.sending), at];
+    const points = [t0, Number(r.received), Number(r.entered), Number(r.step_started), Number(r.sending), at];
     hops.forEach((list, i) => list.push(points[i + 1] - points[i]));
   }
   return Object.fromEntries(HOPS.map((name, i) => [name, stats(hops[i])]));

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { PreparingClient } from './prepared-statements.js';
 
 /** Any fixed number: the advisory lock that serialises migrations across pods starting together. */
 const MIGRATION_LOCK_KEY = 741_852_963;
@@ -15,7 +16,9 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
     migrationsTableName: 'migrations',
     synchronize: false,
     migrationsRun: false,
-    extra: { max: 20, connectionTimeoutMillis: 5000 },
+    // Connections are renewed every five minutes so that no cached plan of a prepared statement
+    // outlives the table sizes and statistics it was made for (see prepared-statements.ts).
+    extra: { max: 20, connectionTimeoutMillis: 5000, maxLifetimeSeconds: 300, Client: PreparingClient },
   };
 }
 

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { DataSource } from 'typeorm';
 import { startTestApp, type TestApp, type TestWorkspace, uniqueSuffix } from '../../testing/test-app.js';
 import { EventStream, STREAM_START } from '../stream/event-stream.service.js';
-import { STREAM_PARTITIONS } from '../stream/stream.constants.js';
+import { partitionOf, STREAM_PARTITIONS } from '../stream/stream.constants.js';
 
 describe('ingestion (integration: PostgreSQL + Redis)', () => {
   let t: TestApp;
@@ -107,7 +107,7 @@ describe('ingestion (integration: PostgreSQL + Redis)', () => {
       expect(results.reduce((sum, r) => sum + r.body.accepted, 0)).toBe(50);
       expect(await eventsOf(userId)).toBe(50);
       expect(await count('SELECT count(*) AS n FROM profiles WHERE workspace_id = $1 AND user_id = $2', [ws.id, userId])).toBe(1);
-      expect(await count("SELECT count(*) AS n FROM stream_entries WHERE kind = 'event' AND payload->>'messageId' LIKE $1", [`${userId}-%`])).toBe(50);
+      expect(await count('SELECT count(*) AS n FROM events WHERE partition IS NOT NULL AND message_id LIKE $1', [`${userId}-%`])).toBe(50);
     });
 
     it('a repeated messageId in another workspace is a different event', async () => {
@@ -266,6 +266,38 @@ describe('ingestion (integration: PostgreSQL + Redis)', () => {
         ...[1, 2, 3, 4, 5].map((i) => `${userId}-${i}`),
       ]);
       expect(new Set(mine.map((e) => e.partition)).size).toBe(1);
+    });
+
+    it("moves an anonymous profile's events of the same batch to the known profile's partition when they merge", async () => {
+      const userId = `merge-stream-${uniqueSuffix()}`;
+      const anonymousId = `anon-${userId}`;
+      const result = await t.http
+        .post('/v1/batch')
+        .set({ Authorization: basic(ws.writeKey) })
+        .send({
+          batch: [
+            { type: 'track', anonymousId, event: 'Viewed Pricing', messageId: `${userId}-a` },
+            { type: 'identify', userId, anonymousId, traits: { plan: 'pro' }, messageId: `${userId}-b` },
+          ],
+        });
+      expect(result.status).toBe(200);
+      const [{ id: profileId }] = await db.query('SELECT id FROM profiles WHERE workspace_id = $1 AND user_id = $2', [ws.id, userId]);
+      const stored = await db.query('SELECT message_id, profile_id, partition FROM events WHERE message_id LIKE $1 ORDER BY id', [`${userId}-%`]);
+      expect(stored).toEqual([
+        { message_id: `${userId}-a`, profile_id: profileId, partition: partitionOf(profileId) },
+        { message_id: `${userId}-b`, profile_id: profileId, partition: partitionOf(profileId) },
+      ]);
+
+      const stream = t.app.get(EventStream);
+      const mine = [];
+      let position = STREAM_START;
+      for (;;) {
+        const entries = await stream.read(partitionOf(profileId), position, 1000);
+        if (entries.length === 0) break;
+        mine.push(...entries.filter((e) => e.profileId === profileId));
+        position = entries[entries.length - 1];
+      }
+      expect(mine.map((e) => (e.kind === 'event' ? e.payload.messageId : e.kind))).toEqual([`${userId}-a`, `${userId}-b`, 'profile_merged', 'profile_updated']);
     });
   });
 });

@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { mergeAnonymousProfile } from '../profiles/profile-merger.js';
 import { type ContactPointInput, extractProfileFacts } from '../profiles/profile-facts.js';
 import { EventStream, type StreamAppend } from '../stream/event-stream.service.js';
+import { partitionOf } from '../stream/stream.constants.js';
 import type { JsonObject, NormalizedEvent } from './segment-event.js';
 
 export interface IngestResult {
@@ -35,7 +36,7 @@ const RETRYABLE_PG = new Set(['40P01', '40001']);
 
 /**
  * Stores validated events exactly once and applies what they say about profiles, in one
- * transaction per batch, then hands them to the journey stream. A repeated messageId is ignored
+ * transaction per batch; a stored event is on the journey stream by its row. A repeated messageId is ignored
  * by the unique (workspace_id, message_id) constraint, so retries never double-count.
  */
 @Injectable()
@@ -79,18 +80,10 @@ export class IngestionService {
       }
     }
     for (const p of fresh) p.profileId = mergedInto.get(p.profileId) ?? p.profileId;
-    entries.unshift(
-      ...fresh.map((p): StreamAppend => ({
-        workspaceId,
-        profileId: p.profileId,
-        kind: 'event',
-        eventId: p.eventId,
-        payload: { type: p.event.type, event: p.event.event, messageId: p.event.messageId },
-      })),
-    );
     entries.push(...(await this.applyProfilePatches(m, workspaceId, fresh)));
-    const partitions = await this.stream.append(m, entries);
-    return { stored: fresh.length, partitions };
+    // Fresh events are on the stream already (their rows carry the partition); add the changes.
+    const partitions = new Set([...fresh.map((p) => partitionOf(p.profileId)), ...(await this.stream.append(m, entries))]);
+    return { stored: fresh.length, partitions: [...partitions] };
   }
 
   /** Finds or creates the profile of every event; notes anonymous profiles to fold into known ones. */
@@ -202,10 +195,10 @@ export class IngestionService {
     const e = placed.map((p) => p.event);
     const rows: Array<{ id: string; message_id: string }> = await m.query(
       `INSERT INTO events (workspace_id, message_id, type, event, name, profile_id, user_id, anonymous_id, group_id, previous_id,
-                           properties, traits, context, timestamp, original_timestamp, sent_at, received_at)
+                           properties, traits, context, timestamp, original_timestamp, sent_at, received_at, partition)
        SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::text[], $9::text[],
                                 $10::text[], $11::jsonb[], $12::jsonb[], $13::jsonb[], $14::timestamptz[], $15::timestamptz[],
-                                $16::timestamptz[], $17::timestamptz[])
+                                $16::timestamptz[], $17::timestamptz[], $18::smallint[])
        ON CONFLICT (workspace_id, message_id) DO NOTHING
        RETURNING id::text, message_id`,
       [
@@ -226,6 +219,7 @@ export class IngestionService {
         e.map((x) => x.originalTimestamp?.toISOString() ?? null),
         e.map((x) => x.sentAt?.toISOString() ?? null),
         e.map((x) => x.receivedAt.toISOString()),
+        placed.map((p) => partitionOf(p.profileId)),
       ],
     );
     const ids = new Map(rows.map((r) => [r.message_id, r.id]));

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { partitionOf } from '../stream/stream.constants.js';
 
 /**
  * Folds an anonymous profile into a known one (identify/alias with both ids): its events,
@@ -23,7 +24,13 @@ export async function mergeAnonymousProfile(m: EntityManager, workspaceId: strin
        FROM profiles f WHERE p.id = $1 AND f.id = $2`,
     [intoId, fromId],
   );
-  await m.query('UPDATE events SET profile_id = $1 WHERE profile_id = $2', [intoId, fromId]);
+  // Events this transaction stored are not on the stream yet: they move to the known profile's
+  // partition. Earlier ones were published in their own partition and stay there.
+  await m.query(
+    `UPDATE events SET profile_id = $1, partition = CASE WHEN partition IS NOT NULL AND xid = pg_current_xact_id() THEN $3 ELSE partition END
+      WHERE profile_id = $2`,
+    [intoId, fromId, partitionOf(intoId)],
+  );
   await m.query('UPDATE profile_anonymous_ids SET profile_id = $1 WHERE profile_id = $2', [intoId, fromId]);
   await m.query(
     `INSERT INTO contact_points (workspace_id, profile_id, channel, value, metadata, source, created_at)

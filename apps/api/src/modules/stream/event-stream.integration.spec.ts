@@ -39,9 +39,9 @@ describe('EventStream (integration: PostgreSQL)', () => {
     const slow = db.createQueryRunner();
     await slow.connect();
     await slow.startTransaction();
-    await stream.append(slow.manager, [{ workspaceId, profileId, kind: 'event', payload: { n: 'slow' } }]);
+    await stream.append(slow.manager, [{ workspaceId, profileId, kind: 'profile_updated', payload: { n: 'slow' } }]);
     // …while a later one appends and commits.
-    await db.transaction((m) => stream.append(m, [{ workspaceId, profileId, kind: 'event', payload: { n: 'fast' } }]));
+    await db.transaction((m) => stream.append(m, [{ workspaceId, profileId, kind: 'profile_updated', payload: { n: 'fast' } }]));
 
     // The reader must not hand out "fast" yet: that would move its position past "slow".
     const early = await readAll(partition, start);

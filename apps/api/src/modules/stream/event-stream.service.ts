@@ -2,13 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AppConfig } from '../../infra/config/app-config.js';
 import { RedisClient } from '../../infra/redis/redis.module.js';
-import { partitionOf, type StreamEntryKind } from './stream.constants.js';
+import { type ProfileChangeKind, partitionOf, type StreamEntryKind } from './stream.constants.js';
 
+/** A profile change to publish. Events are published by storing them with `eventStreamColumns`. */
 export interface StreamAppend {
   workspaceId: string;
   profileId: string;
-  kind: StreamEntryKind;
-  eventId?: string | null;
+  kind: ProfileChangeKind;
   payload?: Record<string, unknown>;
 }
 
@@ -33,7 +33,8 @@ export const STREAM_START: StreamPosition = { xid: '0', id: '0' };
 
 /**
  * The durable hand-off from ingestion to journeys. See README.md in this folder for the contract.
- * Entries are rows of `stream_entries`, appended in the same transaction as what they describe.
+ * An event is on the stream as its own `events` row (with `partition` set); profile changes are
+ * rows of `stream_entries`. Both are written in the same transaction as what they describe.
  */
 @Injectable()
 export class EventStream {
@@ -47,21 +48,14 @@ export class EventStream {
     return `${this.config.REDIS_PREFIX}:stream:wake`;
   }
 
-  /** Appends entries inside the caller's transaction; returns the partitions touched (for `wake`). */
+  /** Appends profile changes inside the caller's transaction; returns the partitions touched (for `wake`). */
   async append(manager: EntityManager, entries: StreamAppend[]): Promise<number[]> {
     if (entries.length === 0) return [];
     const partitions = entries.map((entry) => partitionOf(entry.profileId));
     await manager.query(
-      `INSERT INTO stream_entries (partition, workspace_id, profile_id, kind, event_id, payload)
-       SELECT * FROM unnest($1::smallint[], $2::uuid[], $3::uuid[], $4::text[], $5::bigint[], $6::jsonb[])`,
-      [
-        partitions,
-        entries.map((e) => e.workspaceId),
-        entries.map((e) => e.profileId),
-        entries.map((e) => e.kind),
-        entries.map((e) => e.eventId ?? null),
-        entries.map((e) => JSON.stringify(e.payload ?? {})),
-      ],
+      `INSERT INTO stream_entries (partition, workspace_id, profile_id, kind, payload)
+       SELECT * FROM unnest($1::smallint[], $2::uuid[], $3::uuid[], $4::text[], $5::jsonb[])`,
+      [partitions, entries.map((e) => e.workspaceId), entries.map((e) => e.profileId), entries.map((e) => e.kind), entries.map((e) => JSON.stringify(e.payload ?? {}))],
     );
     return [...new Set(partitions)];
   }
@@ -78,14 +72,19 @@ export class EventStream {
    * never skips an entry whose transaction commits late.
    */
   async read(partition: number, position: StreamPosition, limit = 500): Promise<StreamEntry[]> {
+    // Both tables take ids from one sequence, so (xid, id) orders their rows together.
+    const after = 'partition = $1 AND (xid, id) > ($2::xid8, $3::bigint) AND xid < pg_snapshot_xmin(pg_current_snapshot())';
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
-      `SELECT id::text, xid::text, partition, workspace_id, profile_id, kind, event_id::text, payload, created_at
-         FROM stream_entries
-        WHERE partition = $1
-          AND (xid, id) > ($2::xid8, $3::bigint)
-          AND xid < pg_snapshot_xmin(pg_current_snapshot())
-        ORDER BY xid, id
-        LIMIT $4`,
+      `SELECT id::text, xid::text, partition, workspace_id, profile_id, kind, event_id::text, payload, created_at FROM (
+         (SELECT id, xid, partition, workspace_id, profile_id, 'event' AS kind, id AS event_id,
+                 jsonb_build_object('type', type, 'event', event, 'messageId', message_id) AS payload, received_at AS created_at
+            FROM events WHERE ${after} ORDER BY xid, id LIMIT $4)
+         UNION ALL
+         (SELECT id, xid, partition, workspace_id, profile_id, kind, event_id, payload, created_at
+            FROM stream_entries WHERE ${after} ORDER BY xid, id LIMIT $4)
+       ) AS entries
+       ORDER BY xid, id
+       LIMIT $4`,
       [partition, position.xid, position.id, limit],
     );
     return rows.map((row) => ({
