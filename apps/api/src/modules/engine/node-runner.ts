@@ -10,6 +10,8 @@ import { EventStream } from '../stream/event-stream.service.js';
 import { ConfigRenderer } from './config-renderer.js';
 import { delayUntil } from './delay-schedule.js';
 
+export type StepAttempt = 'first' | 'retry' | 'resumed';
+
 export interface RunState {
   id: string;
   workspaceId: string;
@@ -58,9 +60,14 @@ export class NodeRunner {
     };
   }
 
-  /** `resumed`: the node was waiting and its wait is over (timer fired). */
-  async run(definition: JourneyDefinition, node: JourneyNode, visit: number, run: RunState, resumed: boolean): Promise<NodeResult> {
+  /**
+   * `attempt`: `first` when the step has just been recorded as started (nothing of it ran before),
+   * `retry` when an earlier attempt may have run part of it, `resumed` when the node was waiting and
+   * its wait is over (timer fired).
+   */
+  async run(definition: JourneyDefinition, node: JourneyNode, visit: number, run: RunState, attempt: StepAttempt): Promise<NodeResult> {
     const config = (node.config ?? {}) as Record<string, any>;
+    const resumed = attempt === 'resumed';
     const connected = (port: string) => nextNode(definition, node.id, port) !== undefined;
     switch (node.type) {
       case 'trigger':
@@ -89,7 +96,7 @@ export class NodeRunner {
         return { kind: 'next', port, output: { variant: port } };
       }
       case 'send':
-        return this.send(definition, node, visit, run, config, connected('failed'));
+        return this.send(definition, node, visit, run, config, connected('failed'), attempt === 'first');
       case 'update_profile':
         return this.updateProfile(run, config);
       case 'fetch':
@@ -107,7 +114,7 @@ export class NodeRunner {
     return this.conditionContext(run, await this.delivery.loadProfile(run.workspaceId, run.profileId));
   }
 
-  private async send(definition: JourneyDefinition, node: JourneyNode, visit: number, run: RunState, config: Record<string, any>, failedConnected: boolean): Promise<NodeResult> {
+  private async send(definition: JourneyDefinition, node: JourneyNode, visit: number, run: RunState, config: Record<string, any>, failedConnected: boolean, fresh: boolean): Promise<NodeResult> {
     const outcome = await this.delivery.deliver({
       workspaceId: run.workspaceId,
       profileId: run.profileId,
@@ -119,6 +126,7 @@ export class NodeRunner {
       event: run.context.event,
       run: run.context.run,
       idempotencyBase: `run:${run.id}:${node.id}:${visit}`,
+      fresh,
       journey: { journeyId: run.journeyId, runId: run.id, nodeId: node.id, caps: (definition as { caps?: never[] }).caps },
     });
     if (outcome.status === 'deferred' && outcome.deferredUntil) return { kind: 'wait', until: new Date(outcome.deferredUntil), timer: 'send_retry', output: outcome };

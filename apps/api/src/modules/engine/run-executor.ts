@@ -1,7 +1,7 @@
 import { type JourneyDefinition, type JourneyNode, nextNode } from '@itinera/journey-model';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { returnedRows } from '../../infra/database/returning.js';
 import { ROOT_LOGGER } from '../../infra/logging/logging.module.js';
 import { JourneyDefinitions } from './journey-definitions.js';
@@ -22,6 +22,8 @@ interface StepRow {
   status: 'started' | 'completed' | 'failed' | 'waiting';
   port: string | null;
   output: unknown;
+  /** Recorded by this claim: no earlier attempt of the step exists. */
+  fresh?: boolean;
 }
 
 /** Steps one advance may take before yielding the worker (a loop without waits is refused by validation anyway). */
@@ -29,6 +31,18 @@ const MAX_STEPS = 100;
 /** A run is held by one worker for this long, renewed while it works: a dead worker's runs move again within seconds. */
 const LEASE = "interval '15 seconds'";
 const RENEW_MS = 5000;
+/** The run ($1) is still active at the node being applied ($2). */
+const STILL_HERE = "id = $1 AND status = 'active' AND current_node = $2";
+
+/** A CTE `run` that ends the run where `where` holds, returning its id. */
+function endRun(where: string, status: string, reason: string, sets = ''): string {
+  return `run AS (
+           UPDATE journey_runs SET ${sets} status = ${status}, end_reason = ${reason}, ended_at = now(), waiting_for = NULL, wait = NULL, lease_until = NULL, updated_at = now()
+            WHERE ${where} RETURNING id
+         )`;
+}
+/** The statement after `endRun`: the ended run's pending timers fire. */
+const FIRE_TIMERS = 'UPDATE journey_timers SET fired_at = now() WHERE run_id IN (SELECT id FROM run) AND fired_at IS NULL';
 
 /**
  * Moves a run through its nodes until it waits or ends. One worker at a time holds a run (a
@@ -84,9 +98,9 @@ export class RunExecutor {
     if (step.status === 'completed') {
       result = { kind: 'next', port: step.port ?? 'next', output: step.output, storeOutput: ['fetch', 'ai', 'webhook'].includes(node.type) };
     } else {
-      result = await this.nodes.run(definition, node, visit, this.state(run), step.status === 'waiting');
+      result = await this.nodes.run(definition, node, visit, this.state(run), step.status === 'waiting' ? 'resumed' : step.fresh ? 'first' : 'retry');
     }
-    return this.dataSource.transaction((m) => this.apply(m, definition, run, node, visit, result));
+    return this.apply(definition, run, node, visit, result);
   }
 
   private async claimStep(run: RunRow, node: JourneyNode, visit: number): Promise<StepRow> {
@@ -95,87 +109,101 @@ export class RunExecutor {
        ON CONFLICT (run_id, node_id, visit) DO NOTHING RETURNING status, port, output`,
       [run.id, node.id, visit, node.type, JSON.stringify({ config: node.config ?? {} })],
     );
-    if (inserted.length > 0) return inserted[0];
+    if (inserted.length > 0) return { ...inserted[0], fresh: true };
     // Visited before: a retry after a crash, or a wait that is over.
     const rows: StepRow[] = await this.dataSource.query('SELECT status, port, output FROM journey_steps WHERE run_id = $1 AND node_id = $2 AND visit = $3', [run.id, node.id, visit]);
     return rows[0];
   }
 
-  private async apply(m: EntityManager, definition: JourneyDefinition, run: RunRow, node: JourneyNode, visit: number, result: NodeResult): Promise<RunRow | null> {
-    const [current]: RunRow[] = await m.query('SELECT * FROM journey_runs WHERE id = $1 FOR UPDATE', [run.id]);
-    // Exited (goal event) or cancelled while this node ran: record the step, go no further.
-    const stopped = current.status !== 'active' || current.current_node !== node.id;
+  /**
+   * Records the step's result and moves the run on, in one statement (atomic without a
+   * transaction). The run row changes only while the run is still active at this node: a goal exit
+   * or a cancel that came meanwhile wins, and the step is recorded all the same. The context is the
+   * one this worker holds: while its lease lasts, nobody else writes it.
+   */
+  private async apply(definition: JourneyDefinition, run: RunRow, node: JourneyNode, visit: number, result: NodeResult): Promise<RunRow | null> {
+    const at = [run.id, node.id, visit];
     if (result.kind === 'wait') {
-      await m.query(`UPDATE journey_steps SET status = 'waiting', output = $4 WHERE run_id = $1 AND node_id = $2 AND visit = $3`, [run.id, node.id, visit, JSON.stringify(result.output ?? null)]);
-      if (stopped) return null;
-      if (result.until && result.timer) {
-        await m.query(
-          `INSERT INTO journey_timers (run_id, node_id, visit, kind, due_at) VALUES ($1, $2, $3, $4, $5)
-           ON CONFLICT (run_id, node_id, visit, kind) DO UPDATE SET due_at = EXCLUDED.due_at, fired_at = NULL`,
-          [run.id, node.id, visit, result.timer, result.until],
-        );
-      }
-      await m.query(
-        `UPDATE journey_runs SET status = 'waiting', waiting_for = $2, wait = $3, lease_until = NULL, updated_at = now() WHERE id = $1`,
-        [run.id, result.waitFor?.event ?? null, result.waitFor ? JSON.stringify({ nodeId: node.id, visit, filter: result.waitFor.filter ?? null }) : null],
+      const timer = result.until && result.timer ? { kind: result.timer, due: result.until } : null;
+      await this.dataSource.query(
+        `WITH step AS (
+           UPDATE journey_steps SET status = 'waiting', output = $4 WHERE run_id = $1 AND node_id = $2 AND visit = $3
+         ), run AS (
+           UPDATE journey_runs SET status = 'waiting', waiting_for = $5, wait = $6, lease_until = NULL, updated_at = now()
+            WHERE ${STILL_HERE} RETURNING id
+         )
+         INSERT INTO journey_timers (run_id, node_id, visit, kind, due_at)
+         SELECT id, $2, $3, $7, $8 FROM run WHERE $7::text IS NOT NULL
+         ON CONFLICT (run_id, node_id, visit, kind) DO UPDATE SET due_at = EXCLUDED.due_at, fired_at = NULL`,
+        [
+          ...at,
+          JSON.stringify(result.output ?? null),
+          result.waitFor?.event ?? null,
+          result.waitFor ? JSON.stringify({ nodeId: node.id, visit, filter: result.waitFor.filter ?? null }) : null,
+          timer?.kind ?? null,
+          timer?.due ?? null,
+        ],
       );
       return null;
     }
     if (result.kind === 'end') {
-      await m.query(`UPDATE journey_steps SET status = $4, finished_at = now(), error = $5 WHERE run_id = $1 AND node_id = $2 AND visit = $3`, [
-        run.id,
-        node.id,
-        visit,
-        result.status === 'failed' ? 'failed' : 'completed',
-        result.status === 'failed' ? result.reason : null,
-      ]);
-      if (!stopped) await this.end(m, run.id, result.status, result.reason);
+      const failed = result.status === 'failed';
+      await this.dataSource.query(
+        `WITH step AS (
+           UPDATE journey_steps SET status = $4, finished_at = now(), error = $5 WHERE run_id = $1 AND node_id = $2 AND visit = $3
+         ), ${endRun(STILL_HERE, '$6', '$7')}
+         ${FIRE_TIMERS}`,
+        [...at, failed ? 'failed' : 'completed', failed ? result.reason : null, result.status, result.reason],
+      );
       return null;
     }
-    await m.query(`UPDATE journey_steps SET status = 'completed', port = $4, output = $5, finished_at = now() WHERE run_id = $1 AND node_id = $2 AND visit = $3`, [
-      run.id,
-      node.id,
-      visit,
-      result.port,
-      JSON.stringify(result.output ?? null),
-    ]);
-    if (stopped) return null;
+
     const context: RunContext = {
-      ...current.context,
-      visits: { ...current.context.visits, [node.id]: visit + 1 },
-      data: result.storeOutput ? { ...current.context.data, [node.id]: result.output } : current.context.data,
+      ...run.context,
+      visits: { ...run.context.visits, [node.id]: visit + 1 },
+      data: result.storeOutput ? { ...run.context.data, [node.id]: result.output } : run.context.data,
     };
+    const completeStep = `step AS (
+           UPDATE journey_steps SET status = 'completed', port = $4, output = $5, finished_at = now() WHERE run_id = $1 AND node_id = $2 AND visit = $3
+         )`;
+    const stepParams = [...at, result.port, JSON.stringify(result.output ?? null)];
     const next = nextNode(definition, node.id, result.port) ?? null;
     const nextDefinition = next ? definition.nodes.find((n) => n.id === next) : undefined;
     if (nextDefinition?.type === 'exit') {
-      // An exit node does nothing but end the run: record its step and end here, in this transaction.
+      // An exit node does nothing but end the run: its step is recorded and the run ends here.
       const exitVisit = context.visits[nextDefinition.id] ?? 1;
-      await m.query(
-        `INSERT INTO journey_steps (run_id, node_id, visit, node_type, status, input, finished_at) VALUES ($1, $2, $3, 'exit', 'completed', $4, now())
-         ON CONFLICT (run_id, node_id, visit) DO NOTHING`,
-        [run.id, nextDefinition.id, exitVisit, JSON.stringify({ config: nextDefinition.config ?? {} })],
-      );
       const ended = { ...context, visits: { ...context.visits, [nextDefinition.id]: exitVisit + 1 } };
-      await m.query('UPDATE journey_runs SET context = $2, current_node = $3 WHERE id = $1', [run.id, JSON.stringify(ended), nextDefinition.id]);
-      await this.end(m, run.id, 'completed', `reached exit node ${nextDefinition.id}`);
+      await this.dataSource.query(
+        `WITH ${completeStep}, ${endRun(STILL_HERE, "'completed'", '$10', 'context = $6, current_node = $7,')}, exit_step AS (
+           INSERT INTO journey_steps (run_id, node_id, visit, node_type, status, input, finished_at)
+           SELECT id, $7, $8, 'exit', 'completed', $9, now() FROM run ON CONFLICT (run_id, node_id, visit) DO NOTHING
+         )
+         ${FIRE_TIMERS}`,
+        [...stepParams, JSON.stringify(ended), nextDefinition.id, exitVisit, JSON.stringify({ config: nextDefinition.config ?? {} }), `reached exit node ${nextDefinition.id}`],
+      );
       return null;
     }
     if (!next) {
-      await m.query('UPDATE journey_runs SET context = $2, current_node = NULL WHERE id = $1', [run.id, JSON.stringify(context)]);
-      await this.end(m, run.id, 'completed', node.type === 'exit' ? `reached exit node ${node.id}` : `port "${result.port}" of ${node.id} is not connected`);
+      const reason = node.type === 'exit' ? `reached exit node ${node.id}` : `port "${result.port}" of ${node.id} is not connected`;
+      await this.dataSource.query(`WITH ${completeStep}, ${endRun(STILL_HERE, "'completed'", '$7', 'context = $6, current_node = NULL,')} ${FIRE_TIMERS}`, [
+        ...stepParams,
+        JSON.stringify(context),
+        reason,
+      ]);
       return null;
     }
-    const [updated] = returnedRows<RunRow>(await m.query('UPDATE journey_runs SET context = $2, current_node = $3, updated_at = now() WHERE id = $1 RETURNING *', [run.id, JSON.stringify(context), next]));
-    return updated;
-  }
-
-  private async end(m: EntityManager, runId: string, status: 'completed' | 'failed', reason: string): Promise<void> {
-    await m.query(`UPDATE journey_runs SET status = $2, end_reason = $3, ended_at = now(), waiting_for = NULL, wait = NULL, lease_until = NULL, updated_at = now() WHERE id = $1`, [runId, status, reason]);
-    await m.query('UPDATE journey_timers SET fired_at = now() WHERE run_id = $1 AND fired_at IS NULL', [runId]);
+    const [updated] = returnedRows<RunRow>(
+      await this.dataSource.query(
+        `WITH ${completeStep}
+         UPDATE journey_runs SET context = $6, current_node = $7, updated_at = now() WHERE ${STILL_HERE} RETURNING *`,
+        [...stepParams, JSON.stringify(context), next],
+      ),
+    );
+    return updated ?? null;
   }
 
   private async finish(runId: string, status: 'completed' | 'failed', reason: string): Promise<null> {
-    await this.dataSource.transaction((m) => this.end(m, runId, status, reason));
+    await this.dataSource.query(`WITH ${endRun("id = $1 AND status = 'active'", '$2', '$3')} ${FIRE_TIMERS}`, [runId, status, reason]);
     return null;
   }
 

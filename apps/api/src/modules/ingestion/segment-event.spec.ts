@@ -97,6 +97,45 @@ describe('normalizeEvent', () => {
   });
 });
 
+describe('timestamps', () => {
+  const timestampOf = (timestamp: string) => {
+    const result = normalizeEvent({ type: 'track', userId: 'u', event: 'e', timestamp }, { receivedAt });
+    return result.ok ? result.event.originalTimestamp : result.reason;
+  };
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+  it('reads every instant written with a zone offset, to the millisecond, as the moment it names', () => {
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('1971-01-01T00:00:00Z'), max: new Date('9998-12-31T00:00:00Z'), noInvalidDate: true }),
+        fc.integer({ min: -14 * 4, max: 14 * 4 }),
+        fc.boolean(),
+        (date, quarterHours, colon) => {
+          const offset = quarterHours * 15;
+          const local = new Date(date.getTime() + offset * 60_000).toISOString().slice(0, 23);
+          const zone = offset === 0 && colon ? 'Z' : `${offset < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offset) / 60))}${colon ? ':' : ''}${pad(Math.abs(offset) % 60)}`;
+          expect(timestampOf(`${local}${zone}`)).toEqual(date);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('truncates finer fractions to the millisecond and accepts other ISO 8601 forms', () => {
+    expect(timestampOf('2026-03-01T10:00:00.123456789Z')).toEqual(new Date('2026-03-01T10:00:00.123Z'));
+    expect(timestampOf('2026-03-01T10:00:00.29Z')).toEqual(new Date('2026-03-01T10:00:00.290Z'));
+    expect(timestampOf('2024-02-29T23:59:59+01:00')).toEqual(new Date('2024-02-29T22:59:59Z'));
+    expect(timestampOf('2026-03-01')).toBeInstanceOf(Date);
+    expect(timestampOf('2026-03-01T10:00Z')).toEqual(new Date('2026-03-01T10:00:00Z'));
+  });
+
+  it('rejects dates that do not exist and years outside 1970–9999', () => {
+    for (const bad of ['2026-02-29T00:00:00Z', '2026-13-01T00:00:00Z', '2026-04-31T00:00:00Z', '2026-01-01T25:00:00Z', '1969-12-31T23:59:59Z', 'yesterday']) {
+      expect(timestampOf(bad)).toMatch(/timestamp is not a valid ISO 8601 date/);
+    }
+  });
+});
+
 describe('correctedTimestamp', () => {
   it('falls back to the original timestamp, then receivedAt', () => {
     const t = new Date('2026-01-01T00:00:00Z');

@@ -77,11 +77,40 @@ function optionalId(raw: JsonObject, field: string): string | null {
   return id;
 }
 
+/** The shape SDKs send (`toISOString()` and offset forms): date, time to the second, fraction, zone. */
+const COMMON_ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:(Z)|([+-])(\d{2}):?(\d{2}))$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Milliseconds of a timestamp in the common shape, or undefined to leave it to the full ISO parser. */
+function commonIsoMillis(value: string): number | undefined {
+  const m = COMMON_ISO.exec(value);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1] + (month === 2 && leap ? 1 : 0)) return undefined;
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  let offsetMinutes = 0;
+  if (!m[8]) {
+    const [offsetHours, offsetMins] = [Number(m[10]), Number(m[11])];
+    if (offsetHours > 23 || offsetMins > 59) return undefined;
+    offsetMinutes = (m[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMins);
+  }
+  const millis = m[7] ? Math.floor(Number(`0.${m[7]}`) * 1000 + 1e-6) : 0;
+  return Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60_000;
+}
+
 function optionalDate(value: unknown, field: string): Date | null {
   if (value === undefined || value === null || value === '') return null;
   if (typeof value !== 'string') reject(`${field} must be an ISO 8601 date string`);
+  const invalid = () => reject(`${field} is not a valid ISO 8601 date: ${JSON.stringify(value).slice(0, 60)}`);
+  const fast = commonIsoMillis(value as string);
+  if (fast !== undefined) {
+    const year = Number((value as string).slice(0, 4));
+    if (year < 1970 || year > 9999) invalid();
+    return new Date(fast);
+  }
   const parsed = DateTime.fromISO(value as string, { setZone: true });
-  if (!parsed.isValid || parsed.year < 1970 || parsed.year > 9999) reject(`${field} is not a valid ISO 8601 date: ${JSON.stringify(value).slice(0, 60)}`);
+  if (!parsed.isValid || parsed.year < 1970 || parsed.year > 9999) invalid();
   return parsed.toJSDate();
 }
 

@@ -41,6 +41,8 @@ export interface DeliveryRequest {
   run?: Record<string, unknown>;
   /** Base of each message's idempotency key: `send:<requestId>` or `run:<runId>:<nodeId>:<visit>`. */
   idempotencyBase: string;
+  /** No message of this base can exist yet (a journey step's first attempt): earlier attempts are not looked up. */
+  fresh?: boolean;
   requestId?: string;
   journey?: { journeyId: string; runId: string; nodeId: string; caps?: FrequencyCap[] };
   /** Skips quiet hours (also tag "urgent" on /send, or a topic that bypasses them). */
@@ -150,7 +152,7 @@ export class DeliveryService {
 
   private async attempt(req: DeliveryRequest, channel: string, profile: DeliveryProfile, settings: DeliverySettings, topic: TopicInfo | null): Promise<Attempt> {
     const key = `${req.idempotencyBase}:${channel}`;
-    const existing = await this.messages.find(req.workspaceId, key);
+    const existing = req.fresh ? undefined : await this.messages.find(req.workspaceId, key);
     if (existing && existing.status !== 'queued' && existing.status !== 'deferred' && existing.status !== 'sending') return fromRow(existing);
     if (existing?.status === 'deferred' && existing.deferred_until && existing.deferred_until > new Date()) return fromRow(existing);
 

@@ -62,15 +62,18 @@ const TIMESTAMP_OF: Partial<Record<MessageStatus, string>> = {
 export class MessageStore {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  /** The message of an idempotency key, created `queued` when new. Locks the row in `m`. */
+  /**
+   * The message of an idempotency key, created `queued` when new, locked in `m` either way. One
+   * statement: the no-op update of an existing row is what takes its lock and returns it.
+   */
   async claim(m: EntityManager, input: NewMessage): Promise<MessageRow> {
-    await m.query(
+    const rows: MessageRow[] = await m.query(
       `INSERT INTO messages (workspace_id, profile_id, idempotency_key, request_id, journey_id, run_id, node_id, template_key, topic, cap_exempt, channel, status)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued')
-       ON CONFLICT (workspace_id, idempotency_key) DO NOTHING`,
+       ON CONFLICT (workspace_id, idempotency_key) DO UPDATE SET status = messages.status
+       RETURNING *`,
       [input.workspaceId, input.profileId, input.idempotencyKey, input.requestId ?? null, input.journeyId ?? null, input.runId ?? null, input.nodeId ?? null, input.templateKey, input.topic, input.capExempt, input.channel],
     );
-    const rows: MessageRow[] = await m.query('SELECT * FROM messages WHERE workspace_id = $1 AND idempotency_key = $2 FOR UPDATE', [input.workspaceId, input.idempotencyKey]);
     return rows[0];
   }
 
