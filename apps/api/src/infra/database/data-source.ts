@@ -16,9 +16,9 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
     migrationsTableName: 'migrations',
     synchronize: false,
     migrationsRun: false,
-    // Connections are renewed every five minutes so that no cached plan of a prepared statement
-    // outlives the table sizes and statistics it was made for (see prepared-statements.ts).
-    extra: { max: 20, connectionTimeoutMillis: 5000, maxLifetimeSeconds: 300, Client: PreparingClient },
+    // Connections are renewed every minute so that no cached plan of a prepared statement outlives
+    // by much the table sizes and statistics it was made for (see prepared-statements.ts).
+    extra: { max: 20, connectionTimeoutMillis: 5000, maxLifetimeSeconds: 60, Client: PreparingClient },
   };
 }
 

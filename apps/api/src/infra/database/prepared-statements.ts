@@ -33,6 +33,10 @@ type QueryFn = (...args: unknown[]) => unknown;
  * sent as a named prepared statement, so each connection parses and plans it once instead of on
  * every call (for the engine's and ingestion's short statements, planning cost as much as
  * running). Statements without parameters (BEGIN, COMMIT, DDL) go through unchanged.
+ *
+ * After five runs PostgreSQL may keep one generic plan for a statement, made for the table sizes
+ * and statistics of that moment: keep autovacuum on (its auto-analyze invalidates such plans), and
+ * the pool renews connections every minute (data-source.ts) so no plan outlives them by much.
  */
 export class PreparingClient extends pg.Client {
   private readonly named = new Set<string>();

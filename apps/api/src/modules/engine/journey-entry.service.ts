@@ -9,7 +9,7 @@ import { ROOT_LOGGER } from '../../infra/logging/logging.module.js';
 import { QUEUES } from '../../infra/queue/queues.js';
 import { DeliveryService } from '../messaging/delivery.service.js';
 import { renderProfile } from '../templates/template-renderer.js';
-import type { StreamEntry } from '../stream/event-stream.service.js';
+import type { StreamEntry, StreamedEvent } from '../stream/event-stream.service.js';
 import { type ActiveJourney, JourneyDefinitions } from './journey-definitions.js';
 import type { RunContext } from './node-runner.js';
 
@@ -53,7 +53,7 @@ export class JourneyEntryService {
 
   async handle(entry: StreamEntry): Promise<void> {
     if (entry.kind === 'event' && entry.eventId) {
-      const event = await this.loadEvent(entry.eventId);
+      const event = entry.event ? toTriggerEvent(entry.event) : await this.loadEvent(entry.eventId);
       if (!event) return;
       const inFlight: InFlightRun[] = await this.dataSource.query(
         `SELECT id, journey_id, version, workspace_id, status, waiting_for, wait FROM journey_runs WHERE profile_id = $1 AND status IN ('active', 'waiting')`,
@@ -89,16 +89,6 @@ export class JourneyEntryService {
   async enter(workspaceId: string, journey: ActiveJourney, profileId: string, event: TriggerEvent | undefined, data: Record<string, unknown>, entryKey: string | null): Promise<string | null> {
     const definition = journey.definition;
     const reentry: Reentry = definition.entry?.reentry ?? 'once';
-    if (reentry !== 'always') {
-      const previous: Array<{ entered_at: Date }> = await this.dataSource.query(
-        'SELECT entered_at FROM journey_runs WHERE journey_id = $1 AND profile_id = $2 ORDER BY entered_at DESC LIMIT 1',
-        [journey.journeyId, profileId],
-      );
-      if (previous.length > 0) {
-        if (reentry === 'once') return null;
-        if (Date.now() - new Date(previous[0].entered_at).getTime() < reentry.afterSeconds * 1000) return null;
-      }
-    }
     const trigger = triggerOf(definition)!;
     const first = nextNode(definition, trigger.id, 'next') ?? null;
     const runId = crypto.randomUUID();
@@ -108,11 +98,16 @@ export class JourneyEntryService {
       run: { id: runId, journeyId: journey.journeyId, journeyName: journey.name, version: journey.version, enteredAt: new Date().toISOString() },
       visits: {},
     };
-    // The run and its trigger step in one statement; a profile already in the journey inserts neither.
+    // The run and its trigger step in one statement; a profile already in the journey, or kept
+    // out by the re-entry rule ($13: once / after $14 seconds / always), inserts neither.
     const inserted: Array<{ id: string }> = await this.dataSource.query(
       `WITH run AS (
          INSERT INTO journey_runs (id, workspace_id, journey_id, version, profile_id, status, current_node, context, entry_key)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING id
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9
+          WHERE $13::text = 'always' OR NOT EXISTS (
+            SELECT 1 FROM journey_runs r WHERE r.journey_id = $3 AND r.profile_id = $5
+               AND ($13 = 'once' OR r.entered_at > now() - make_interval(secs => $14)))
+         ON CONFLICT DO NOTHING RETURNING id
        ), step AS (
          INSERT INTO journey_steps (run_id, node_id, visit, node_type, status, input, output, port, finished_at)
          SELECT id, $10, 1, 'trigger', 'completed', $11, $12, 'next', now() FROM run
@@ -131,6 +126,8 @@ export class JourneyEntryService {
         trigger.id,
         JSON.stringify({ config: trigger.config ?? {} }),
         JSON.stringify({ event: event ?? null, data }),
+        typeof reentry === 'string' ? reentry : 'after',
+        typeof reentry === 'string' ? 0 : reentry.afterSeconds,
       ],
     );
     if (inserted.length === 0) return null;
@@ -198,18 +195,21 @@ export class JourneyEntryService {
 
   private async loadEvent(eventId: string): Promise<TriggerEvent | undefined> {
     const rows = await this.dataSource.query('SELECT type, event, name, message_id, properties, traits, context, timestamp FROM events WHERE id = $1', [eventId]);
-    if (rows.length === 0) return undefined;
-    const r = rows[0];
-    return {
-      name: r.type === 'track' ? r.event : r.type,
-      type: r.type,
-      messageId: r.message_id,
-      properties: r.properties,
-      traits: r.traits,
-      context: r.context,
-      timestamp: new Date(r.timestamp).toISOString(),
-    };
+    return rows.length === 0 ? undefined : toTriggerEvent({ ...rows[0], messageId: rows[0].message_id });
   }
+}
+
+/** A stored event as journeys see it: `name` is the track event's name, else the call type. */
+function toTriggerEvent(e: StreamedEvent): TriggerEvent {
+  return {
+    name: e.type === 'track' ? e.event! : e.type,
+    type: e.type,
+    messageId: e.messageId,
+    properties: e.properties,
+    traits: e.traits,
+    context: e.context,
+    timestamp: new Date(e.timestamp).toISOString(),
+  };
 }
 
 export type { JourneyDefinition };

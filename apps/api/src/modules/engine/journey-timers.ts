@@ -7,6 +7,8 @@ import { JourneyEntryService } from './journey-entry.service.js';
 
 const TIMER_POLL_MS = 200;
 const RECONCILE_MS = 10_000;
+/** A timer's due time while it has not fired, the key of `journey_timers_pending_idx`. */
+const PENDING_DUE_AT = '(CASE WHEN fired_at IS NULL THEN due_at END)';
 
 /**
  * Timers live in PostgreSQL (`journey_timers`), not in Redis: a million waiting runs cost rows,
@@ -46,7 +48,7 @@ export class JourneyTimers implements OnApplicationBootstrap, OnApplicationShutd
       for (;;) {
         const runs = returnedRows<{ id: string }>(await this.dataSource.query(`
           WITH due AS (
-            SELECT id FROM journey_timers WHERE fired_at IS NULL AND due_at <= now() ORDER BY due_at LIMIT 500 FOR UPDATE SKIP LOCKED
+            SELECT id FROM journey_timers WHERE ${PENDING_DUE_AT} <= now() ORDER BY ${PENDING_DUE_AT} LIMIT 500 FOR UPDATE SKIP LOCKED
           ), fired AS (
             UPDATE journey_timers t SET fired_at = now() FROM due WHERE t.id = due.id RETURNING t.run_id, t.node_id
           )
@@ -65,7 +67,7 @@ export class JourneyTimers implements OnApplicationBootstrap, OnApplicationShutd
   /** Active runs nobody is moving: queued again (advancing is idempotent and leased). */
   async reconcile(): Promise<number> {
     const stuck: Array<{ id: string }> = await this.dataSource.query(
-      `SELECT id FROM journey_runs WHERE status = 'active' AND updated_at < now() - interval '15 seconds'
+      `SELECT id FROM journey_runs WHERE (CASE WHEN status = 'active' THEN updated_at END) < now() - interval '15 seconds'
           AND (lease_until IS NULL OR lease_until < now()) LIMIT 1000`,
     );
     for (const run of stuck) await this.entries.schedule(run.id);

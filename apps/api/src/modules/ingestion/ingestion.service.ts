@@ -274,54 +274,48 @@ export class IngestionService {
     }
 
     // A profile is locked and written only when the batch changes it, or moves its last-seen time
-    // by more than a minute: track-only batches of active users then take no row lock at all.
+    // by more than a minute: track-only batches of active users then take no row lock at all. The
+    // rows are locked in id order (no deadlock between batches) and written in the same statement.
     const candidates = [...patches.keys()].sort();
+    const list = candidates.map((id) => patches.get(id)!);
     const changes = (p: ProfilePatch) =>
-      Object.keys(p.traits).length > 0 || p.email || p.phone || p.timezone || p.locale || p.accountGroupId;
-    const locked: Array<{ id: string }> = await m.query(
-      `SELECT p.id FROM profiles p JOIN unnest($1::uuid[], $2::timestamptz[], $3::boolean[], $4::text[], $5::text[]) AS v(id, seen, changes, ctz, cloc) ON p.id = v.id
-        WHERE v.changes OR p.last_seen_at IS NULL OR p.last_seen_at < v.seen - interval '1 minute'
-           OR (v.ctz IS NOT NULL AND p.timezone IS NULL) OR (v.cloc IS NOT NULL AND p.locale IS NULL)
-        ORDER BY p.id FOR NO KEY UPDATE OF p`,
+      Boolean(Object.keys(p.traits).length > 0 || p.email || p.phone || p.timezone || p.locale || p.accountGroupId);
+    await m.query(
+      `WITH v AS MATERIALIZED (
+         SELECT * FROM unnest($2::uuid[], $3::jsonb[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::boolean[])
+                AS v(id, traits, email, phone, timezone, locale, ctz, cloc, grp, seen, changes)
+       ), locked AS MATERIALIZED (
+         SELECT p.id FROM profiles p JOIN v ON p.id = v.id
+          WHERE v.changes OR p.last_seen_at IS NULL OR p.last_seen_at < v.seen - interval '1 minute'
+             OR (v.ctz IS NOT NULL AND p.timezone IS NULL) OR (v.cloc IS NOT NULL AND p.locale IS NULL)
+          ORDER BY p.id FOR NO KEY UPDATE OF p
+       )
+       UPDATE profiles p SET
+          traits = p.traits || v.traits,
+          email = COALESCE(v.email, p.email),
+          phone = COALESCE(v.phone, p.phone),
+          timezone = COALESCE(v.timezone, p.timezone, v.ctz),
+          locale = COALESCE(v.locale, p.locale, v.cloc),
+          account_id = COALESCE((SELECT a.id FROM accounts a WHERE a.workspace_id = $1 AND a.group_id = v.grp), p.account_id),
+          last_seen_at = GREATEST(p.last_seen_at, v.seen),
+          updated_at = CASE WHEN v.traits <> '{}'::jsonb OR v.grp IS NOT NULL THEN now() ELSE p.updated_at END
+        FROM v JOIN locked ON locked.id = v.id
+       WHERE p.id = v.id`,
       [
+        workspaceId,
         candidates,
-        candidates.map((id) => patches.get(id)!.lastSeenAt?.toISOString() ?? null),
-        candidates.map((id) => Boolean(changes(patches.get(id)!))),
-        candidates.map((id) => patches.get(id)!.contextTimezone ?? null),
-        candidates.map((id) => patches.get(id)!.contextLocale ?? null),
+        list.map((p) => JSON.stringify(p.traits)),
+        list.map((p) => p.email ?? null),
+        list.map((p) => p.phone ?? null),
+        list.map((p) => p.timezone ?? null),
+        list.map((p) => p.locale ?? null),
+        list.map((p) => p.contextTimezone ?? null),
+        list.map((p) => p.contextLocale ?? null),
+        list.map((p) => p.accountGroupId ?? null),
+        list.map((p) => p.lastSeenAt?.toISOString() ?? null),
+        list.map(changes),
       ],
     );
-    const ids = locked.map((row) => row.id);
-    const list = ids.map((id) => patches.get(id)!);
-    if (ids.length > 0) {
-      await m.query(
-        `UPDATE profiles p SET
-            traits = p.traits || v.traits,
-            email = COALESCE(v.email, p.email),
-            phone = COALESCE(v.phone, p.phone),
-            timezone = COALESCE(v.timezone, p.timezone, v.ctz),
-            locale = COALESCE(v.locale, p.locale, v.cloc),
-            account_id = COALESCE((SELECT a.id FROM accounts a WHERE a.workspace_id = $1 AND a.group_id = v.grp), p.account_id),
-            last_seen_at = GREATEST(p.last_seen_at, v.seen),
-            updated_at = CASE WHEN v.traits <> '{}'::jsonb OR v.grp IS NOT NULL THEN now() ELSE p.updated_at END
-          FROM unnest($2::uuid[], $3::jsonb[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[])
-               AS v(id, traits, email, phone, timezone, locale, ctz, cloc, grp, seen)
-         WHERE p.id = v.id`,
-        [
-          workspaceId,
-          ids,
-          list.map((p) => JSON.stringify(p.traits)),
-          list.map((p) => p.email ?? null),
-          list.map((p) => p.phone ?? null),
-          list.map((p) => p.timezone ?? null),
-          list.map((p) => p.locale ?? null),
-          list.map((p) => p.contextTimezone ?? null),
-          list.map((p) => p.contextLocale ?? null),
-          list.map((p) => p.accountGroupId ?? null),
-          list.map((p) => p.lastSeenAt?.toISOString() ?? null),
-        ],
-      );
-    }
 
     const points = candidates.flatMap((id) => patches.get(id)!.contactPoints.map((cp) => ({ ...cp, profileId: id })));
     if (points.length > 0) {

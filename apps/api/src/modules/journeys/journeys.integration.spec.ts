@@ -214,6 +214,28 @@ describe('journeys: API and engine over whole journeys (integration: PostgreSQL 
     expect(ended.endReason).toBe('port "default" of b is not connected');
   });
 
+  it('re-entry after a number of seconds keeps a profile out until that long after its last entry', async () => {
+    const journeyId = await publish({
+      name: 'Re-entry window',
+      entry: { reentry: { afterSeconds: 3600 } },
+      nodes: [
+        { id: 't', type: 'trigger', config: { api: true } },
+        { id: 'x', type: 'exit' },
+      ],
+      edges: [{ from: 't', to: 'x' }],
+    });
+    const userId = `window-${uniqueSuffix()}`;
+    await t.http.put(`/api/profiles/${userId}`).set(owner()).send({ traits: {} });
+    const first = await t.http.post(`/api/journeys/${journeyId}/invoke`).set(owner()).send({ userId });
+    expect(first.status).toBe(201);
+    await until('the first run to end', async () => (await runOf(journeyId, userId))?.status === 'completed');
+    expect((await t.http.post(`/api/journeys/${journeyId}/invoke`).set(owner()).send({ userId })).status).toBe(409);
+    await db.query("UPDATE journey_runs SET entered_at = now() - interval '2 hours' WHERE id = $1", [first.body.runId]);
+    const again = await t.http.post(`/api/journeys/${journeyId}/invoke`).set(owner()).send({ userId });
+    expect(again.status).toBe(201);
+    expect(again.body.runId).not.toBe(first.body.runId);
+  });
+
   it('API invocation and /send naming a journey start runs; re-entry once; validation reports every problem', async () => {
     const journeyId = await publish({
       name: 'Invoked',

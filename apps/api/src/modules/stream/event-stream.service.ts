@@ -12,6 +12,18 @@ export interface StreamAppend {
   payload?: Record<string, unknown>;
 }
 
+/** The stored event behind an `event` entry, as ingestion stored it. */
+export interface StreamedEvent {
+  type: string;
+  event: string | null;
+  name: string | null;
+  messageId: string;
+  properties: Record<string, unknown>;
+  traits: Record<string, unknown>;
+  context: Record<string, unknown>;
+  timestamp: Date;
+}
+
 export interface StreamEntry {
   id: string;
   xid: string;
@@ -22,6 +34,8 @@ export interface StreamEntry {
   eventId: string | null;
   payload: Record<string, unknown>;
   createdAt: Date;
+  /** `event` entries: the event itself, read with the entry (absent on entries stored before events carried the stream). */
+  event?: StreamedEvent;
 }
 
 export interface StreamPosition {
@@ -75,12 +89,15 @@ export class EventStream {
     // Both tables take ids from one sequence, so (xid, id) orders their rows together.
     const after = 'partition = $1 AND (xid, id) > ($2::xid8, $3::bigint) AND xid < pg_snapshot_xmin(pg_current_snapshot())';
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
-      `SELECT id::text, xid::text, partition, workspace_id, profile_id, kind, event_id::text, payload, created_at FROM (
+      `SELECT id::text, xid::text, partition, workspace_id, profile_id, kind, event_id::text, payload, created_at,
+              type, event, name, message_id, properties, traits, context, timestamp FROM (
          (SELECT id, xid, partition, workspace_id, profile_id, 'event' AS kind, id AS event_id,
-                 jsonb_build_object('type', type, 'event', event, 'messageId', message_id) AS payload, received_at AS created_at
+                 jsonb_build_object('type', type, 'event', event, 'messageId', message_id) AS payload, received_at AS created_at,
+                 type, event, name, message_id, properties, traits, context, timestamp
             FROM events WHERE ${after} ORDER BY xid, id LIMIT $4)
          UNION ALL
-         (SELECT id, xid, partition, workspace_id, profile_id, kind, event_id, payload, created_at
+         (SELECT id, xid, partition, workspace_id, profile_id, kind, event_id, payload, created_at,
+                 NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
             FROM stream_entries WHERE ${after} ORDER BY xid, id LIMIT $4)
        ) AS entries
        ORDER BY xid, id
@@ -97,6 +114,20 @@ export class EventStream {
       eventId: row.event_id as string | null,
       payload: row.payload as Record<string, unknown>,
       createdAt: row.created_at as Date,
+      ...(row.message_id === null
+        ? {}
+        : {
+            event: {
+              type: row.type as string,
+              event: row.event as string | null,
+              name: row.name as string | null,
+              messageId: row.message_id as string,
+              properties: row.properties as Record<string, unknown>,
+              traits: row.traits as Record<string, unknown>,
+              context: row.context as Record<string, unknown>,
+              timestamp: row.timestamp as Date,
+            },
+          }),
     }));
   }
 
