@@ -14,12 +14,14 @@ const CONSUMER = 'journeys';
 const PARTITION_LOCK_BASE = 741_853_000;
 const POLL_MS = 250;
 const CLAIM_MS = 2000;
+const READ_LIMIT = 200;
 
 /**
  * Consumes the journey hand-off stream in the worker role. Each partition is read by one worker
  * process at a time (a PostgreSQL advisory lock held on a dedicated connection; a dead worker's
  * partitions are taken over within seconds), in order, and its position is committed after the
- * entries are applied (at least once; entering a run is idempotent per event).
+ * entries are applied (at least once; entering a run is idempotent per event) — on the next poll
+ * tick rather than after every entry, so a trickle of events costs no write per event.
  */
 @Injectable()
 export class JourneyStreamConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -29,6 +31,8 @@ export class JourneyStreamConsumer implements OnApplicationBootstrap, OnApplicat
   private readonly positions = new Map<number, StreamPosition>();
   private readonly busy = new Set<number>();
   private readonly pending = new Set<number>();
+  /** Partitions whose position moved since it was last committed. */
+  private readonly uncommitted = new Set<number>();
   private timers: NodeJS.Timeout[] = [];
   private stopping = false;
 
@@ -54,7 +58,12 @@ export class JourneyStreamConsumer implements OnApplicationBootstrap, OnApplicat
       for (const p of message.split(',').map(Number)) this.kick(p);
     });
     await this.subscriber.subscribe(this.stream.wakeChannel).catch((err) => this.logger.warn({ err }, 'stream wake-ups unavailable; polling only'));
-    this.timers.push(setInterval(() => this.owned.forEach((p) => this.kick(p)), POLL_MS));
+    this.timers.push(
+      setInterval(() => {
+        void this.commitPositions();
+        this.owned.forEach((p) => this.kick(p));
+      }, POLL_MS),
+    );
     this.timers.push(setInterval(() => void this.claim().catch(() => undefined), CLAIM_MS));
   }
 
@@ -62,6 +71,7 @@ export class JourneyStreamConsumer implements OnApplicationBootstrap, OnApplicat
     this.stopping = true;
     this.timers.forEach(clearInterval);
     while (this.busy.size > 0) await new Promise((r) => setTimeout(r, 20));
+    await this.commitPositions();
     await this.subscriber?.quit().catch(() => undefined);
     await this.lockClient?.end().catch(() => undefined);
   }
@@ -107,14 +117,27 @@ export class JourneyStreamConsumer implements OnApplicationBootstrap, OnApplicat
   private async drain(partition: number): Promise<void> {
     for (;;) {
       const position = this.positions.get(partition)!;
-      const batch = await this.stream.read(partition, position, 200);
-      if (batch.length === 0) return;
+      const batch = await this.stream.read(partition, position, READ_LIMIT);
       for (const entry of batch) {
         if (this.stopping || !this.owned.has(partition)) return;
         await this.entries.handle(entry);
         this.positions.set(partition, { xid: entry.xid, id: entry.id });
+        this.uncommitted.add(partition);
       }
-      await this.stream.commit(CONSUMER, partition, this.positions.get(partition)!);
+      // A short page was the end for now: what arrives meanwhile wakes the partition again.
+      if (batch.length < READ_LIMIT) return;
+    }
+  }
+
+  /** Records how far each partition got (positions only move forward; a lost commit means re-delivery). */
+  private async commitPositions(): Promise<void> {
+    for (const partition of [...this.uncommitted]) {
+      this.uncommitted.delete(partition);
+      const position = this.positions.get(partition)!;
+      await this.stream.commit(CONSUMER, partition, position).catch((err) => {
+        this.uncommitted.add(partition);
+        this.logger.warn({ err, partition }, 'could not record the journey stream position; retrying');
+      });
     }
   }
 }

@@ -240,6 +240,36 @@ describe('ingestion (integration: PostgreSQL + Redis)', () => {
     });
   });
 
+  describe('remembered profiles', () => {
+    const owner = () => ({ Authorization: `Bearer ${ws.keys.owner}` });
+    const profileOf = async (userId: string) => (await db.query('SELECT id FROM profiles WHERE workspace_id = $1 AND user_id = $2', [ws.id, userId]))[0]?.id as string | undefined;
+
+    it('places the events of an erased and returning user on a new profile', async () => {
+      const userId = `erased-${uniqueSuffix()}`;
+      const auth = { Authorization: basic(ws.writeKey) };
+      expect((await t.http.post('/v1/track').set(auth).send({ userId, event: 'first' })).status).toBe(200);
+      const before = await profileOf(userId);
+      expect((await t.http.delete(`/api/profiles/${userId}`).set(owner())).status).toBe(204);
+      expect((await t.http.post('/v1/track').set(auth).send({ userId, event: 'again' })).status).toBe(200);
+      const after = await profileOf(userId);
+      expect(after).toBeDefined();
+      expect(after).not.toBe(before);
+      expect(await db.query('SELECT event, profile_id FROM events WHERE workspace_id = $1 AND user_id = $2', [ws.id, userId])).toEqual([{ event: 'again', profile_id: after }]);
+    });
+
+    it('follows an anonymous id to the known profile it was merged into', async () => {
+      const userId = `merged-${uniqueSuffix()}`;
+      const anonymousId = `anon-${userId}`;
+      const auth = { Authorization: basic(ws.writeKey) };
+      expect((await t.http.post('/v1/track').set(auth).send({ anonymousId, event: 'browsed' })).status).toBe(200);
+      expect((await t.http.post('/v1/identify').set(auth).send({ userId, anonymousId, traits: { plan: 'pro' } })).status).toBe(200);
+      expect((await t.http.post('/v1/track').set(auth).send({ anonymousId, event: 'browsed again' })).status).toBe(200);
+      const known = await profileOf(userId);
+      const rows = await db.query('SELECT DISTINCT profile_id FROM events WHERE workspace_id = $1 AND anonymous_id = $2', [ws.id, anonymousId]);
+      expect(rows).toEqual([{ profile_id: known }]);
+    });
+  });
+
   describe('hand-off stream', () => {
     it('publishes every stored event and profile change, in per-profile order', async () => {
       const userId = `stream-${uniqueSuffix()}`;

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
+import { LruCache } from '../../infra/cache/lru-cache.js';
 import { mergeAnonymousProfile } from '../profiles/profile-merger.js';
 import { type ContactPointInput, extractProfileFacts } from '../profiles/profile-facts.js';
 import { EventStream, type StreamAppend } from '../stream/event-stream.service.js';
@@ -33,14 +34,25 @@ interface ProfilePatch {
 }
 
 const RETRYABLE_PG = new Set(['40P01', '40001']);
+/** A cached profile id whose profile was deleted (erased, or merged away): the events' foreign key says so. */
+const STALE_PROFILE = '23503';
+/** userIds and anonymousIds whose profile id a process remembers. */
+const KNOWN_IDENTITIES = 50_000;
+
+const identityKey = (workspaceId: string, kind: 'user' | 'anonymous', id: string) => `${workspaceId}\u0000${kind}\u0000${id}`;
 
 /**
  * Stores validated events exactly once and applies what they say about profiles, in one
- * transaction per batch; a stored event is on the journey stream by its row. A repeated messageId is ignored
+ * transaction per batch; a stored event is on the journey stream by its row. The profile ids of
+ * userIds and anonymousIds seen before are remembered (they change only when a profile is deleted
+ * or merged away, which the events' foreign key reports: the batch is then placed again from the
+ * database), so a batch of known users reads no profile before storing its events. A repeated messageId is ignored
  * by the unique (workspace_id, message_id) constraint, so retries never double-count.
  */
 @Injectable()
 export class IngestionService {
+  private readonly identities = new LruCache<string, string>(KNOWN_IDENTITIES);
+
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(EventStream) private readonly stream: EventStream,
@@ -51,19 +63,31 @@ export class IngestionService {
     const unique = events.filter((e) => !seen.has(e.messageId) && seen.add(e.messageId));
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const { stored, partitions } = await this.dataSource.transaction((m) => this.store(m, workspaceId, unique));
+        const { stored, partitions, identities } = await this.dataSource.transaction((m) => this.store(m, workspaceId, unique));
+        for (const [key, profileId] of identities) {
+          if (profileId) this.identities.set(key, profileId);
+          else this.identities.delete(key);
+        }
         await this.stream.wake(partitions);
         return { stored, duplicates: events.length - stored };
       } catch (error) {
         const code = (error as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (error as { code?: string }).code;
-        if (attempt >= 4 || !code || !RETRYABLE_PG.has(code)) throw error;
+        if (code === STALE_PROFILE) this.forget(workspaceId, unique);
+        if (attempt >= 4 || !code || !(RETRYABLE_PG.has(code) || code === STALE_PROFILE)) throw error;
       }
     }
   }
 
+  private forget(workspaceId: string, events: NormalizedEvent[]): void {
+    for (const e of events) {
+      if (e.userId) this.identities.delete(identityKey(workspaceId, 'user', e.userId));
+      if (e.anonymousId) this.identities.delete(identityKey(workspaceId, 'anonymous', e.anonymousId));
+    }
+  }
+
   private async store(m: EntityManager, workspaceId: string, events: NormalizedEvent[]) {
-    if (events.length === 0) return { stored: 0, partitions: [] };
-    const { placed, merges } = await this.placeOnProfiles(m, workspaceId, events);
+    if (events.length === 0) return { stored: 0, partitions: [], identities: [] };
+    const { placed, merges, byUser, byAnonymous } = await this.placeOnProfiles(m, workspaceId, events);
     const fresh = await this.insertEvents(m, workspaceId, placed);
     const entries: StreamAppend[] = [];
 
@@ -83,18 +107,25 @@ export class IngestionService {
     entries.push(...(await this.applyProfilePatches(m, workspaceId, fresh)));
     // Fresh events are on the stream already (their rows carry the partition); add the changes.
     const partitions = new Set([...fresh.map((p) => partitionOf(p.profileId)), ...(await this.stream.append(m, entries))]);
-    return { stored: fresh.length, partitions: [...partitions] };
+    // What to remember once committed; an anonymous id whose profile was merged away now
+    // belongs to the known profile: it is forgotten (looked up again next time).
+    const identities: Array<[string, string | null]> = [
+      ...[...byUser].map(([userId, id]): [string, string] => [identityKey(workspaceId, 'user', userId), id]),
+      ...[...byAnonymous].map(([anonymousId, id]): [string, string | null] => [identityKey(workspaceId, 'anonymous', anonymousId), mergedInto.has(id) ? null : id]),
+    ];
+    return { stored: fresh.length, partitions: [...partitions], identities };
   }
 
   /** Finds or creates the profile of every event; notes anonymous profiles to fold into known ones. */
   private async placeOnProfiles(m: EntityManager, workspaceId: string, events: NormalizedEvent[]) {
     const userIds = [...new Set(events.map((e) => e.userId).filter((id): id is string => id !== null))].sort();
-    const byUser = new Map<string, string>();
-    if (userIds.length > 0) {
+    const byUser = this.remembered(workspaceId, 'user', userIds);
+    const unknownUsers = userIds.filter((id) => !byUser.has(id));
+    if (unknownUsers.length > 0) {
       // Known users are the common case: look them up first, insert only the new ones.
       const select = 'SELECT id, user_id FROM profiles WHERE workspace_id = $1 AND user_id = ANY($2::text[])';
-      for (const row of (await m.query(select, [workspaceId, userIds])) as Array<{ id: string; user_id: string }>) byUser.set(row.user_id, row.id);
-      const missing = userIds.filter((id) => !byUser.has(id));
+      for (const row of (await m.query(select, [workspaceId, unknownUsers])) as Array<{ id: string; user_id: string }>) byUser.set(row.user_id, row.id);
+      const missing = unknownUsers.filter((id) => !byUser.has(id));
       if (missing.length > 0) {
         await m.query(
           `INSERT INTO profiles (workspace_id, user_id) SELECT $1, u FROM unnest($2::text[]) u
@@ -106,11 +137,12 @@ export class IngestionService {
     }
 
     const anonymousIds = [...new Set(events.map((e) => e.anonymousId).filter((id): id is string => id !== null))].sort();
-    const byAnonymous = new Map<string, string>();
-    if (anonymousIds.length > 0) {
+    const byAnonymous = this.remembered(workspaceId, 'anonymous', anonymousIds);
+    const unknownAnonymous = anonymousIds.filter((id) => !byAnonymous.has(id));
+    if (unknownAnonymous.length > 0) {
       const rows: Array<{ anonymous_id: string; profile_id: string }> = await m.query(
         'SELECT anonymous_id, profile_id FROM profile_anonymous_ids WHERE workspace_id = $1 AND anonymous_id = ANY($2::text[])',
-        [workspaceId, anonymousIds],
+        [workspaceId, unknownAnonymous],
       );
       for (const row of rows) byAnonymous.set(row.anonymous_id, row.profile_id);
     }
@@ -154,9 +186,18 @@ export class IngestionService {
         [workspaceId, wanted.map(([a]) => a), wanted.map(([, p]) => p)],
       );
       const lost = wanted.filter(([a]) => !linked.some((row) => row.anonymous_id === a)).map(([a]) => a);
-      if (lost.length > 0) await this.adoptConcurrentLinks(m, workspaceId, lost, placed, merges, newAnonymousProfiles);
+      if (lost.length > 0) await this.adoptConcurrentLinks(m, workspaceId, lost, placed, merges, newAnonymousProfiles, byAnonymous);
     }
-    return { placed, merges };
+    return { placed, merges, byUser, byAnonymous };
+  }
+
+  private remembered(workspaceId: string, kind: 'user' | 'anonymous', ids: string[]): Map<string, string> {
+    const found = new Map<string, string>();
+    for (const id of ids) {
+      const profileId = this.identities.get(identityKey(workspaceId, kind, id));
+      if (profileId) found.set(id, profileId);
+    }
+    return found;
   }
 
   /**
@@ -170,12 +211,14 @@ export class IngestionService {
     placed: Placed[],
     merges: Map<string, string>,
     created: string[],
+    byAnonymous: Map<string, string>,
   ) {
     const rows: Array<{ anonymous_id: string; profile_id: string }> = await m.query(
       'SELECT anonymous_id, profile_id FROM profile_anonymous_ids WHERE workspace_id = $1 AND anonymous_id = ANY($2::text[])',
       [workspaceId, anonymousIds],
     );
     const owner = new Map(rows.map((r) => [r.anonymous_id, r.profile_id]));
+    for (const [anonymousId, profileId] of owner) byAnonymous.set(anonymousId, profileId);
     const orphans = new Set<string>();
     for (const p of placed) {
       const real = p.event.anonymousId ? owner.get(p.event.anonymousId) : undefined;

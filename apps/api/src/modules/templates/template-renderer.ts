@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { NotFoundError } from '../../infra/http/errors.js';
 import { CompiledTemplate, type RenderedContent } from './compiled-template.js';
 import { LiquidEngines } from './liquid-engine.js';
-import { LruCache } from './lru-cache.js';
+import { LruCache } from '../../infra/cache/lru-cache.js';
 import { isTemplateKey, type TemplateChannel, type TemplateContent } from './template-content.js';
 
 export type TemplateVersionRef = 'published' | 'draft' | number;
