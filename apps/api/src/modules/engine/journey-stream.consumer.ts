@@ -15,6 +15,12 @@ const PARTITION_LOCK_BASE = 741_853_000;
 const POLL_MS = 250;
 const CLAIM_MS = 2000;
 const READ_LIMIT = 200;
+/**
+ * After a wake-up, an empty read is tried again this many times, this far apart: the entry's
+ * transaction has committed, but an older transaction still running keeps it from being read.
+ */
+const WAKE_RETRIES = 4;
+const WAKE_RETRY_MS = 20;
 
 /**
  * Consumes the journey hand-off stream in the worker role. Each partition is read by one worker
@@ -33,6 +39,8 @@ export class JourneyStreamConsumer implements OnApplicationBootstrap, OnApplicat
   private readonly pending = new Set<number>();
   /** Partitions whose position moved since it was last committed. */
   private readonly uncommitted = new Set<number>();
+  /** Reads left to try again, per partition woken up, while they come back empty. */
+  private readonly wakeRetries = new Map<number, number>();
   private timers: NodeJS.Timeout[] = [];
   private stopping = false;
 
@@ -55,7 +63,10 @@ export class JourneyStreamConsumer implements OnApplicationBootstrap, OnApplicat
     await this.claim();
     this.subscriber = this.redis.duplicate();
     this.subscriber.on('message', (_channel: string, message: string) => {
-      for (const p of message.split(',').map(Number)) this.kick(p);
+      for (const p of message.split(',').map(Number)) {
+        this.wakeRetries.set(p, WAKE_RETRIES);
+        this.kick(p);
+      }
     });
     await this.subscriber.subscribe(this.stream.wakeChannel).catch((err) => this.logger.warn({ err }, 'stream wake-ups unavailable; polling only'));
     this.timers.push(
@@ -107,6 +118,15 @@ export class JourneyStreamConsumer implements OnApplicationBootstrap, OnApplicat
     }
     this.busy.add(partition);
     void this.drain(partition)
+      .then((applied) => {
+        const retries = this.wakeRetries.get(partition) ?? 0;
+        if (applied > 0 || retries === 0) {
+          this.wakeRetries.delete(partition);
+          return;
+        }
+        this.wakeRetries.set(partition, retries - 1);
+        setTimeout(() => this.kick(partition), WAKE_RETRY_MS).unref();
+      })
       .catch((err) => this.logger.error({ err, partition }, 'journey stream partition failed; retrying'))
       .finally(() => {
         this.busy.delete(partition);
@@ -114,18 +134,21 @@ export class JourneyStreamConsumer implements OnApplicationBootstrap, OnApplicat
       });
   }
 
-  private async drain(partition: number): Promise<void> {
+  /** Applies what the partition has for now; returns how many entries. */
+  private async drain(partition: number): Promise<number> {
+    let applied = 0;
     for (;;) {
       const position = this.positions.get(partition)!;
       const batch = await this.stream.read(partition, position, READ_LIMIT);
       for (const entry of batch) {
-        if (this.stopping || !this.owned.has(partition)) return;
+        if (this.stopping || !this.owned.has(partition)) return applied;
         await this.entries.handle(entry);
         this.positions.set(partition, { xid: entry.xid, id: entry.id });
         this.uncommitted.add(partition);
+        applied += 1;
       }
       // A short page was the end for now: what arrives meanwhile wakes the partition again.
-      if (batch.length < READ_LIMIT) return;
+      if (batch.length < READ_LIMIT) return applied;
     }
   }
 

@@ -53,6 +53,20 @@ describe('EventStream (integration: PostgreSQL)', () => {
     expect(late.entries.filter((e) => e.profileId === profileId).map((e) => e.payload.n)).toEqual(['slow', 'fast']);
   });
 
+  it('orders entries by number when their ids cross a power of ten', async () => {
+    const profileId = randomUUID();
+    const partition = partitionOf(profileId);
+    const start = (await readAll(partition, STREAM_START)).position;
+    // Entries written right below a power of ten: 9…98, 9…99, 10…00, 10…01 sort wrongly as text.
+    const [{ next }] = await db.query("SELECT nextval('events_id_seq')::bigint AS next");
+    const boundary = 10 ** String(next).length;
+    await db.query("SELECT setval('events_id_seq', $1)", [boundary - 3]);
+    await db.transaction((m) => stream.append(m, [1, 2, 3, 4].map((n) => ({ workspaceId, profileId, kind: 'profile_updated' as const, payload: { n } }))));
+    const mine = (await readAll(partition, start)).entries.filter((e) => e.profileId === profileId);
+    expect(mine.map((e) => e.payload.n)).toEqual([1, 2, 3, 4]);
+    expect(mine.map((e) => Number(e.id))).toEqual([boundary - 2, boundary - 1, boundary, boundary + 1]);
+  });
+
   it('keeps a consumer position per partition that only moves forward', async () => {
     const consumer = `test-${uniqueSuffix()}`;
     expect(await stream.position(consumer, 3)).toEqual(STREAM_START);

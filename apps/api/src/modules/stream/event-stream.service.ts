@@ -100,7 +100,7 @@ export class EventStream {
                  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
             FROM stream_entries WHERE ${after} ORDER BY xid, id LIMIT $4)
        ) AS entries
-       ORDER BY xid, id
+       ORDER BY entries.xid, entries.id -- the numbers, not the text columns of the same names
        LIMIT $4`,
       [partition, position.xid, position.id, limit],
     );
