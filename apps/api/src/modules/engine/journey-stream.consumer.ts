@@ -102,11 +102,17 @@ export class JourneyStreamConsumer implements OnApplicationBootstrap, OnApplicat
     for (let p = 0; p < STREAM_PARTITIONS; p += 1) {
       if (this.owned.has(p)) continue;
       const { rows } = await this.lockClient.query('SELECT pg_try_advisory_lock($1) AS ok', [PARTITION_LOCK_BASE + p]);
-      if (rows[0].ok) {
-        this.owned.add(p);
+      if (!rows[0].ok) continue;
+      // The position is known before the partition counts as owned: a poll or a wake-up arriving
+      // meanwhile must not read it from nowhere.
+      try {
         this.positions.set(p, await this.stream.position(CONSUMER, p));
-        this.kick(p);
+      } catch (error) {
+        await this.lockClient?.query('SELECT pg_advisory_unlock($1)', [PARTITION_LOCK_BASE + p]).catch(() => undefined);
+        throw error;
       }
+      this.owned.add(p);
+      this.kick(p);
     }
   }
 
