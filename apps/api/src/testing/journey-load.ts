@@ -13,7 +13,8 @@ export function faultEnv(databaseUrl: string, redisPrefix: string): Record<strin
   return { DATABASE_URL: databaseUrl, REDIS_PREFIX: redisPrefix, ITINERA_BOOTSTRAP_SECRET_KEY: FAULT_SECRET_KEY, ITINERA_BOOTSTRAP_WRITE_KEY: FAULT_WRITE_KEY, ITINERA_PLUGINS: SMTP };
 }
 
-async function call(api: ApiProcess, method: string, path: string, body?: unknown, auth = `Bearer ${FAULT_SECRET_KEY}`) {
+/** One JSON call to a process started by `startApiProcess`, with the fault tests' owner key (or `auth`). */
+export async function call(api: ApiProcess, method: string, path: string, body?: unknown, auth = `Bearer ${FAULT_SECRET_KEY}`) {
   const res = await fetch(`${api.url}${path}`, { method, headers: { Authorization: auth, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };

@@ -1,6 +1,8 @@
 import type { JourneyDefinition } from '@itinera/journey-model';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AppConfig } from '../../infra/config/app-config.js';
+import { RedisClient } from '../../infra/redis/redis.module.js';
 
 export interface ActiveJourney {
   journeyId: string;
@@ -15,14 +17,24 @@ const ACTIVE_TTL_MS = 1000;
 /**
  * Published journey versions, cached: a version never changes once published, so it is read
  * from PostgreSQL once per process. The set of active journeys of a workspace is re-read every
- * second (publishing, pausing and archiving take effect within that time).
+ * second, and at once in every process when one publishes, pauses, resumes or archives a journey
+ * (`changed`, broadcast on Redis): an event sent right after publishing finds the journey.
  */
 @Injectable()
 export class JourneyDefinitions {
   private readonly versions = new Map<string, JourneyDefinition>();
   private readonly active = new Map<string, { at: number; journeys: ActiveJourney[] }>();
 
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(RedisClient) private readonly redis: RedisClient,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  /** Where `changed` is announced (the stream consumer listens on its wake-up connection). */
+  get changedChannel(): string {
+    return `${this.config.REDIS_PREFIX}:journeys:changed`;
+  }
 
   async version(journeyId: string, version: number): Promise<JourneyDefinition> {
     const key = `${journeyId}@${version}`;
@@ -53,5 +65,11 @@ export class JourneyDefinitions {
 
   forget(workspaceId: string): void {
     this.active.delete(workspaceId);
+  }
+
+  /** After the active journeys of a workspace changed: forgotten here and in every other process. */
+  async changed(workspaceId: string): Promise<void> {
+    this.forget(workspaceId);
+    await this.redis.publish(this.changedChannel, workspaceId).catch(() => undefined);
   }
 }

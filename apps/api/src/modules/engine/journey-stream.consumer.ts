@@ -7,6 +7,7 @@ import { ROOT_LOGGER } from '../../infra/logging/logging.module.js';
 import { RedisClient } from '../../infra/redis/redis.module.js';
 import { EventStream, type StreamPosition } from '../stream/event-stream.service.js';
 import { STREAM_PARTITIONS } from '../stream/stream.constants.js';
+import { JourneyDefinitions } from './journey-definitions.js';
 import { JourneyEntryService } from './journey-entry.service.js';
 
 const CONSUMER = 'journeys';
@@ -48,6 +49,7 @@ export class JourneyStreamConsumer implements OnApplicationBootstrap, OnApplicat
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(EventStream) private readonly stream: EventStream,
     @Inject(JourneyEntryService) private readonly entries: JourneyEntryService,
+    @Inject(JourneyDefinitions) private readonly definitions: JourneyDefinitions,
     @Inject(RedisClient) private readonly redis: RedisClient,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
@@ -62,13 +64,21 @@ export class JourneyStreamConsumer implements OnApplicationBootstrap, OnApplicat
     await this.lockClient.connect();
     await this.claim();
     this.subscriber = this.redis.duplicate();
-    this.subscriber.on('message', (_channel: string, message: string) => {
+    // One connection for both channels: a journey published before an event was sent is
+    // announced before that event's wake-up, so the consumer never meets the event first.
+    this.subscriber.on('message', (channel: string, message: string) => {
+      if (channel === this.definitions.changedChannel) {
+        this.definitions.forget(message);
+        return;
+      }
       for (const p of message.split(',').map(Number)) {
         this.wakeRetries.set(p, WAKE_RETRIES);
         this.kick(p);
       }
     });
-    await this.subscriber.subscribe(this.stream.wakeChannel).catch((err) => this.logger.warn({ err }, 'stream wake-ups unavailable; polling only'));
+    await this.subscriber
+      .subscribe(this.definitions.changedChannel, this.stream.wakeChannel)
+      .catch((err) => this.logger.warn({ err }, 'stream wake-ups unavailable; polling only'));
     this.timers.push(
       setInterval(() => {
         void this.commitPositions();

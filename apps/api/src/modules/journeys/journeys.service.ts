@@ -136,7 +136,7 @@ export class JourneysService {
       await m.query(`UPDATE journeys SET current_version = $2, status = 'active', updated_at = now() WHERE id = $1`, [row.id, next]);
       return inserted;
     });
-    this.definitions.forget(workspaceId);
+    await this.definitions.changed(workspaceId);
     return toVersion(version, false);
   }
 
@@ -170,7 +170,7 @@ export class JourneysService {
       }
       return returnedRows<JourneyRow>(await m.query('UPDATE journeys SET status = $2, updated_at = now() WHERE id = $1 RETURNING *', [row.id, status]));
     });
-    this.definitions.forget(workspaceId);
+    await this.definitions.changed(workspaceId);
     return toJourney(rows[0]);
   }
 
