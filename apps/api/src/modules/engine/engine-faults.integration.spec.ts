@@ -3,11 +3,12 @@ import pg from 'pg';
 import { type ApiProcess, startApiProcess } from '../../../../../tools/testing/api-process.js';
 import { startSmtpFake, type SmtpFake } from '../../../../../tools/fakes/smtp.js';
 import { deleteKeysMatching } from '../../../../../tools/testing/redis-keys.js';
-import { expectEachSendOnce, faultEnv, runsCompleted, startJourneyLoad } from '../../testing/journey-load.js';
+import { expectEachSendOnce, faultEnv, runsCompleted, sendUsers, startJourneyLoad } from '../../testing/journey-load.js';
 
 /**
  * Fault tests with real processes, counted at the fake provider: two workers in parallel, one
- * killed with SIGKILL mid-load; and Redis losing every key of the deployment mid-load.
+ * killed with SIGKILL mid-load; Redis losing every key of the deployment mid-load; and the
+ * worker's partition-lock connection killed by PostgreSQL.
  */
 function databaseUrl(suffix: string): string {
   const url = new URL(process.env.DATABASE_URL!);
@@ -56,6 +57,19 @@ describe('engine under faults (integration: real processes, PostgreSQL, Redis, S
     await runsCompleted(db!, journeyId, users);
     // At most one send per job the killed worker had in flight can end with an unknown outcome.
     await expectEachSendOnce(db!, smtp, 'kill9', users, 8);
+  }, 120_000);
+
+  it("the connection holding a worker's stream partitions is killed: it claims them again and events keep entering runs", async () => {
+    await start('locklost', 1);
+    const journeyId = await startJourneyLoad(api!, smtp, 'locklost', 10);
+    const killLockSessions = () =>
+      db!.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_try_advisory_lock%' AND pid <> pg_backend_pid()`);
+    expect((await killLockSessions()).rowCount).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 3000)); // a claim round on a new connection
+    await killLockSessions();
+    await sendUsers(api!, 'locklost', 10, 20);
+    await runsCompleted(db!, journeyId, 20, 60_000);
+    await expectEachSendOnce(db!, smtp, 'locklost', 20);
   }, 120_000);
 
   it('Redis loses every key mid-load: PostgreSQL state re-drives runs and timers, every send delivered once', async () => {

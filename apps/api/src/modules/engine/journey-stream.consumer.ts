@@ -44,6 +44,7 @@ export class JourneyStreamConsumer implements OnApplicationBootstrap, OnApplicat
   private readonly wakeRetries = new Map<number, number>();
   private timers: NodeJS.Timeout[] = [];
   private stopping = false;
+  private claiming = false;
 
   constructor(
     @Inject(AppConfig) private readonly config: AppConfig,
@@ -55,13 +56,6 @@ export class JourneyStreamConsumer implements OnApplicationBootstrap, OnApplicat
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.lockClient = new pg.Client({ connectionString: this.config.DATABASE_URL });
-    this.lockClient.on('error', (err) => {
-      this.logger.warn({ err }, 'partition lock connection lost; partitions will be claimed again');
-      this.owned.clear();
-      this.lockClient = undefined;
-    });
-    await this.lockClient.connect();
     await this.claim();
     this.subscriber = this.redis.duplicate();
     // One connection for both channels: a journey published before an event was sent is
@@ -97,32 +91,57 @@ export class JourneyStreamConsumer implements OnApplicationBootstrap, OnApplicat
     await this.lockClient?.end().catch(() => undefined);
   }
 
-  /** Tries to take partitions nobody holds. */
+  /**
+   * The connection whose session holds the partition locks. Only its own failure releases what it
+   * held: a late error of an older connection must not orphan the current one (which would keep
+   * its locks while nobody here owns them, and no one could claim those partitions again).
+   */
+  private async connectLockClient(): Promise<pg.Client> {
+    const client = new pg.Client({ connectionString: this.config.DATABASE_URL, connectionTimeoutMillis: 5000, query_timeout: 10_000 });
+    client.on('error', (err) => this.dropLockClient(client, err));
+    await client.connect();
+    return client;
+  }
+
+  private dropLockClient(client: pg.Client, err: unknown): void {
+    if (this.lockClient !== client) return;
+    this.logger.warn({ err }, 'partition lock connection lost; partitions will be claimed again');
+    this.lockClient = undefined;
+    this.owned.clear();
+    void client.end().catch(() => undefined);
+  }
+
+  /** Tries to take partitions nobody holds (one attempt at a time). */
   private async claim(): Promise<void> {
-    if (this.stopping) return;
-    if (!this.lockClient) {
-      const client = new pg.Client({ connectionString: this.config.DATABASE_URL });
-      client.on('error', () => {
-        this.owned.clear();
-        this.lockClient = undefined;
-      });
-      await client.connect();
-      this.lockClient = client;
-    }
-    for (let p = 0; p < STREAM_PARTITIONS; p += 1) {
-      if (this.owned.has(p)) continue;
-      const { rows } = await this.lockClient.query('SELECT pg_try_advisory_lock($1) AS ok', [PARTITION_LOCK_BASE + p]);
-      if (!rows[0].ok) continue;
-      // The position is known before the partition counts as owned: a poll or a wake-up arriving
-      // meanwhile must not read it from nowhere.
-      try {
-        this.positions.set(p, await this.stream.position(CONSUMER, p));
-      } catch (error) {
-        await this.lockClient?.query('SELECT pg_advisory_unlock($1)', [PARTITION_LOCK_BASE + p]).catch(() => undefined);
-        throw error;
+    if (this.stopping || this.claiming) return;
+    this.claiming = true;
+    try {
+      this.lockClient ??= await this.connectLockClient();
+      const client = this.lockClient;
+      for (let p = 0; p < STREAM_PARTITIONS; p += 1) {
+        if (this.owned.has(p)) continue;
+        let ok: boolean;
+        try {
+          ok = (await client.query('SELECT pg_try_advisory_lock($1) AS ok', [PARTITION_LOCK_BASE + p])).rows[0].ok;
+        } catch (error) {
+          // Whether the lock was taken is unknown: the session goes, and its locks with it.
+          this.dropLockClient(client, error);
+          throw error;
+        }
+        if (!ok) continue;
+        // The position is known before the partition counts as owned: a poll or a wake-up arriving
+        // meanwhile must not read it from nowhere.
+        try {
+          this.positions.set(p, await this.stream.position(CONSUMER, p));
+        } catch (error) {
+          await client.query('SELECT pg_advisory_unlock($1)', [PARTITION_LOCK_BASE + p]).catch(() => this.dropLockClient(client, error));
+          throw error;
+        }
+        this.owned.add(p);
+        this.kick(p);
       }
-      this.owned.add(p);
-      this.kick(p);
+    } finally {
+      this.claiming = false;
     }
   }
 
