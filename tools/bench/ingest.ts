@@ -6,16 +6,13 @@
  * Run it with `npm run bench:ingest` (builds the API first), or, once the API is built, directly on
  * the project's Node 22, which strips the types: `node --experimental-strip-types tools/bench/ingest.ts`.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import { type ApiProcess, startApiProcess } from '../testing/api-process.ts';
-import { deleteKeysMatching } from '../testing/redis-keys.js';
+import { ADMIN_URL, cpuBetween, dropRunData, fmt, out, percentile, positive, REDIS_URL, randomAlnum, redisVersion, runIdentity, sampleCpu, table } from './harness.ts';
 
 // ───────────────────────────── options ─────────────────────────────
 
@@ -51,15 +48,6 @@ if (args.help) {
   process.exit(0);
 }
 
-function positive(name: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) {
-    process.stderr.write(`--${name} must be a positive number, got ${JSON.stringify(value)}\n`);
-    process.exit(2);
-  }
-  return n;
-}
-
 const LEVELS = args.levels.split(',').map((s) => Math.round(positive('levels', s.trim())));
 const LEVEL_MS = positive('seconds', args.seconds) * 1000;
 const RAW_LEVEL_MS = positive('raw-seconds', args['raw-seconds']) * 1000;
@@ -70,26 +58,14 @@ if (BATCH_SIZE > 2500) {
   process.stderr.write('--batch-size is at most 2500, the /v1/batch limit\n');
   process.exit(2);
 }
-const ADMIN_URL = process.env.ITINERA_BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const TARGET_EVENTS_PER_SECOND = 5000;
 const TARGET_RATIO = 0.5;
 
 // ───────────────────────────── run identity ─────────────────────────────
 
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const randomAlnum = (length: number) => [...randomBytes(length)].map((b) => ALNUM[b % ALNUM.length]).join('');
-
-const RUN_ID = randomBytes(4).toString('hex');
-const DATABASE = `itinera_bench_${RUN_ID}`;
-const REDIS_PREFIX = `itinera_bench_${RUN_ID}`;
+const { runId: RUN_ID, database: DATABASE, redisPrefix: REDIS_PREFIX, databaseUrl } = runIdentity();
 const WRITE_KEY = `itn_wk_${randomAlnum(24)}`;
-const databaseUrl = (() => {
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${DATABASE}`;
-  return url.toString();
-})();
 
 // ───────────────────────────── events ─────────────────────────────
 
@@ -169,88 +145,8 @@ const batchBody = (b: SdkBatch) => JSON.stringify(b, (key, value) => (key === 'u
 
 // ───────────────────────────── measurement helpers ─────────────────────────────
 
-const CLOCK_TICKS = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** utime + stime of a process, in clock ticks (threads included). */
-function processTicks(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
-  }
-}
-
-/** CPU ticks of every PostgreSQL backend connected to the bench database, by pid. */
-function postgresBackendTicks(): Map<number, number> {
-  const ticks = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (cmdline.startsWith('postgres:') && cmdline.includes(` ${DATABASE} `)) ticks.set(Number(entry), processTicks(Number(entry)));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return ticks;
-}
-
-/** Busy and total jiffies of the whole machine (every process, ours or not). */
-function machineTicks(): { busy: number; total: number } {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
-  const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
-  const idleAll = idle + iowait;
-  const total = user + nice + system + idleAll + irq + softirq + steal;
-  return { busy: total - idleAll, total };
-}
-
-interface CpuSample {
-  at: number;
-  api: number;
-  pg: Map<number, number>;
-  client: NodeJS.CpuUsage;
-  machine: { busy: number; total: number };
-}
-
-/** CPU used between two samples, in cores (1.0 = one core busy the whole time). */
-interface CpuSplit {
-  api: number;
-  postgres: number;
-  client: number;
-  machine: number;
-}
-
-function sampleCpu(apiPid: number): CpuSample {
-  return { at: performance.now(), api: processTicks(apiPid), pg: postgresBackendTicks(), client: process.cpuUsage(), machine: machineTicks() };
-}
-
-function cpuBetween(a: CpuSample, b: CpuSample): CpuSplit {
-  const seconds = (b.at - a.at) / 1000;
-  let pgTicks = 0;
-  for (const [pid, t] of b.pg) pgTicks += t - (a.pg.get(pid) ?? 0);
-  const client = process.cpuUsage(a.client);
-  const cores = os.cpus().length;
-  const machineTotal = b.machine.total - a.machine.total;
-  return {
-    api: (b.api - a.api) / CLOCK_TICKS / seconds,
-    postgres: pgTicks / CLOCK_TICKS / seconds,
-    client: (client.user + client.system) / 1e6 / seconds,
-    machine: machineTotal > 0 ? ((b.machine.busy - a.machine.busy) / machineTotal) * cores : 0,
-  };
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
+/** CPU used during a level, in cores: `api`, `postgres` (this database's backends), `bench` (this process) and `machine`. */
+type CpuSplit = Record<'api' | 'postgres' | 'bench' | 'machine', number>;
 
 interface LevelResult {
   concurrency: number;
@@ -276,7 +172,7 @@ async function runLevel(
   let events = 0;
   let errors = 0;
   let firstError: string | undefined;
-  const before = sampleCpu(apiPid);
+  const before = sampleCpu({ api: apiPid }, DATABASE);
   const deadline = before.at + durationMs;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -294,7 +190,7 @@ async function runLevel(
       }
     }),
   );
-  const after = sampleCpu(apiPid);
+  const after = sampleCpu({ api: apiPid }, DATABASE);
   latencies.sort((a, b) => a - b);
   return {
     concurrency,
@@ -306,7 +202,7 @@ async function runLevel(
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
-    cpu: cpuBetween(before, after),
+    cpu: cpuBetween(before, after) as CpuSplit,
   };
 }
 
@@ -402,19 +298,6 @@ function rawSender(pool: pg.Pool, workspaceId: string, profiles: string[], tag: 
   };
 }
 
-// ───────────────────────────── output ─────────────────────────────
-
-const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '—');
-const out = (line = '') => process.stdout.write(`${line}\n`);
-
-function table(head: string[], rows: string[][]): void {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  out(line(head));
-  out(widths.map((w) => '─'.repeat(w)).join('  '));
-  for (const row of rows) out(line(row));
-}
-
 // ───────────────────────────── lifecycle ─────────────────────────────
 
 let api: ApiProcess | undefined;
@@ -444,21 +327,7 @@ function cleanup(): Promise<void> {
       await admin?.end().catch(() => undefined);
       return;
     }
-    if (admin && databaseCreated) {
-      await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(DATABASE)} WITH (FORCE)`).catch((error: Error) => {
-        process.stderr.write(`Could not drop database ${DATABASE}: ${error.message}\n`);
-      });
-    }
-    await admin?.end().catch(() => undefined);
-    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: true });
-    try {
-      await redis.connect();
-      await deleteKeysMatching(redis, `${REDIS_PREFIX}*`);
-    } catch (error) {
-      process.stderr.write(`Could not delete Redis keys ${REDIS_PREFIX}*: ${(error as Error).message}\n`);
-    } finally {
-      redis.disconnect();
-    }
+    await dropRunData(admin, DATABASE, databaseCreated, REDIS_PREFIX);
   })();
   return cleaning;
 }
@@ -619,7 +488,7 @@ async function main(): Promise<number> {
   out();
   out(`best      ${fmt(best.apiRate)} events/s stored and published at concurrency ${best.a.concurrency}, batch latency p50 ${fmt(best.a.p50, 1)} / p95 ${fmt(best.a.p95, 1)} / p99 ${fmt(best.a.p99, 1)} ms`);
   out(`baseline  raw pg at concurrency ${best.a.concurrency}: ${fmt(best.rawRate)} events/s → ingest/raw ${fmt(ratio, 2)} (best raw: ${fmt(bestRaw.rawRate)} events/s at ${bestRaw.r.concurrency}, ratio ${fmt(best.apiRate / bestRaw.rawRate, 2)})`);
-  out(`cpu       at the best level: API ${fmt(best.a.cpu.api, 2)} cores, PostgreSQL ${fmt(best.a.cpu.postgres, 2)}, this client ${fmt(best.a.cpu.client, 2)}, whole machine ${fmt(best.a.cpu.machine, 2)} of ${os.cpus().length}`);
+  out(`cpu       at the best level: API ${fmt(best.a.cpu.api, 2)} cores, PostgreSQL ${fmt(best.a.cpu.postgres, 2)}, this client ${fmt(best.a.cpu.bench, 2)}, whole machine ${fmt(best.a.cpu.machine, 2)} of ${os.cpus().length}`);
   out(`targets   ≥ ${fmt(TARGET_EVENTS_PER_SECOND)} events/s: ${best.apiRate >= TARGET_EVENTS_PER_SECOND ? 'met' : 'MISSED'}; ingest/raw ≥ ${TARGET_RATIO}: ${ratio >= TARGET_RATIO ? 'met' : 'MISSED'}; verification: ${failed.length === 0 ? 'ok' : 'FAILED'}`);
   out();
   out(
@@ -628,18 +497,6 @@ async function main(): Promise<number> {
       `(${os.cpus().length} cores, Node ${process.version}, PostgreSQL ${serverVersion})`,
   );
   return failed.length === 0 ? 0 : 1;
-}
-
-async function redisVersion(): Promise<string> {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true });
-  try {
-    await redis.connect();
-    return /redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? 'unknown';
-  } catch {
-    return 'unreachable';
-  } finally {
-    redis.disconnect();
-  }
 }
 
 let exitCode = 1;

@@ -13,9 +13,9 @@
  * Run it with `npm run bench:journeys` (builds first), or, once built, directly on the project's
  * Node 22, which strips the types: `node --experimental-strip-types tools/bench/journeys.ts`.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -26,7 +26,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { type ApiProcess, freePort, startApiProcess } from '../testing/api-process.ts';
-import { deleteKeysMatching } from '../testing/redis-keys.js';
+import { ADMIN_URL, cpuBetween, dropRunData, fmt, out, percentile, positive, REDIS_URL, randomAlnum, redisVersion, runIdentity, sampleCpu, table } from './harness.ts';
 
 // ───────────────────────────── options ─────────────────────────────
 
@@ -78,15 +78,6 @@ if (args.help) {
   process.exit(0);
 }
 
-function positive(name: string, value: string, allowZero = false): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) {
-    process.stderr.write(`--${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got ${JSON.stringify(value)}\n`);
-    process.exit(2);
-  }
-  return n;
-}
-
 const PARTS = new Set(args.parts.split(',').map((s) => s.trim()).filter(Boolean));
 for (const part of PARTS) {
   if (!['latency', 'throughput', 'waiting'].includes(part)) {
@@ -105,8 +96,6 @@ const DUE = Math.round(positive('due', args.due));
 const WINDOW_S = positive('window', args.window);
 const CHUNK = Math.round(positive('chunk', args.chunk));
 const INSERT_CONNECTIONS = Math.round(positive('insert-connections', args['insert-connections']));
-const ADMIN_URL = process.env.ITINERA_BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const TARGET_P99_MS = 100;
 const TARGET_WAKE_P99_MS = 1000;
@@ -116,21 +105,11 @@ const WEBHOOK_PLUGIN = '@itinera/channel-webhook/webhook';
 
 // ───────────────────────────── run identity ─────────────────────────────
 
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const randomAlnum = (length: number) => [...randomBytes(length)].map((b) => ALNUM[b % ALNUM.length]).join('');
-
-const RUN_ID = randomBytes(4).toString('hex');
-const DATABASE = `itinera_bench_${RUN_ID}`;
-const REDIS_PREFIX = `itinera_bench_${RUN_ID}`;
+const { runId: RUN_ID, database: DATABASE, redisPrefix: REDIS_PREFIX, databaseUrl } = runIdentity();
 const BASELINE_PREFIX = `${REDIS_PREFIX}_baseline`;
 const WRITE_KEY = `itn_wk_${randomAlnum(24)}`;
 const SECRET_KEY = `itn_sk_${randomAlnum(24)}`;
 const ITINERA_SECRET = randomAlnum(48);
-const databaseUrl = (() => {
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${DATABASE}`;
-  return url.toString();
-})();
 const BASELINE_SCRIPT = fileURLToPath(new URL('./journeys-baseline.ts', import.meta.url));
 
 // ───────────────────────────── small helpers ─────────────────────────────
@@ -138,14 +117,7 @@ const BASELINE_SCRIPT = fileURLToPath(new URL('./journeys-baseline.ts', import.m
 /** Wall-clock milliseconds with sub-millisecond resolution (comparable with PostgreSQL's timestamps). */
 const wall = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '—');
-const out = (line = '') => process.stdout.write(`${line}\n`);
 const mib = (bytes: number) => `${fmt(bytes / 2 ** 20, 1)} MiB`;
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
 
 interface Stats {
   n: number;
@@ -163,34 +135,7 @@ function stats(values: number[]): Stats {
 const ms = (n: number) => fmt(n, n < 10 ? 2 : 1);
 const statsLine = (s: Stats) => `p50 ${ms(s.p50)} / p95 ${ms(s.p95)} / p99 ${ms(s.p99)} / max ${ms(s.max)} ms (n=${fmt(s.n)})`;
 
-function table(head: string[], rows: string[][]): void {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  out(line(head));
-  out(widths.map((w) => '─'.repeat(w)).join('  '));
-  for (const row of rows) out(line(row));
-}
-
 // ───────────────────────────── CPU and memory of processes ─────────────────────────────
-
-const CLOCK_TICKS = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** utime + stime of a process, in clock ticks (threads included). */
-function processTicks(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
-  }
-}
 
 /** Resident set size of a process, in bytes. */
 function rss(pid: number | undefined): number {
@@ -201,59 +146,6 @@ function rss(pid: number | undefined): number {
   } catch {
     return NaN;
   }
-}
-
-/** CPU ticks of every PostgreSQL backend connected to the bench database, by pid. */
-function postgresBackendTicks(): Map<number, number> {
-  const ticks = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (cmdline.startsWith('postgres:') && cmdline.includes(` ${DATABASE} `)) ticks.set(Number(entry), processTicks(Number(entry)));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return ticks;
-}
-
-function machineTicks(): { busy: number; total: number } {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
-  const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
-  const idleAll = idle + iowait;
-  const total = user + nice + system + idleAll + irq + softirq + steal;
-  return { busy: total - idleAll, total };
-}
-
-interface CpuSample {
-  at: number;
-  procs: Map<string, number>;
-  pg: Map<number, number>;
-  client: NodeJS.CpuUsage;
-  machine: { busy: number; total: number };
-}
-
-/** Samples the CPU of named processes (pids), this database's PostgreSQL backends, this process and the machine. */
-function sampleCpu(pids: Record<string, number | undefined>): CpuSample {
-  const procs = new Map<string, number>();
-  for (const [name, pid] of Object.entries(pids)) if (pid) procs.set(name, processTicks(pid));
-  return { at: performance.now(), procs, pg: postgresBackendTicks(), client: process.cpuUsage(), machine: machineTicks() };
-}
-
-/** Cores used between two samples, by name (plus `postgres`, `bench` and `machine`). */
-function cpuBetween(a: CpuSample, b: CpuSample): Record<string, number> {
-  const seconds = (b.at - a.at) / 1000;
-  const result: Record<string, number> = {};
-  for (const [name, t] of b.procs) result[name] = (t - (a.procs.get(name) ?? t)) / CLOCK_TICKS / seconds;
-  let pgTicks = 0;
-  for (const [pid, t] of b.pg) pgTicks += t - (a.pg.get(pid) ?? 0);
-  result.postgres = pgTicks / CLOCK_TICKS / seconds;
-  const client = process.cpuUsage(a.client);
-  result.bench = (client.user + client.system) / 1e6 / seconds;
-  const machineTotal = b.machine.total - a.machine.total;
-  result.machine = machineTotal > 0 ? ((b.machine.busy - a.machine.busy) / machineTotal) * os.cpus().length : 0;
-  return result;
 }
 
 const cpuLine = (cpu: Record<string, number>) => Object.entries(cpu).map(([name, cores]) => `${name} ${fmt(cores, 2)}`).join(', ');
@@ -347,21 +239,7 @@ function cleanup(): Promise<void> {
       await admin?.end().catch(() => undefined);
       return;
     }
-    if (admin && databaseCreated) {
-      await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(DATABASE)} WITH (FORCE)`).catch((error: Error) => {
-        process.stderr.write(`Could not drop database ${DATABASE}: ${error.message}\n`);
-      });
-    }
-    await admin?.end().catch(() => undefined);
-    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: true });
-    try {
-      await redis.connect();
-      await deleteKeysMatching(redis, `${REDIS_PREFIX}*`);
-    } catch (error) {
-      process.stderr.write(`Could not delete Redis keys ${REDIS_PREFIX}*: ${(error as Error).message}\n`);
-    } finally {
-      redis.disconnect();
-    }
+    await dropRunData(admin, DATABASE, databaseCreated, REDIS_PREFIX);
   })();
   return cleaning;
 }
@@ -653,9 +531,9 @@ async function level(
   key: (i: number) => string,
   drainMs: number,
 ): Promise<{ result: LatencyResult; sentAt: Map<string, number> }> {
-  const before = sampleCpu(pids);
+  const before = sampleCpu(pids, DATABASE);
   const d = await drive(rate, seconds, send, key);
-  const cpu = cpuBetween(before, sampleCpu(pids));
+  const cpu = cpuBetween(before, sampleCpu(pids, DATABASE));
   const cutoff = await awaitReceipts(d.sentAt.keys(), d.endedAt + drainMs);
   const result: LatencyResult = {
     label,
@@ -911,7 +789,7 @@ async function throughputPart(): Promise<ThroughputResult> {
   out(`  setup: ${fmt(RUNS)} profiles identified and applied, ${fmt(warmed[0].n)} warm-up runs completed, tables analysed, in ${fmt((performance.now() - t) / 1000, 1)} s`);
 
   const pids = { api: api!.child.pid, worker: worker!.child.pid };
-  const before = sampleCpu(pids);
+  const before = sampleCpu(pids, DATABASE);
   const statements = sampleStatements();
   const started = performance.now();
   let maxStreamBacklog = 0;
@@ -957,7 +835,7 @@ async function throughputPart(): Promise<ThroughputResult> {
     await sleep(250);
   }
   const totalSeconds = (performance.now() - started) / 1000;
-  const cpu = cpuBetween(before, sampleCpu(pids));
+  const cpu = cpuBetween(before, sampleCpu(pids, DATABASE));
   sampling = false;
   await sampler;
   const busiest = await statements.stop();
@@ -1282,18 +1160,6 @@ async function waitingPart(): Promise<WaitingResult> {
 }
 
 // ───────────────────────────── main ─────────────────────────────
-
-async function redisVersion(): Promise<string> {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true });
-  try {
-    await redis.connect();
-    return /redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? 'unknown';
-  } catch {
-    return 'unreachable';
-  } finally {
-    redis.disconnect();
-  }
-}
 
 async function main(): Promise<number> {
   const benchStarted = performance.now();
