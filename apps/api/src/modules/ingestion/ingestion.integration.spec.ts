@@ -110,6 +110,31 @@ describe('ingestion (integration: PostgreSQL + Redis)', () => {
       expect(await count('SELECT count(*) AS n FROM events WHERE partition IS NOT NULL AND message_id LIKE $1', [`${userId}-%`])).toBe(50);
     });
 
+    it('a known user\'s batch is stored at once; retried with one new event, only the new event changes the profile', async () => {
+      const userId = `retry-${uniqueSuffix()}`;
+      const identify = (messageId: string, traits: Record<string, unknown>) => ({ type: 'identify', userId, traits, messageId: `${userId}-${messageId}` });
+      const send = async (...batch: unknown[]) => (await t.http.post('/v1/batch').set('Authorization', basic(ws.writeKey)).send({ batch })).body;
+      expect(await send(identify('1', { plan: 'a' }))).toMatchObject({ accepted: 1 }); // a new user: placed in a transaction
+      expect(await send(identify('2', { plan: 'b' }), { type: 'track', userId, event: 'x', messageId: `${userId}-3` })).toMatchObject({ accepted: 2 });
+      const [profile] = await db.query('SELECT id, traits FROM profiles WHERE workspace_id = $1 AND user_id = $2', [ws.id, userId]);
+      expect(profile.traits).toEqual({ plan: 'b' });
+      // The known user's batch: its events and its profile change were written by one transaction.
+      const xids = await db.query(
+        `SELECT xid::text FROM events WHERE message_id = ANY($1) UNION SELECT xid::text FROM stream_entries WHERE profile_id = $2 AND payload->'traits' ? 'plan'
+          AND xid = (SELECT xid FROM events WHERE message_id = $3)`,
+        [[`${userId}-2`, `${userId}-3`], profile.id, `${userId}-2`],
+      );
+      expect(xids).toHaveLength(1);
+
+      // An SDK retry holding the first event again and a new one: the old event is not applied twice.
+      expect(await send(identify('1', { plan: 'a' }), identify('4', { seats: 3 }))).toMatchObject({ accepted: 1, duplicates: 1 });
+      const [after] = await db.query('SELECT traits FROM profiles WHERE id = $1', [profile.id]);
+      expect(after.traits).toEqual({ plan: 'b', seats: 3 });
+      const changes = await db.query("SELECT payload FROM stream_entries WHERE profile_id = $1 AND kind = 'profile_updated' ORDER BY id", [profile.id]);
+      expect(changes.map((c: { payload: { traits: string[] } }) => c.payload.traits)).toEqual([['plan'], ['plan'], ['seats']]);
+      expect(await eventsOf(userId)).toBe(4);
+    });
+
     it('a repeated messageId in another workspace is a different event', async () => {
       const other = await t.workspace();
       const body = { userId: 'same-user', event: 'x', messageId: `shared-${uniqueSuffix()}` };

@@ -3,34 +3,27 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { LruCache } from '../../infra/cache/lru-cache.js';
 import { mergeAnonymousProfile } from '../profiles/profile-merger.js';
-import { type ContactPointInput, extractProfileFacts } from '../profiles/profile-facts.js';
-import { EventStream, type StreamAppend } from '../stream/event-stream.service.js';
+import { changeRows, EventStream, type StreamAppend } from '../stream/event-stream.service.js';
 import { partitionOf } from '../stream/stream.constants.js';
-import type { JsonObject, NormalizedEvent } from './segment-event.js';
+import {
+  eventRow,
+  insertContactPointsSql,
+  insertEventsSql,
+  NOT_ALL_STORED,
+  STORE_BATCH_AT_ONCE,
+  updateProfilesSql,
+  upsertAccountsSql,
+} from './ingestion-statements.js';
+import { collectPatches, type PlacedEvent } from './profile-patches.js';
+import type { NormalizedEvent } from './segment-event.js';
 
 export interface IngestResult {
   stored: number;
   duplicates: number;
 }
 
-interface Placed {
-  event: NormalizedEvent;
-  profileId: string;
+interface Placed extends PlacedEvent {
   eventId?: string;
-}
-
-interface ProfilePatch {
-  traits: JsonObject;
-  email?: string;
-  phone?: string;
-  timezone?: string;
-  locale?: string;
-  /** From an event's context: used only when the profile has none yet. */
-  contextTimezone?: string;
-  contextLocale?: string;
-  accountGroupId?: string;
-  lastSeenAt?: Date;
-  contactPoints: ContactPointInput[];
 }
 
 const RETRYABLE_PG = new Set(['40P01', '40001']);
@@ -41,13 +34,17 @@ const KNOWN_IDENTITIES = 50_000;
 
 const identityKey = (workspaceId: string, kind: 'user' | 'anonymous', id: string) => `${workspaceId}\u0000${kind}\u0000${id}`;
 
+const pgCode = (error: unknown) => (error as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (error as { code?: string }).code;
+
 /**
- * Stores validated events exactly once and applies what they say about profiles, in one
- * transaction per batch; a stored event is on the journey stream by its row. The profile ids of
- * userIds and anonymousIds seen before are remembered (they change only when a profile is deleted
- * or merged away, which the events' foreign key reports: the batch is then placed again from the
- * database), so a batch of known users reads no profile before storing its events. A repeated messageId is ignored
- * by the unique (workspace_id, message_id) constraint, so retries never double-count.
+ * Stores validated events exactly once and applies what they say about profiles; a stored event
+ * is on the journey stream by its row. The profile ids of userIds and anonymousIds seen before
+ * are remembered (they change only when a profile is deleted or merged away, which the events'
+ * foreign key reports: the batch is then placed again from the database). A batch whose every
+ * event belongs to a remembered profile and needs no link, merge or account is stored in one
+ * statement (`STORE_BATCH_AT_ONCE`); any other batch, or one holding a messageId stored before,
+ * in a transaction that places its events on profiles first. A repeated messageId is ignored by
+ * the unique (workspace_id, message_id) constraint, so retries never double-count.
  */
 @Injectable()
 export class IngestionService {
@@ -61,6 +58,8 @@ export class IngestionService {
   async ingest(workspaceId: string, events: NormalizedEvent[]): Promise<IngestResult> {
     const seen = new Set<string>();
     const unique = events.filter((e) => !seen.has(e.messageId) && seen.add(e.messageId));
+    const known = this.placeFromMemory(workspaceId, unique);
+    if (known && (await this.storeAtOnce(workspaceId, known))) return { stored: known.length, duplicates: events.length - known.length };
     for (let attempt = 1; ; attempt += 1) {
       try {
         const { stored, partitions, identities } = await this.dataSource.transaction((m) => this.store(m, workspaceId, unique));
@@ -71,11 +70,47 @@ export class IngestionService {
         await this.stream.wake(partitions);
         return { stored, duplicates: events.length - stored };
       } catch (error) {
-        const code = (error as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (error as { code?: string }).code;
+        const code = pgCode(error);
         if (code === STALE_PROFILE) this.forget(workspaceId, unique);
         if (attempt >= 4 || !code || !(RETRYABLE_PG.has(code) || code === STALE_PROFILE)) throw error;
       }
     }
+  }
+
+  /** The events on their remembered profiles, or null when any needs the database to be placed. */
+  private placeFromMemory(workspaceId: string, events: NormalizedEvent[]): PlacedEvent[] | null {
+    const placed: PlacedEvent[] = [];
+    for (const event of events) {
+      if (event.type === 'alias' || event.type === 'group') return null;
+      const byUser = event.userId ? this.identities.get(identityKey(workspaceId, 'user', event.userId)) : undefined;
+      const byAnonymous = event.anonymousId ? this.identities.get(identityKey(workspaceId, 'anonymous', event.anonymousId)) : undefined;
+      if ((event.userId && !byUser) || (event.anonymousId && !byAnonymous) || (byUser && byAnonymous && byUser !== byAnonymous)) return null;
+      placed.push({ event, profileId: (byUser ?? byAnonymous)! });
+    }
+    return placed.length > 0 ? placed : null;
+  }
+
+  /** One statement, no transaction; false when the batch must take the transactional path. */
+  private async storeAtOnce(workspaceId: string, placed: PlacedEvent[]): Promise<boolean> {
+    const patches = collectPatches(workspaceId, placed);
+    const changes = changeRows(patches.changes);
+    try {
+      await this.dataSource.query(STORE_BATCH_AT_ONCE, [
+        workspaceId,
+        JSON.stringify(placed.map(eventRow)),
+        JSON.stringify(patches.profiles),
+        JSON.stringify(patches.contactPoints),
+        JSON.stringify(changes),
+        placed.length,
+      ]);
+    } catch (error) {
+      const code = pgCode(error);
+      if (code === STALE_PROFILE) this.forget(workspaceId, placed.map((p) => p.event));
+      if (code === NOT_ALL_STORED || code === STALE_PROFILE || (code && RETRYABLE_PG.has(code))) return false;
+      throw error;
+    }
+    await this.stream.wake([...new Set([...placed.map((p) => partitionOf(p.profileId)), ...changes.map((c) => c.partition)])]);
+    return true;
   }
 
   private forget(workspaceId: string, events: NormalizedEvent[]): void {
@@ -235,36 +270,10 @@ export class IngestionService {
 
   /** Inserts events; those whose messageId the workspace already has are skipped. Returns the fresh ones. */
   private async insertEvents(m: EntityManager, workspaceId: string, placed: Placed[]): Promise<Placed[]> {
-    const e = placed.map((p) => p.event);
-    const rows: Array<{ id: string; message_id: string }> = await m.query(
-      `INSERT INTO events (workspace_id, message_id, type, event, name, profile_id, user_id, anonymous_id, group_id, previous_id,
-                           properties, traits, context, timestamp, original_timestamp, sent_at, received_at, partition)
-       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::text[], $9::text[],
-                                $10::text[], $11::jsonb[], $12::jsonb[], $13::jsonb[], $14::timestamptz[], $15::timestamptz[],
-                                $16::timestamptz[], $17::timestamptz[], $18::smallint[])
-       ON CONFLICT (workspace_id, message_id) DO NOTHING
-       RETURNING id::text, message_id`,
-      [
-        workspaceId,
-        e.map((x) => x.messageId),
-        e.map((x) => x.type),
-        e.map((x) => x.event),
-        e.map((x) => x.name),
-        placed.map((p) => p.profileId),
-        e.map((x) => x.userId),
-        e.map((x) => x.anonymousId),
-        e.map((x) => x.groupId),
-        e.map((x) => x.previousId),
-        e.map((x) => JSON.stringify(x.properties)),
-        e.map((x) => JSON.stringify(x.traits)),
-        e.map((x) => JSON.stringify(x.context)),
-        e.map((x) => x.timestamp.toISOString()),
-        e.map((x) => x.originalTimestamp?.toISOString() ?? null),
-        e.map((x) => x.sentAt?.toISOString() ?? null),
-        e.map((x) => x.receivedAt.toISOString()),
-        placed.map((p) => partitionOf(p.profileId)),
-      ],
-    );
+    const rows: Array<{ id: string; message_id: string }> = await m.query(`${insertEventsSql('$2')} RETURNING id::text, message_id`, [
+      workspaceId,
+      JSON.stringify(placed.map(eventRow)),
+    ]);
     const ids = new Map(rows.map((r) => [r.message_id, r.id]));
     return placed.filter((p) => ids.has(p.event.messageId)).map((p) => ({ ...p, eventId: ids.get(p.event.messageId) }));
   }
@@ -280,103 +289,11 @@ export class IngestionService {
 
   /** Applies traits, contact points, accounts and last-seen times of fresh events, one statement per kind. */
   private async applyProfilePatches(m: EntityManager, workspaceId: string, fresh: Placed[]): Promise<StreamAppend[]> {
-    const patches = new Map<string, ProfilePatch>();
-    const accountTraits = new Map<string, JsonObject>();
-    for (const { event, profileId } of fresh) {
-      const patch = patches.get(profileId) ?? { traits: {}, contactPoints: [] };
-      patches.set(profileId, patch);
-      if (!patch.lastSeenAt || event.timestamp > patch.lastSeenAt) patch.lastSeenAt = event.timestamp;
-      const context = extractProfileFacts({}, event.context);
-      patch.contextTimezone = context.timezone ?? patch.contextTimezone;
-      patch.contextLocale = context.locale ?? patch.contextLocale;
-      patch.contactPoints.push(...context.contactPoints);
-      if (event.type === 'identify') {
-        Object.assign(patch.traits, event.traits);
-        const facts = extractProfileFacts(event.traits);
-        Object.assign(patch, {
-          email: facts.email ?? patch.email,
-          phone: facts.phone ?? patch.phone,
-          timezone: facts.timezone ?? patch.timezone,
-          locale: facts.locale ?? patch.locale,
-        });
-        patch.contactPoints.push(...facts.contactPoints);
-      }
-      if (event.type === 'group') {
-        patch.accountGroupId = event.groupId!;
-        accountTraits.set(event.groupId!, { ...accountTraits.get(event.groupId!), ...event.traits });
-      }
-    }
-
-    const groupIds = [...accountTraits.keys()].sort();
-    if (groupIds.length > 0) {
-      await m.query(
-        `INSERT INTO accounts (workspace_id, group_id, traits) SELECT $1, g, t FROM unnest($2::text[], $3::jsonb[]) AS x(g, t)
-         ON CONFLICT (workspace_id, group_id) DO UPDATE SET traits = accounts.traits || EXCLUDED.traits, updated_at = now()`,
-        [workspaceId, groupIds, groupIds.map((g) => JSON.stringify(accountTraits.get(g)))],
-      );
-    }
-
-    // A profile is locked and written only when the batch changes it, or moves its last-seen time
-    // by more than a minute: track-only batches of active users then take no row lock at all. The
-    // rows are locked in id order (no deadlock between batches) and written in the same statement.
-    const candidates = [...patches.keys()].sort();
-    const list = candidates.map((id) => patches.get(id)!);
-    const changes = (p: ProfilePatch) =>
-      Boolean(Object.keys(p.traits).length > 0 || p.email || p.phone || p.timezone || p.locale || p.accountGroupId);
-    await m.query(
-      `WITH v AS MATERIALIZED (
-         SELECT * FROM unnest($2::uuid[], $3::jsonb[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::boolean[])
-                AS v(id, traits, email, phone, timezone, locale, ctz, cloc, grp, seen, changes)
-       ), locked AS MATERIALIZED (
-         SELECT p.id FROM profiles p JOIN v ON p.id = v.id
-          WHERE v.changes OR p.last_seen_at IS NULL OR p.last_seen_at < v.seen - interval '1 minute'
-             OR (v.ctz IS NOT NULL AND p.timezone IS NULL) OR (v.cloc IS NOT NULL AND p.locale IS NULL)
-          ORDER BY p.id FOR NO KEY UPDATE OF p
-       )
-       UPDATE profiles p SET
-          traits = p.traits || v.traits,
-          email = COALESCE(v.email, p.email),
-          phone = COALESCE(v.phone, p.phone),
-          timezone = COALESCE(v.timezone, p.timezone, v.ctz),
-          locale = COALESCE(v.locale, p.locale, v.cloc),
-          account_id = COALESCE((SELECT a.id FROM accounts a WHERE a.workspace_id = $1 AND a.group_id = v.grp), p.account_id),
-          last_seen_at = GREATEST(p.last_seen_at, v.seen),
-          updated_at = CASE WHEN v.traits <> '{}'::jsonb OR v.grp IS NOT NULL THEN now() ELSE p.updated_at END
-        FROM v JOIN locked ON locked.id = v.id
-       WHERE p.id = v.id`,
-      [
-        workspaceId,
-        candidates,
-        list.map((p) => JSON.stringify(p.traits)),
-        list.map((p) => p.email ?? null),
-        list.map((p) => p.phone ?? null),
-        list.map((p) => p.timezone ?? null),
-        list.map((p) => p.locale ?? null),
-        list.map((p) => p.contextTimezone ?? null),
-        list.map((p) => p.contextLocale ?? null),
-        list.map((p) => p.accountGroupId ?? null),
-        list.map((p) => p.lastSeenAt?.toISOString() ?? null),
-        list.map(changes),
-      ],
-    );
-
-    const points = candidates.flatMap((id) => patches.get(id)!.contactPoints.map((cp) => ({ ...cp, profileId: id })));
-    if (points.length > 0) {
-      await m.query(
-        `INSERT INTO contact_points (workspace_id, profile_id, channel, value, metadata, source)
-         SELECT $1, p, c, v, md, 'event' FROM unnest($2::uuid[], $3::text[], $4::text[], $5::jsonb[]) AS x(p, c, v, md)
-         ON CONFLICT (profile_id, channel, value) DO NOTHING`,
-        [workspaceId, points.map((p) => p.profileId), points.map((p) => p.channel), points.map((p) => p.value), points.map((p) => JSON.stringify(p.metadata ?? {}))],
-      );
-    }
-
-    return candidates
-      .filter((id) => Object.keys(patches.get(id)!.traits).length > 0 || patches.get(id)!.accountGroupId)
-      .map((id) => ({
-        workspaceId,
-        profileId: id,
-        kind: 'profile_updated' as const,
-        payload: { traits: Object.keys(patches.get(id)!.traits), accountGroupId: patches.get(id)!.accountGroupId ?? null },
-      }));
+    if (fresh.length === 0) return [];
+    const patches = collectPatches(workspaceId, fresh);
+    if (patches.accounts.length > 0) await m.query(upsertAccountsSql('$2'), [workspaceId, JSON.stringify(patches.accounts)]);
+    await m.query(updateProfilesSql('$2'), [workspaceId, JSON.stringify(patches.profiles)]);
+    if (patches.contactPoints.length > 0) await m.query(insertContactPointsSql('$2'), [workspaceId, JSON.stringify(patches.contactPoints)]);
+    return patches.changes;
   }
 }

@@ -12,6 +12,16 @@ export interface StreamAppend {
   payload?: Record<string, unknown>;
 }
 
+/** Profile changes as the rows `appendChangesSql` reads (a JSON array). */
+export function changeRows(entries: StreamAppend[]) {
+  return entries.map((e) => ({ partition: partitionOf(e.profileId), workspace_id: e.workspaceId, profile_id: e.profileId, kind: e.kind, payload: e.payload ?? {} }));
+}
+
+/** The INSERT of profile changes whose rows (`changeRows`, as jsonb) are in parameter `rows`; composable into one statement. */
+export const appendChangesSql = (rows: string) =>
+  `INSERT INTO stream_entries (partition, workspace_id, profile_id, kind, payload)
+   SELECT * FROM jsonb_to_recordset(${rows}::jsonb) AS c(partition smallint, workspace_id uuid, profile_id uuid, kind text, payload jsonb)`;
+
 /** The stored event behind an `event` entry, as ingestion stored it. */
 export interface StreamedEvent {
   type: string;
@@ -65,13 +75,9 @@ export class EventStream {
   /** Appends profile changes inside the caller's transaction; returns the partitions touched (for `wake`). */
   async append(manager: EntityManager, entries: StreamAppend[]): Promise<number[]> {
     if (entries.length === 0) return [];
-    const partitions = entries.map((entry) => partitionOf(entry.profileId));
-    await manager.query(
-      `INSERT INTO stream_entries (partition, workspace_id, profile_id, kind, payload)
-       SELECT * FROM unnest($1::smallint[], $2::uuid[], $3::uuid[], $4::text[], $5::jsonb[])`,
-      [partitions, entries.map((e) => e.workspaceId), entries.map((e) => e.profileId), entries.map((e) => e.kind), entries.map((e) => JSON.stringify(e.payload ?? {}))],
-    );
-    return [...new Set(partitions)];
+    const rows = changeRows(entries);
+    await manager.query(appendChangesSql('$1'), [JSON.stringify(rows)]);
+    return [...new Set(rows.map((row) => row.partition))];
   }
 
   /** After commit: tells consumers which partitions have news (a hint; they also poll). */
