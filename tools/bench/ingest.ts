@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { type ApiProcess, startApiProcess } from '../testing/api-process.ts';
+import { STREAM_PARTITIONS } from '../../apps/api/src/modules/stream/stream.constants.ts';
 import { ADMIN_URL, cpuBetween, dropRunData, fmt, out, percentile, positive, REDIS_URL, randomAlnum, redisVersion, runIdentity, sampleCpu, table } from './harness.ts';
 
 // ───────────────────────────── options ─────────────────────────────
@@ -100,7 +101,6 @@ const userId = (i: number) => `user-${String(i).padStart(5, '0')}`;
 interface SdkEvent {
   type: 'track' | 'identify';
   messageId: string;
-  userIndex: number;
   userId: string;
   anonymousId: string;
   event?: string;
@@ -112,16 +112,16 @@ interface SdkEvent {
 
 interface SdkBatch {
   batch: SdkEvent[];
+  /** Each event's user number (the bench's own bookkeeping, not sent). */
+  users: number[];
   sentAt: string;
   context: Record<string, unknown>;
 }
 
 /** One event as an SDK sends it: ~90% track, ~10% identify with a few traits. */
-function sdkEvent(messageId: string, now: string): SdkEvent {
-  const u = Math.floor(Math.random() * USERS);
+function sdkEvent(messageId: string, now: string, u: number): SdkEvent {
   const common = {
     messageId,
-    userIndex: u,
     userId: userId(u),
     anonymousId: `anon-${String(u).padStart(5, '0')}`,
     timestamp: now,
@@ -137,11 +137,12 @@ function sdkEvent(messageId: string, now: string): SdkEvent {
 /** A batch as the SDKs send it: library context and sentAt at the top level, unique messageIds. */
 function sdkBatch(tag: string, seq: () => number): SdkBatch {
   const now = new Date().toISOString();
-  return { batch: Array.from({ length: BATCH_SIZE }, () => sdkEvent(`${RUN_ID}-${tag}-${seq()}`, now)), sentAt: now, context: { library: LIBRARY } };
+  const users = Array.from({ length: BATCH_SIZE }, () => Math.floor(Math.random() * USERS));
+  return { batch: users.map((u) => sdkEvent(`${RUN_ID}-${tag}-${seq()}`, now, u)), users, sentAt: now, context: { library: LIBRARY } };
 }
 
-/** The JSON body of a batch (`userIndex` is the bench's own bookkeeping, not sent). */
-const batchBody = (b: SdkBatch) => JSON.stringify(b, (key, value) => (key === 'userIndex' ? undefined : value));
+/** The JSON body of a batch. */
+const batchBody = ({ batch, sentAt, context }: SdkBatch) => JSON.stringify({ batch, sentAt, context });
 
 // ───────────────────────────── measurement helpers ─────────────────────────────
 
@@ -267,7 +268,7 @@ function apiSender(url: string, tag: string) {
 
 const RAW_COLUMNS = [
   'workspace_id', 'message_id', 'type', 'event', 'name', 'profile_id', 'user_id', 'anonymous_id', 'group_id', 'previous_id',
-  'properties', 'traits', 'context', 'timestamp', 'original_timestamp', 'sent_at', 'received_at',
+  'properties', 'traits', 'context', 'timestamp', 'original_timestamp', 'sent_at', 'received_at', 'partition',
 ] as const;
 
 function rawInsertSql(rows: number): string {
@@ -286,13 +287,14 @@ function rawSender(pool: pg.Pool, workspaceId: string, profiles: string[], tag: 
     const batch = sdkBatch(tag, () => seq++);
     const receivedAt = new Date().toISOString();
     const params: unknown[] = [];
-    for (const e of batch.batch) {
+    batch.batch.forEach((e, i) => {
+      const u = batch.users[i];
       params.push(
-        workspaceId, e.messageId, e.type, e.event ?? null, null, profiles[e.userIndex], e.userId, e.anonymousId, null, null,
+        workspaceId, e.messageId, e.type, e.event ?? null, null, profiles[u], e.userId, e.anonymousId, null, null,
         JSON.stringify(e.properties ?? {}), JSON.stringify(e.traits ?? {}), JSON.stringify({ ...batch.context, ...e.context }),
-        e.timestamp, e.timestamp, batch.sentAt, receivedAt,
+        e.timestamp, e.timestamp, batch.sentAt, receivedAt, u % STREAM_PARTITIONS,
       );
-    }
+    });
     const result = await pool.query(sql, params);
     return result.rowCount ?? 0;
   };
@@ -388,7 +390,7 @@ async function main(): Promise<number> {
 
   const sample = sdkBatch('sample', () => 0);
   const sampleTrack = sample.batch.find((e) => e.type === 'track') ?? sample.batch[0];
-  const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value, (key, v) => (key === 'userIndex' ? undefined : v)));
+  const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
   out(`event     ~${fmt(bytes(sampleTrack.properties ?? {}))} B of properties, ~${fmt(bytes(sampleTrack))} B per track event, ~${fmt(Buffer.byteLength(batchBody(sample)) / 1024)} KB per batch`);
   out();
 

@@ -9,7 +9,10 @@ import type { PlacedEvent } from './profile-patches.js';
  * data-modifying parts of `STORE_BATCH_AT_ONCE`.
  */
 
-/** An event as the row `insertEventsSql` reads (dates become ISO strings in JSON). */
+/**
+ * An event as the row `insertEventsSql` reads. Times travel as epoch milliseconds: a Date in the
+ * rows (its toJSON) would take JSON.stringify off its fast path, four times slower for a batch.
+ */
 export const eventRow = ({ event: e, profileId }: PlacedEvent) => ({
   message_id: e.messageId,
   type: e.type,
@@ -23,20 +26,25 @@ export const eventRow = ({ event: e, profileId }: PlacedEvent) => ({
   properties: e.properties,
   traits: e.traits,
   context: e.context,
-  timestamp: e.timestamp,
-  original_timestamp: e.originalTimestamp,
-  sent_at: e.sentAt,
-  received_at: e.receivedAt,
+  timestamp: e.timestamp.getTime(),
+  original_timestamp: e.originalTimestamp?.getTime() ?? null,
+  sent_at: e.sentAt?.getTime() ?? null,
+  received_at: e.receivedAt.getTime(),
   partition: partitionOf(profileId),
 });
+
+/** A timestamptz from epoch milliseconds; whole seconds and milliseconds apart, so exact up to year 9999. */
+const fromEpochMs = (column: string) => `(to_timestamp(${column} / 1000) + (${column} % 1000) * interval '1 millisecond')`;
 
 /** Stores events (on the journey stream by their `partition`); a messageId the workspace has is skipped. */
 export const insertEventsSql = (rows: string) =>
   `INSERT INTO events (workspace_id, message_id, type, event, name, profile_id, user_id, anonymous_id, group_id, previous_id,
                        properties, traits, context, timestamp, original_timestamp, sent_at, received_at, partition)
-   SELECT $1, * FROM jsonb_to_recordset(${rows}::jsonb) AS e(message_id text, type text, event text, name text, profile_id uuid,
+   SELECT $1, message_id, type, event, name, profile_id, user_id, anonymous_id, group_id, previous_id, properties, traits, context,
+          ${fromEpochMs('e.timestamp')}, ${fromEpochMs('e.original_timestamp')}, ${fromEpochMs('e.sent_at')}, ${fromEpochMs('e.received_at')}, partition
+     FROM jsonb_to_recordset(${rows}::jsonb) AS e(message_id text, type text, event text, name text, profile_id uuid,
           user_id text, anonymous_id text, group_id text, previous_id text, properties jsonb, traits jsonb, context jsonb,
-          timestamp timestamptz, original_timestamp timestamptz, sent_at timestamptz, received_at timestamptz, partition smallint)
+          timestamp bigint, original_timestamp bigint, sent_at bigint, received_at bigint, partition smallint)
    ON CONFLICT (workspace_id, message_id) DO NOTHING`;
 
 export const upsertAccountsSql = (rows: string) =>
@@ -52,10 +60,10 @@ export const upsertAccountsSql = (rows: string) =>
 export const updateProfilesSql = (rows: string) =>
   `WITH v AS MATERIALIZED (
      SELECT * FROM jsonb_to_recordset(${rows}::jsonb) AS v(id uuid, traits jsonb, email text, phone text, timezone text, locale text,
-                                                          ctz text, cloc text, grp text, seen timestamptz, changes boolean)
+                                                          ctz text, cloc text, grp text, seen bigint, changes boolean)
    ), locked AS MATERIALIZED (
      SELECT p.id FROM profiles p JOIN v ON p.id = v.id
-      WHERE v.changes OR p.last_seen_at IS NULL OR p.last_seen_at < v.seen - interval '1 minute'
+      WHERE v.changes OR p.last_seen_at IS NULL OR p.last_seen_at < ${fromEpochMs('v.seen')} - interval '1 minute'
          OR (v.ctz IS NOT NULL AND p.timezone IS NULL) OR (v.cloc IS NOT NULL AND p.locale IS NULL)
       ORDER BY p.id FOR NO KEY UPDATE OF p
    )
@@ -66,7 +74,7 @@ export const updateProfilesSql = (rows: string) =>
       timezone = COALESCE(v.timezone, p.timezone, v.ctz),
       locale = COALESCE(v.locale, p.locale, v.cloc),
       account_id = COALESCE((SELECT a.id FROM accounts a WHERE a.workspace_id = $1 AND a.group_id = v.grp), p.account_id),
-      last_seen_at = GREATEST(p.last_seen_at, v.seen),
+      last_seen_at = GREATEST(p.last_seen_at, ${fromEpochMs('v.seen')}),
       updated_at = CASE WHEN v.traits <> '{}'::jsonb OR v.grp IS NOT NULL THEN now() ELSE p.updated_at END
     FROM v JOIN locked ON locked.id = v.id
    WHERE p.id = v.id`;

@@ -28,7 +28,7 @@ describe('collectPatches', () => {
         ctz: null,
         cloc: null,
         grp: null,
-        seen: new Date('2026-03-01T11:00:00Z'),
+        seen: Date.parse('2026-03-01T11:00:00Z'),
         changes: true,
       },
     ]);
@@ -44,7 +44,7 @@ describe('collectPatches', () => {
       placed('p2', { type: 'track', event: 'a', context: { timezone: 'America/New_York', locale: 'en-US' } }),
       placed('p2', { type: 'page', name: 'Home', context: { timezone: 'Not/AZone', device: { token: 'tok-1', type: 'ios' } } }),
     ]);
-    expect(profiles[0]).toMatchObject({ id: 'p2', traits: {}, ctz: 'America/New_York', cloc: 'en-US', seen: receivedAt, changes: false });
+    expect(profiles[0]).toMatchObject({ id: 'p2', traits: {}, ctz: 'America/New_York', cloc: 'en-US', seen: receivedAt.getTime(), changes: false });
     expect(contactPoints).toEqual([expect.objectContaining({ profile_id: 'p2', channel: 'push', value: 'tok-1' })]);
     expect(changes).toEqual([]);
   });

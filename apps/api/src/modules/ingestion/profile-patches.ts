@@ -32,8 +32,8 @@ export interface ProfilePatchRow {
   cloc: string | null;
   /** The account (group) the profile joined. */
   grp: string | null;
-  /** The latest event time. */
-  seen: Date | null;
+  /** The latest event time, in epoch milliseconds (see `eventRow`). */
+  seen: number | null;
   /** Whether the profile changes beyond its last-seen time and context zone/locale. */
   changes: boolean;
 }
@@ -97,7 +97,7 @@ export function collectPatches(workspaceId: string, events: PlacedEvent[]): Batc
       ctz: p.contextTimezone ?? null,
       cloc: p.contextLocale ?? null,
       grp: p.accountGroupId ?? null,
-      seen: p.lastSeenAt ?? null,
+      seen: p.lastSeenAt?.getTime() ?? null,
       changes: Boolean(traitsChange || p.email || p.phone || p.timezone || p.locale || p.accountGroupId),
     };
   });
