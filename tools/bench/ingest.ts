@@ -7,6 +7,7 @@
  * the project's Node 22, which strips the types: `node --experimental-strip-types tools/bench/ingest.ts`.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import http from 'node:http';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -249,17 +250,33 @@ function sampleBackendStates(client: pg.Client): { stop(): Promise<string> } {
 
 // ───────────────────────────── the two contenders ─────────────────────────────
 
+/** Keep-alive connections for the load generator, one per request in flight. */
+const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+/** POSTs a JSON body with node:http (far less client CPU per request than fetch, on the same two cores). */
+function post(url: URL, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method: 'POST', agent: keepAlive, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
 function apiSender(url: string, tag: string) {
   let seq = 0;
-  const authorization = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
-  // Node's fetch keeps connections alive (one per request in flight).
+  const endpoint = new URL('/v1/batch', url);
+  const headers = { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}` };
   return async (): Promise<number> => {
     const batch = sdkBatch(tag, () => seq++);
     const count = batch.batch.length;
-    const body = batchBody(batch);
-    const response = await fetch(`${url}/v1/batch`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body });
-    const text = await response.text();
-    if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${text.slice(0, 300)}`);
+    const { status, text } = await post(endpoint, headers, batchBody(batch));
+    if (status !== 200) throw new Error(`HTTP ${status}: ${text.slice(0, 300)}`);
     const result = JSON.parse(text) as { accepted: number; duplicates: number; rejected: unknown[] };
     if (result.accepted !== count) throw new Error(`accepted ${result.accepted} of ${count}: ${text.slice(0, 300)}`);
     return result.accepted;
@@ -316,6 +333,7 @@ let interrupted = false;
 function cleanup(): Promise<void> {
   cleaning ??= (async () => {
     api ??= await apiStarting?.catch(() => undefined);
+    keepAlive.destroy();
     if (api) {
       const stopping = api.stop('SIGTERM');
       const killer = setTimeout(() => api?.child.kill('SIGKILL'), 10_000);

@@ -92,12 +92,13 @@ export class IngestionService {
 
   /** One statement, no transaction; false when the batch must take the transactional path. */
   private async storeAtOnce(workspaceId: string, placed: PlacedEvent[]): Promise<boolean> {
+    const rows = placed.map(eventRow);
     const patches = collectPatches(workspaceId, placed);
     const changes = changeRows(patches.changes);
     try {
       await this.dataSource.query(STORE_BATCH_AT_ONCE, [
         workspaceId,
-        JSON.stringify(placed.map(eventRow)),
+        JSON.stringify(rows),
         JSON.stringify(patches.profiles),
         JSON.stringify(patches.contactPoints),
         JSON.stringify(changes),
@@ -109,7 +110,7 @@ export class IngestionService {
       if (code === NOT_ALL_STORED || code === STALE_PROFILE || (code && RETRYABLE_PG.has(code))) return false;
       throw error;
     }
-    await this.stream.wake([...new Set([...placed.map((p) => partitionOf(p.profileId)), ...changes.map((c) => c.partition)])]);
+    await this.stream.wake([...new Set([...rows.map((r) => r.partition), ...changes.map((c) => c.partition)])]);
     return true;
   }
 
