@@ -79,10 +79,17 @@ export const updateProfilesSql = (rows: string) =>
     FROM v JOIN locked ON locked.id = v.id
    WHERE p.id = v.id`;
 
+/**
+ * Adds contact points a profile does not have yet. Known ones (an e-mail in every identify, a push
+ * token in every mobile event) are filtered out before the insert: an insert that meets another
+ * batch's uncommitted insert of the same point waits for that batch to end, which, with the
+ * profile rows both batches lock, can deadlock.
+ */
 export const insertContactPointsSql = (rows: string) =>
   `INSERT INTO contact_points (workspace_id, profile_id, channel, value, metadata, source)
-   SELECT $1, profile_id, channel, value, metadata, 'event'
+   SELECT $1, c.profile_id, c.channel, c.value, c.metadata, 'event'
      FROM jsonb_to_recordset(${rows}::jsonb) AS c(profile_id uuid, channel text, value text, metadata jsonb)
+    WHERE NOT EXISTS (SELECT 1 FROM contact_points k WHERE k.profile_id = c.profile_id AND k.channel = c.channel AND k.value = c.value)
    ON CONFLICT (profile_id, channel, value) DO NOTHING`;
 
 /** SQLSTATE raised by `itinera_require_all_stored` (migration `IngestAtOnce`). */
