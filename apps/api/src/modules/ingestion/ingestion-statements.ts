@@ -55,16 +55,22 @@ export const upsertAccountsSql = (rows: string) =>
 /**
  * Applies profile patches (`ProfilePatchRow`). A profile is locked and written only when the batch
  * changes it, or moves its last-seen time by more than a minute: track-only batches of active
- * users take no row lock at all. Rows are locked in id order (no deadlock between batches).
+ * users take no exclusive row lock. Rows are locked in id order, and every profile of the batch is
+ * first key-share locked in id order (`keyed`), the lock the events' foreign key takes anyway: taken
+ * later, at the end of the statement, after this statement's updates, that lock can wait for
+ * another batch that updated the profile while the other batch waits for this one (a deadlock,
+ * resolved only after PostgreSQL's deadlock_timeout).
  */
 export const updateProfilesSql = (rows: string) =>
   `WITH v AS MATERIALIZED (
      SELECT * FROM jsonb_to_recordset(${rows}::jsonb) AS v(id uuid, traits jsonb, email text, phone text, timezone text, locale text,
                                                           ctz text, cloc text, grp text, seen bigint, changes boolean)
+   ), keyed AS MATERIALIZED (
+     SELECT p.id FROM profiles p JOIN v ON p.id = v.id ORDER BY p.id FOR KEY SHARE OF p
    ), locked AS MATERIALIZED (
      SELECT p.id FROM profiles p JOIN v ON p.id = v.id
-      WHERE v.changes OR p.last_seen_at IS NULL OR p.last_seen_at < ${fromEpochMs('v.seen')} - interval '1 minute'
-         OR (v.ctz IS NOT NULL AND p.timezone IS NULL) OR (v.cloc IS NOT NULL AND p.locale IS NULL)
+      WHERE (SELECT count(*) FROM keyed) >= 0 AND (v.changes OR p.last_seen_at IS NULL OR p.last_seen_at < ${fromEpochMs('v.seen')} - interval '1 minute'
+         OR (v.ctz IS NOT NULL AND p.timezone IS NULL) OR (v.cloc IS NOT NULL AND p.locale IS NULL))
       ORDER BY p.id FOR NO KEY UPDATE OF p
    )
    UPDATE profiles p SET
