@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpSta
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { QueryFailedError } from 'typeorm';
+import { pgErrorCode } from '../database/pg-error-code.js';
 import { type FieldError, ItineraError } from './errors.js';
 
 export interface ErrorBody {
@@ -82,7 +83,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
       };
     }
     if (exception instanceof QueryFailedError) {
-      const code = (exception.driverError as { code?: string } | undefined)?.code;
+      const code = pgErrorCode(exception);
       const known = code ? USER_DATA_PG_ERRORS[code] : undefined;
       if (known) return { statusCode: known[0], error: reasonPhrase(known[0]), message: known[1] };
     }
@@ -101,9 +102,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006', '53300']);
 
 function isUnavailable(exception: unknown): boolean {
-  const error = exception as { code?: string; driverError?: { code?: string }; message?: string } | undefined;
-  const code = error?.driverError?.code ?? error?.code;
-  return (code !== undefined && UNAVAILABLE_CODES.has(code)) || /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/.test(error?.message ?? '');
+  const code = pgErrorCode(exception);
+  const message = (exception as { message?: string } | undefined)?.message ?? '';
+  return (code !== undefined && UNAVAILABLE_CODES.has(code)) || /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/.test(message);
 }
 
 function reasonPhrase(status: number): string {

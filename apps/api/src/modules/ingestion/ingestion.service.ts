@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { LruCache } from '../../infra/cache/lru-cache.js';
+import { pgErrorCode } from '../../infra/database/pg-error-code.js';
 import { mergeAnonymousProfile } from '../profiles/profile-merger.js';
 import { changeRows, EventStream, type StreamAppend } from '../stream/event-stream.service.js';
 import { partitionOf } from '../stream/stream.constants.js';
@@ -22,10 +23,6 @@ export interface IngestResult {
   duplicates: number;
 }
 
-interface Placed extends PlacedEvent {
-  eventId?: string;
-}
-
 const RETRYABLE_PG = new Set(['40P01', '40001']);
 /** A cached profile id whose profile was deleted (erased, or merged away): the events' foreign key says so. */
 const STALE_PROFILE = '23503';
@@ -33,8 +30,6 @@ const STALE_PROFILE = '23503';
 const KNOWN_IDENTITIES = 50_000;
 
 const identityKey = (workspaceId: string, kind: 'user' | 'anonymous', id: string) => `${workspaceId}\u0000${kind}\u0000${id}`;
-
-const pgCode = (error: unknown) => (error as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (error as { code?: string }).code;
 
 /**
  * Stores validated events exactly once and applies what they say about profiles; a stored event
@@ -70,9 +65,7 @@ export class IngestionService {
         await this.stream.wake(partitions);
         return { stored, duplicates: events.length - stored };
       } catch (error) {
-        const code = pgCode(error);
-        if (code === STALE_PROFILE) this.forget(workspaceId, unique);
-        if (attempt >= 4 || !code || !(RETRYABLE_PG.has(code) || code === STALE_PROFILE)) throw error;
+        if (attempt >= 4 || !this.worthRetrying(workspaceId, unique, error)) throw error;
       }
     }
   }
@@ -105,13 +98,22 @@ export class IngestionService {
         placed.length,
       ]);
     } catch (error) {
-      const code = pgCode(error);
-      if (code === STALE_PROFILE) this.forget(workspaceId, placed.map((p) => p.event));
-      if (code === NOT_ALL_STORED || code === STALE_PROFILE || (code && RETRYABLE_PG.has(code))) return false;
+      if (pgErrorCode(error) === NOT_ALL_STORED || this.worthRetrying(workspaceId, placed.map((p) => p.event), error)) return false;
       throw error;
     }
     await this.stream.wake([...new Set([...rows.map((r) => r.partition), ...changes.map((c) => c.partition)])]);
     return true;
+  }
+
+  /**
+   * Whether a failed attempt to store `events` may be retried: a deadlock or serialisation
+   * failure, or a remembered profile that is gone (its identities are forgotten, so the retry
+   * places the events from the database).
+   */
+  private worthRetrying(workspaceId: string, events: NormalizedEvent[], error: unknown): boolean {
+    const code = pgErrorCode(error);
+    if (code === STALE_PROFILE) this.forget(workspaceId, events);
+    return code === STALE_PROFILE || (code !== undefined && RETRYABLE_PG.has(code));
   }
 
   private forget(workspaceId: string, events: NormalizedEvent[]): void {
@@ -186,7 +188,7 @@ export class IngestionService {
     const newAnonymousProfiles: string[] = [];
     const links = new Map<string, string>(); // anonymousId → profileId, to insert
     const merges = new Map<string, string>(); // messageId → anonymous profile to fold in
-    const placed: Placed[] = events.map((event) => {
+    const placed: PlacedEvent[] = events.map((event) => {
       if (event.userId) {
         const profileId = byUser.get(event.userId)!;
         if (event.anonymousId) {
@@ -244,7 +246,7 @@ export class IngestionService {
     m: EntityManager,
     workspaceId: string,
     anonymousIds: string[],
-    placed: Placed[],
+    placed: PlacedEvent[],
     merges: Map<string, string>,
     created: string[],
     byAnonymous: Map<string, string>,
@@ -270,13 +272,11 @@ export class IngestionService {
   }
 
   /** Inserts events; those whose messageId the workspace already has are skipped. Returns the fresh ones. */
-  private async insertEvents(m: EntityManager, workspaceId: string, placed: Placed[]): Promise<Placed[]> {
-    const rows: Array<{ id: string; message_id: string }> = await m.query(`${insertEventsSql('$2')} RETURNING id::text, message_id`, [
-      workspaceId,
-      JSON.stringify(placed.map(eventRow)),
-    ]);
-    const ids = new Map(rows.map((r) => [r.message_id, r.id]));
-    return placed.filter((p) => ids.has(p.event.messageId)).map((p) => ({ ...p, eventId: ids.get(p.event.messageId) }));
+  private async insertEvents(m: EntityManager, workspaceId: string, placed: PlacedEvent[]): Promise<PlacedEvent[]> {
+    const rows: Array<{ message_id: string }> = await m.query(`${insertEventsSql('$2')} RETURNING message_id`, [workspaceId, JSON.stringify(placed.map(eventRow))]);
+    const stored = new Set(rows.map((r) => r.message_id));
+    // Copies: merges re-point the fresh events to the known profile.
+    return placed.filter((p) => stored.has(p.event.messageId)).map((p) => ({ ...p }));
   }
 
   private async profileOfAlias(m: EntityManager, workspaceId: string, previousId: string): Promise<string | undefined> {
@@ -289,7 +289,7 @@ export class IngestionService {
   }
 
   /** Applies traits, contact points, accounts and last-seen times of fresh events, one statement per kind. */
-  private async applyProfilePatches(m: EntityManager, workspaceId: string, fresh: Placed[]): Promise<StreamAppend[]> {
+  private async applyProfilePatches(m: EntityManager, workspaceId: string, fresh: PlacedEvent[]): Promise<StreamAppend[]> {
     if (fresh.length === 0) return [];
     const patches = collectPatches(workspaceId, fresh);
     if (patches.accounts.length > 0) await m.query(upsertAccountsSql('$2'), [workspaceId, JSON.stringify(patches.accounts)]);
