@@ -220,7 +220,8 @@ describe('messaging: /send, routing, delivery rules, tracking, inbox (integratio
 
   it('bad input → 4xx with a clear message, and nothing stored or queued', async () => {
     const userId = await user({ name: 'Gus', email: 'gus@example.test' });
-    const before = (await db.query('SELECT count(*)::int AS n FROM send_requests'))[0].n;
+    // This workspace's requests: other test files share the database and send meanwhile.
+    const before = (await db.query('SELECT count(*)::int AS n FROM send_requests WHERE workspace_id = $1', [ws.id]))[0].n;
     const cases: Array<[Record<string, unknown>, number, RegExp]> = [
       [{ to: { user_id: 'nobody-at-all' }, template: 'welcome' }, 404, /No profile with userId/],
       [{ to: { user_id: userId }, template: 'no-such-template' }, 404, /No template/],
@@ -236,7 +237,7 @@ describe('messaging: /send, routing, delivery rules, tracking, inbox (integratio
     expect((await t.http.post('/send').set(owner()).send({ nope: true })).status).toBe(400);
     expect((await t.http.post('/send').set(owner()).set('Content-Type', 'application/json').send('{"message":')).status).toBe(400);
     expect((await t.http.post('/send').set({ Authorization: `Bearer ${ws.keys.viewer}` }).send({ message: { to: { user_id: userId }, template: 'welcome' } })).status).toBe(403);
-    expect((await db.query('SELECT count(*)::int AS n FROM send_requests'))[0].n).toBe(before);
+    expect((await db.query('SELECT count(*)::int AS n FROM send_requests WHERE workspace_id = $1', [ws.id]))[0].n).toBe(before);
   });
 
   it('a frequency cap throttles the message over the limit, with its reason; quiet hours defer (urgent bypasses)', async () => {
