@@ -21,6 +21,8 @@ export default {
   moduleNameMapper: {
     '^@itinera/plugin-sdk$': '<rootDir>/libs/plugin-sdk/src/index.ts',
     '^@itinera/journey-model$': '<rootDir>/libs/journey-model/src/index.ts',
+    '^@itinera/fakes$': '<rootDir>/tools/fakes/index.ts',
+    '^@itinera/testing$': '<rootDir>/tools/testing/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', swc] },

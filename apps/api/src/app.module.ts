@@ -19,6 +19,7 @@ import { MessagingModule } from './modules/messaging/messaging.module.js';
 import { PluginsModule } from './modules/plugins/plugins.module.js';
 import { PreferencesModule } from './modules/preferences/preferences.module.js';
 import { ProfilesModule } from './modules/profiles/profiles.module.js';
+import { SendModule } from './modules/send/send.module.js';
 import { SettingsModule } from './modules/settings/settings.module.js';
 import { SystemModule } from './modules/system/system.module.js';
 import { TemplatesModule } from './modules/templates/templates.module.js';
@@ -58,6 +59,7 @@ export class AppModule {
         MessagingModule,
         InboxModule,
         JourneysModule,
+        SendModule,
         ...(config.runsWorker ? [WorkerModule] : []),
       ],
     };

@@ -14,7 +14,7 @@ import { Metrics } from './infra/metrics/metrics.js';
 import { buildOpenApiDocument, serveOpenApi } from './infra/openapi/openapi.js';
 import { serveAdminSpa } from './infra/static/admin-spa.js';
 import { ingestionBodyParser } from './modules/ingestion/ingestion-body.js';
-import { webhookBodyParser } from './modules/messaging/webhook-body.js';
+import { webhookBodyParser } from './modules/messaging/provider-events/webhook-body.js';
 
 const DEFAULT_ADMIN_DIST = fileURLToPath(new URL('../../admin/dist', import.meta.url));
 

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { startApiProcess } from '../../../tools/testing/api-process.js';
+import { startApiProcess } from '@itinera/testing';
 import { sha256 } from './modules/auth/secret-tokens.js';
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));

@@ -175,7 +175,7 @@ export interface NodeConfigs {
 
 // ── Nodes, edges, the journey ───────────────────────────────────────────────────────────────
 
-interface NodeOf<T extends NodeType> {
+export interface NodeOf<T extends NodeType> {
   /** Unique in the journey; letters, digits, `_` and `-`, starting with a letter or `_` (see NODE_ID_PATTERN). */
   id: string;
   type: T;
@@ -213,6 +213,9 @@ export type JourneyNode =
   | UpdateProfileNode
   | WebhookNode
   | ExitNode;
+
+/** The node of one type, as it appears in a definition (`exit` with its optional config). */
+export type NodeOfType<T extends NodeType> = Extract<JourneyNode, { type: T }>;
 
 export interface JourneyEdge {
   from: string;

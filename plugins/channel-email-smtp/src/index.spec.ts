@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:net';
 import { createTestContext, type EmailMessage, isPluginError, runConformanceSuite, type TestContextOverrides } from '@itinera/plugin-sdk';
-import { type SmtpFake, startSmtpFake } from '../../../tools/fakes/smtp.js';
+import { type SmtpFake, startSmtpFake } from '@itinera/fakes';
 import smtpPlugin, { manifest, messageIdFor, type SmtpConfig, type SmtpSecrets } from './index.js';
 
 let fake: SmtpFake;

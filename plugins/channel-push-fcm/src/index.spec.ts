@@ -1,5 +1,5 @@
 import { createTestContext, isPluginError, type PushMessage, runConformanceSuite, type TestContextOverrides } from '@itinera/plugin-sdk';
-import { FCM_FAKE_ACCESS_TOKEN, FCM_FAKE_PROJECT_ID, type FcmFake, startFcmFake } from '../../../tools/fakes/fcm.js';
+import { FCM_FAKE_ACCESS_TOKEN, FCM_FAKE_PROJECT_ID, type FcmFake, startFcmFake } from '@itinera/fakes';
 import fcmPlugin, { type FcmConfig, type FcmSecrets, manifest } from './index.js';
 
 let fake: FcmFake;

@@ -1,5 +1,5 @@
 import { type ChatMessage, createTestContext, isPluginError, runConformanceSuite, type TestContextOverrides } from '@itinera/plugin-sdk';
-import { SLACK_FAKE_TOKEN, type SlackFake, startSlackFake } from '../../../tools/fakes/slack.js';
+import { SLACK_FAKE_TOKEN, type SlackFake, startSlackFake } from '@itinera/fakes';
 import slackPlugin, { manifest, type SlackConfig, type SlackSecrets } from './index.js';
 
 let fake: SlackFake;

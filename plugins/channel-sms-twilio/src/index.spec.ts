@@ -7,7 +7,7 @@ import {
   TWILIO_FAKE_ACCOUNT_SID,
   TWILIO_FAKE_AUTH_TOKEN,
   twilioSignature,
-} from '../../../tools/fakes/twilio.js';
+} from '@itinera/fakes';
 import twilioPlugin, { manifest, type TwilioConfig, type TwilioSecrets } from './index.js';
 
 let fake: TwilioFake;

@@ -6,7 +6,7 @@ import {
   GRAPH_FAKE_CLIENT_SECRET,
   type GraphFake,
   startGraphFake,
-} from '../../../tools/fakes/graph.js';
+} from '@itinera/fakes';
 import teamsPlugin, { manifest, type TeamsConfig, type TeamsSecrets } from './index.js';
 
 const TEAM = '2f6c1f0e-0000-4000-8000-00000000a001';

@@ -1,5 +1,5 @@
 import { createTestContext, isPluginError, type LlmRequest, type PluginError, runConformanceSuite } from '@itinera/plugin-sdk';
-import { ANTHROPIC_FAKE_API_KEY, type AnthropicFake, startAnthropicFake } from '../../../tools/fakes/anthropic.js';
+import { ANTHROPIC_FAKE_API_KEY, type AnthropicFake, startAnthropicFake } from '@itinera/fakes';
 import plugin, { type AnthropicConfig, type AnthropicSecrets, OUTPUT_TOOL } from './index.js';
 
 let fake: AnthropicFake;

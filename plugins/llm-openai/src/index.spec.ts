@@ -1,5 +1,5 @@
 import { createTestContext, isPluginError, type LlmRequest, type PluginError, runConformanceSuite } from '@itinera/plugin-sdk';
-import { OPENAI_FAKE_API_KEY, type OpenAiFake, startOpenAiFake } from '../../../tools/fakes/openai.js';
+import { OPENAI_FAKE_API_KEY, type OpenAiFake, startOpenAiFake } from '@itinera/fakes';
 import plugin, { type OpenAiConfig, type OpenAiSecrets } from './index.js';
 
 let fake: OpenAiFake;

@@ -4,8 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Cookie, Page } from 'playwright-core';
-import { type ApiProcess, startApiProcess } from '../../../../tools/testing/api-process.js';
-import { launchBrowser } from '../../../../tools/testing/browser.js';
+import { type ApiProcess, startApiProcess, launchBrowser } from '@itinera/testing';
 
 const ADMIN_DIST = fileURLToPath(new URL('../../dist', import.meta.url));
 const SCREENSHOT_PATH = '/tmp/admin-shell.png';

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { expect } from '@jest/globals';
-import type { ApiProcess } from '../../../../tools/testing/api-process.js';
-import type { SmtpFake } from '../../../../tools/fakes/smtp.js';
+import type { ApiProcess } from '@itinera/testing';
+import type { SmtpFake } from '@itinera/fakes';
 
 /** Keys of the workspace the fault tests' processes bootstrap. */
 export const FAULT_SECRET_KEY = 'itn_sk_faulttestsecretkey0000000001';

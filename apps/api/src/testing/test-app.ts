@@ -29,6 +29,17 @@ export interface TestApp {
 export const uniqueSuffix = () => randomBytes(4).toString('hex');
 
 /**
+ * A database of its own for a test file whose statements must not meet other files' rows (a
+ * sequence it sets, a poll that takes whatever is due). Named after the run's database, so the
+ * run's teardown drops it; the app creates and migrates it at start.
+ */
+export function ownDatabaseUrl(name: string): string {
+  const url = new URL(process.env.DATABASE_URL!);
+  url.pathname = `${url.pathname}_${name}`;
+  return url.toString();
+}
+
+/**
  * The real application (API + worker roles) on the test run's own PostgreSQL database, for
  * integration tests through HTTP. Each app gets a Redis prefix of its own (under the run's), so
  * its workers never take another test file's jobs.

@@ -1,5 +1,5 @@
 import { Queue, QueueEvents } from 'bullmq';
-import { startApiProcess } from '../../../../../tools/testing/api-process.js';
+import { startApiProcess } from '@itinera/testing';
 import { loadConfig } from '../config/app-config.js';
 import { redisOptionsFromUrl } from '../redis/redis-options.js';
 import { QUEUES } from './queues.js';

@@ -1,11 +1,5 @@
+import { type DelayConfig, type DelayUntilConfig, WEEKDAYS, type Weekday } from '@itinera/journey-model';
 import { DateTime, IANAZone } from 'luxon';
-
-export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-
-export type DelayConfig =
-  | { seconds: number }
-  | { until: { time: string; timezone?: string; days?: string[] } }
-  | { untilTrait: string; offsetSeconds?: number };
 
 export interface DelayContext {
   now: Date;
@@ -30,12 +24,12 @@ export function delayUntil(config: DelayConfig, ctx: DelayContext): Date {
   return new Date(Math.max(due, ctx.now.getTime()));
 }
 
-function nextLocalTime(until: { time: string; timezone?: string; days?: string[] }, ctx: DelayContext): Date {
+function nextLocalTime(until: DelayUntilConfig['until'], ctx: DelayContext): Date {
   const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(until.time);
   if (!match) throw new Error(`time "${until.time}" is not HH:MM`);
   const zone = !until.timezone || until.timezone === 'profile' ? (ctx.profileTimezone ?? ctx.workspaceTimezone) : until.timezone;
   const effectiveZone = IANAZone.isValidZone(zone) ? zone : ctx.workspaceTimezone;
-  const days = until.days?.length ? new Set(until.days) : undefined;
+  const days = until.days?.length ? new Set<Weekday>(until.days) : undefined;
   const now = DateTime.fromJSDate(ctx.now, { zone: effectiveZone });
   for (let offset = 0; offset <= 8; offset += 1) {
     const day = now.plus({ days: offset });

@@ -1,8 +1,7 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { type ApiProcess, startApiProcess } from '../../../../../tools/testing/api-process.js';
-import { startSmtpFake, type SmtpFake } from '../../../../../tools/fakes/smtp.js';
-import { deleteKeysMatching } from '../../../../../tools/testing/redis-keys.js';
+import { type ApiProcess, startApiProcess, deleteKeysMatching } from '@itinera/testing';
+import { startSmtpFake, type SmtpFake } from '@itinera/fakes';
 import { expectEachSendOnce, faultEnv, runsCompleted, sendUsers, startJourneyLoad } from '../../testing/journey-load.js';
 
 /**

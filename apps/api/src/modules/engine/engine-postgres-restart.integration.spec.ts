@@ -3,8 +3,8 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { type ApiProcess, freePort, startApiProcess } from '../../../../../tools/testing/api-process.js';
-import { startSmtpFake, type SmtpFake } from '../../../../../tools/fakes/smtp.js';
+import { type ApiProcess, freePort, startApiProcess } from '@itinera/testing';
+import { startSmtpFake, type SmtpFake } from '@itinera/fakes';
 import { expectEachSendOnce, faultEnv, runsCompleted, sendUsers, startJourneyLoad } from '../../testing/journey-load.js';
 
 /**

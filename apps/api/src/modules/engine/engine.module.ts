@@ -1,16 +1,20 @@
 import { Module } from '@nestjs/common';
 import { MessagingModule } from '../messaging/messaging.module.js';
+import { PluginsModule } from '../plugins/plugins.module.js';
+import { ProfilesModule } from '../profiles/profiles.module.js';
 import { StreamModule } from '../stream/stream.module.js';
 import { ConfigRenderer } from './config-renderer.js';
 import { JourneyDefinitions } from './journey-definitions.js';
 import { JourneyEntryService } from './journey-entry.service.js';
+import { LiveNodeEffects } from './live-node-effects.js';
 import { NodeRunner } from './node-runner.js';
 import { RunExecutor } from './run-executor.js';
+import { RunStore } from './run-store.js';
 
 /** The journey engine's services; the consumers and processors that drive them run in the worker role (WorkerModule). */
 @Module({
-  imports: [MessagingModule, StreamModule],
-  providers: [JourneyDefinitions, ConfigRenderer, NodeRunner, RunExecutor, JourneyEntryService],
-  exports: [JourneyDefinitions, JourneyEntryService, RunExecutor, ConfigRenderer],
+  imports: [MessagingModule, StreamModule, ProfilesModule, PluginsModule],
+  providers: [JourneyDefinitions, ConfigRenderer, RunStore, LiveNodeEffects, NodeRunner, RunExecutor, JourneyEntryService],
+  exports: [JourneyDefinitions, JourneyEntryService, RunExecutor, RunStore, NodeRunner, ConfigRenderer],
 })
 export class EngineModule {}

@@ -1,17 +1,15 @@
-import { evaluateCondition, type JourneyDefinition, nextNode, triggerOf } from '@itinera/journey-model';
+import { evaluateCondition, nextNode, type Reentry, triggerOf } from '@itinera/journey-model';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
-import { returnedRows } from '../../infra/database/returning.js';
 import { ROOT_LOGGER } from '../../infra/logging/logging.module.js';
 import { QUEUES } from '../../infra/queue/queues.js';
-import { DeliveryService } from '../messaging/delivery.service.js';
-import { renderProfile } from '../templates/template-renderer.js';
-import type { StreamEntry, StreamedEvent } from '../stream/event-stream.service.js';
+import { ProfileViews, renderProfile } from '../profiles/profile-view.js';
+import { EventStream, type StreamEntry, type StreamedEvent } from '../stream/event-stream.service.js';
 import { type ActiveJourney, JourneyDefinitions } from './journey-definitions.js';
-import type { RunContext } from './node-runner.js';
+import type { StoredRunContext } from './nodes/node-handler.js';
+import { type InFlightRun, RunStore } from './run-store.js';
 
 export interface TriggerEvent {
   name: string;
@@ -23,18 +21,6 @@ export interface TriggerEvent {
   timestamp: string;
 }
 
-type Reentry = 'once' | 'always' | { afterSeconds: number };
-
-interface InFlightRun {
-  id: string;
-  journey_id: string;
-  version: number;
-  workspace_id: string;
-  status: 'active' | 'waiting';
-  waiting_for: string | null;
-  wait: { nodeId: string; visit: number; filter: unknown } | null;
-}
-
 /**
  * Reacts to the journey hand-off stream: goal events exit runs wherever they are, awaited events
  * resume waiting runs, and trigger events (or profile changes, for segment entry) start runs —
@@ -44,35 +30,34 @@ interface InFlightRun {
 @Injectable()
 export class JourneyEntryService {
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(EventStream) private readonly stream: EventStream,
+    @Inject(RunStore) private readonly runs: RunStore,
     @Inject(JourneyDefinitions) private readonly definitions: JourneyDefinitions,
-    @Inject(DeliveryService) private readonly delivery: DeliveryService,
+    @Inject(ProfileViews) private readonly profiles: ProfileViews,
     @InjectQueue(QUEUES.journeys) private readonly queue: Queue,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 
   async handle(entry: StreamEntry): Promise<void> {
     if (entry.kind === 'event' && entry.eventId) {
-      const event = entry.event ? toTriggerEvent(entry.event) : await this.loadEvent(entry.eventId);
+      const stored = entry.event ?? (await this.stream.event(entry.eventId));
+      const event = stored ? toTriggerEvent(stored) : undefined;
       if (!event) return;
-      const inFlight: InFlightRun[] = await this.dataSource.query(
-        `SELECT id, journey_id, version, workspace_id, status, waiting_for, wait FROM journey_runs WHERE profile_id = $1 AND status IN ('active', 'waiting')`,
-        [entry.profileId],
-      );
+      const inFlight = await this.runs.inFlightOf(entry.profileId);
       if (inFlight.length > 0) {
         await this.exitOnGoal(inFlight, entry.profileId, event);
         await this.resumeWaiting(inFlight.filter((r) => r.status === 'waiting' && r.waiting_for === event.name), entry.profileId, event);
       }
       for (const journey of await this.definitions.activeIn(entry.workspaceId)) {
-        const trigger = triggerOf(journey.definition);
-        const config = (trigger?.config ?? {}) as { event?: string; filter?: unknown };
-        if (config.event !== event.name) continue;
+        const config = triggerOf(journey.definition)?.config;
+        if (!config || !('event' in config) || config.event !== event.name) continue;
         if (config.filter && !(await this.matches(config.filter, entry.workspaceId, entry.profileId, event))) continue;
         await this.enter(entry.workspaceId, journey, entry.profileId, event, {}, `event:${entry.eventId}`);
       }
     } else if (entry.kind === 'profile_updated' || entry.kind === 'profile_merged') {
       for (const journey of await this.definitions.activeIn(entry.workspaceId)) {
-        const segment = (triggerOf(journey.definition)?.config as { segment?: unknown } | undefined)?.segment;
+        const config = triggerOf(journey.definition)?.config;
+        const segment = config && 'segment' in config ? config.segment : undefined;
         if (!segment || !(await this.matches(segment, entry.workspaceId, entry.profileId, undefined))) continue;
         await this.enter(entry.workspaceId, journey, entry.profileId, undefined, {}, null);
       }
@@ -92,47 +77,26 @@ export class JourneyEntryService {
     const trigger = triggerOf(definition)!;
     const first = nextNode(definition, trigger.id, 'next') ?? null;
     const runId = crypto.randomUUID();
-    const context: RunContext = {
+    const context: StoredRunContext = {
       event: event as unknown as Record<string, unknown>,
       data: { ...data },
       run: { id: runId, journeyId: journey.journeyId, journeyName: journey.name, version: journey.version, enteredAt: new Date().toISOString() },
       visits: {},
     };
-    // The run and its trigger step in one statement; a profile already in the journey, or kept
-    // out by the re-entry rule ($13: once / after $14 seconds / always), inserts neither.
-    const inserted: Array<{ id: string }> = await this.dataSource.query(
-      `WITH run AS (
-         INSERT INTO journey_runs (id, workspace_id, journey_id, version, profile_id, status, current_node, context, entry_key)
-         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9
-          WHERE $13::text = 'always' OR NOT EXISTS (
-            SELECT 1 FROM journey_runs r WHERE r.journey_id = $3 AND r.profile_id = $5
-               AND ($13 = 'once' OR r.entered_at > now() - make_interval(secs => $14)))
-         ON CONFLICT DO NOTHING RETURNING id
-       ), step AS (
-         INSERT INTO journey_steps (run_id, node_id, visit, node_type, status, input, output, port, finished_at)
-         SELECT id, $10, 1, 'trigger', 'completed', $11, $12, 'next', now() FROM run
-       )
-       SELECT id FROM run`,
-      [
-        runId,
-        workspaceId,
-        journey.journeyId,
-        journey.version,
-        profileId,
-        first ? 'active' : 'completed',
-        first,
-        JSON.stringify(context),
-        entryKey,
-        trigger.id,
-        JSON.stringify({ config: trigger.config ?? {} }),
-        JSON.stringify({ event: event ?? null, data }),
-        typeof reentry === 'string' ? reentry : 'after',
-        typeof reentry === 'string' ? 0 : reentry.afterSeconds,
-      ],
-    );
-    if (inserted.length === 0) return null;
+    const entered = await this.runs.insertRun({
+      id: runId,
+      workspaceId,
+      journeyId: journey.journeyId,
+      version: journey.version,
+      profileId,
+      firstNode: first,
+      context,
+      entryKey,
+      trigger: { nodeId: trigger.id, input: { config: trigger.config ?? {} }, output: { event: event ?? null, data } },
+      reentry,
+    });
+    if (!entered) return null;
     if (first) await this.schedule(runId);
-    else await this.dataSource.query(`UPDATE journey_runs SET ended_at = now(), end_reason = 'the trigger is not connected' WHERE id = $1`, [runId]);
     return runId;
   }
 
@@ -148,14 +112,7 @@ export class JourneyEntryService {
       const goal = (definition.exit ?? []).find((e) => e.event === event.name);
       if (!goal) continue;
       if (goal.filter && !(await this.matches(goal.filter, run.workspace_id, profileId, event))) continue;
-      await this.dataSource.transaction(async (m) => {
-        await m.query(
-          `UPDATE journey_runs SET status = 'exited', end_reason = $2, ended_at = now(), waiting_for = NULL, wait = NULL, updated_at = now()
-            WHERE id = $1 AND status IN ('active', 'waiting')`,
-          [run.id, `goal event ${event.name}`],
-        );
-        await m.query('UPDATE journey_timers SET fired_at = now() WHERE run_id = $1 AND fired_at IS NULL', [run.id]);
-      });
+      await this.runs.stop(run.id, 'exited', `goal event ${event.name}`);
     }
   }
 
@@ -164,26 +121,13 @@ export class JourneyEntryService {
       const wait = run.wait;
       if (!wait) continue;
       if (wait.filter && !(await this.matches(wait.filter, run.workspace_id, profileId, event))) continue;
-      const resumed = await this.dataSource.transaction(async (m) => {
-        const changed = returnedRows(await m.query(
-          `UPDATE journey_runs SET status = 'active', waiting_for = NULL, wait = NULL, updated_at = now()
-            WHERE id = $1 AND status = 'waiting' AND current_node = $2 RETURNING id`,
-          [run.id, wait.nodeId],
-        ));
-        if (changed.length === 0) return false;
-        await m.query(
-          `UPDATE journey_steps SET status = 'completed', port = 'matched', output = $4, finished_at = now() WHERE run_id = $1 AND node_id = $2 AND visit = $3`,
-          [run.id, wait.nodeId, wait.visit, JSON.stringify({ matched: true, event })],
-        );
-        await m.query('UPDATE journey_timers SET fired_at = now() WHERE run_id = $1 AND node_id = $2 AND visit = $3 AND fired_at IS NULL', [run.id, wait.nodeId, wait.visit]);
-        return true;
-      });
+      const resumed = await this.runs.resumeMatched({ runId: run.id, nodeId: wait.nodeId, visit: wait.visit }, { matched: true, event });
       if (resumed) await this.schedule(run.id);
     }
   }
 
   private async matches(condition: unknown, workspaceId: string, profileId: string, event: TriggerEvent | undefined): Promise<boolean> {
-    const profile = await this.delivery.loadProfile(workspaceId, profileId).catch(() => undefined);
+    const profile = await this.profiles.load(workspaceId, profileId).catch(() => undefined);
     if (!profile) return false;
     return evaluateCondition(condition as never, {
       profile: renderProfile(profile),
@@ -191,11 +135,6 @@ export class JourneyEntryService {
       data: {},
       run: {},
     });
-  }
-
-  private async loadEvent(eventId: string): Promise<TriggerEvent | undefined> {
-    const rows = await this.dataSource.query('SELECT type, event, name, message_id, properties, traits, context, timestamp FROM events WHERE id = $1', [eventId]);
-    return rows.length === 0 ? undefined : toTriggerEvent({ ...rows[0], messageId: rows[0].message_id });
   }
 }
 
@@ -212,4 +151,3 @@ function toTriggerEvent(e: StreamedEvent): TriggerEvent {
   };
 }
 
-export type { JourneyDefinition };

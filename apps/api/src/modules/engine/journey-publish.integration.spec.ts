@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { type ApiProcess, startApiProcess } from '../../../../../tools/testing/api-process.js';
+import { type ApiProcess, startApiProcess } from '@itinera/testing';
 import { call, FAULT_WRITE_KEY, faultEnv } from '../../testing/journey-load.js';
 
 /**

@@ -1,14 +1,12 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
-import { returnedRows } from '../../infra/database/returning.js';
 import { ROOT_LOGGER } from '../../infra/logging/logging.module.js';
 import { JourneyEntryService } from './journey-entry.service.js';
+import { RunStore } from './run-store.js';
 
 const TIMER_POLL_MS = 200;
 const RECONCILE_MS = 10_000;
-/** A timer's due time while it has not fired, the key of `journey_timers_pending_idx`. */
-const PENDING_DUE_AT = '(CASE WHEN fired_at IS NULL THEN due_at END)';
+const FIRE_BATCH = 500;
 
 /**
  * Timers live in PostgreSQL (`journey_timers`), not in Redis: a million waiting runs cost rows,
@@ -23,7 +21,7 @@ export class JourneyTimers implements OnApplicationBootstrap, OnApplicationShutd
   private stopping = false;
 
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(RunStore) private readonly runs: RunStore,
     @Inject(JourneyEntryService) private readonly entries: JourneyEntryService,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
@@ -46,18 +44,10 @@ export class JourneyTimers implements OnApplicationBootstrap, OnApplicationShutd
     try {
       let woken = 0;
       for (;;) {
-        const runs = returnedRows<{ id: string }>(await this.dataSource.query(`
-          WITH due AS (
-            SELECT id FROM journey_timers WHERE ${PENDING_DUE_AT} <= now() ORDER BY ${PENDING_DUE_AT} LIMIT 500 FOR UPDATE SKIP LOCKED
-          ), fired AS (
-            UPDATE journey_timers t SET fired_at = now() FROM due WHERE t.id = due.id RETURNING t.run_id, t.node_id
-          )
-          UPDATE journey_runs r SET status = 'active', waiting_for = NULL, wait = NULL, updated_at = now()
-            FROM fired WHERE r.id = fired.run_id AND r.status = 'waiting' AND r.current_node = fired.node_id
-          RETURNING r.id`));
-        for (const run of runs) await this.entries.schedule(run.id);
+        const runs = await this.runs.fireDueTimers(FIRE_BATCH);
+        for (const runId of runs) await this.entries.schedule(runId);
         woken += runs.length;
-        if (runs.length < 500) return woken;
+        if (runs.length < FIRE_BATCH) return woken;
       }
     } finally {
       this.firing = false;
@@ -66,11 +56,8 @@ export class JourneyTimers implements OnApplicationBootstrap, OnApplicationShutd
 
   /** Active runs nobody is moving: queued again (advancing is idempotent and leased). */
   async reconcile(): Promise<number> {
-    const stuck: Array<{ id: string }> = await this.dataSource.query(
-      `SELECT id FROM journey_runs WHERE (CASE WHEN status = 'active' THEN updated_at END) < now() - interval '15 seconds'
-          AND (lease_until IS NULL OR lease_until < now()) LIMIT 1000`,
-    );
-    for (const run of stuck) await this.entries.schedule(run.id);
+    const stuck = await this.runs.stalled(1000);
+    for (const runId of stuck) await this.entries.schedule(runId);
     if (stuck.length > 0) this.logger.info({ requeued: stuck.length }, 'requeued stalled journey runs');
     return stuck.length;
   }

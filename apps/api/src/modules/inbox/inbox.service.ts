@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import { cursorTime, decodeCursor, pageOf } from '../../infra/http/cursor.js';
 import { NotFoundError } from '../../infra/http/errors.js';
 import { RedisClient } from '../../infra/redis/redis.module.js';
-import { InboxPublisher } from '../messaging/inbox-publisher.js';
+import { InboxPublisher } from '../messaging/delivery/inbox-publisher.js';
+import { ProfileViews } from '../profiles/profile-view.js';
 
 export const INBOX_ACTIONS = ['read', 'unread', 'seen', 'archive', 'unarchive'] as const;
 export type InboxAction = (typeof INBOX_ACTIONS)[number];
@@ -41,12 +42,11 @@ export class InboxService implements OnApplicationShutdown {
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(RedisClient) private readonly redis: RedisClient,
     @Inject(InboxPublisher) private readonly publisher: InboxPublisher,
+    @Inject(ProfileViews) private readonly profiles: ProfileViews,
   ) {}
 
   async profileId(workspaceId: string, userId: string): Promise<string> {
-    const rows: Array<{ id: string }> = await this.dataSource.query('SELECT id FROM profiles WHERE workspace_id = $1 AND user_id = $2', [workspaceId, userId]);
-    if (rows.length === 0) throw new NotFoundError(`No profile with userId "${userId}"`);
-    return rows[0].id;
+    return this.profiles.requireIdOfUser(workspaceId, userId);
   }
 
   async list(workspaceId: string, userId: string, filter: (typeof INBOX_FILTERS)[number] = 'all', limit = 25, cursor?: string) {

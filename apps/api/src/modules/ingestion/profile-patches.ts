@@ -1,12 +1,11 @@
-import { type ContactPointInput, extractProfileFacts } from '../profiles/profile-facts.js';
+import type { ContactPointInput } from '../profiles/contact-points.js';
+import type { Placed } from '../profiles/identity-resolver.js';
+import { extractProfileFacts } from '../profiles/profile-facts.js';
 import type { StreamAppend } from '../stream/event-stream.service.js';
 import type { JsonObject, NormalizedEvent } from './segment-event.js';
 
 /** An event and the profile it belongs to. */
-export interface PlacedEvent {
-  event: NormalizedEvent;
-  profileId: string;
-}
+export type PlacedEvent = Placed<NormalizedEvent>;
 
 /**
  * What a batch's stored events change, as the JSON rows the ingestion statements read

@@ -1,8 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { jest } from '@jest/globals';
 import { DataSource } from 'typeorm';
-import { startOpenAiFake, OPENAI_FAKE_API_KEY, type OpenAiFake } from '../../../../../tools/fakes/openai.js';
-import { startSmtpFake, type SmtpFake } from '../../../../../tools/fakes/smtp.js';
+import { startOpenAiFake, OPENAI_FAKE_API_KEY, type OpenAiFake, startSmtpFake, type SmtpFake } from '@itinera/fakes';
 import { startTestApp, type TestApp, type TestWorkspace, uniqueSuffix } from '../../testing/test-app.js';
 
 const SMTP = '@itinera/channel-email-smtp/smtp';

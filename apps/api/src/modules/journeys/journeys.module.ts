@@ -1,17 +1,16 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { EngineModule } from '../engine/engine.module.js';
-import { JOURNEY_INVOKER } from '../messaging/delivery-ports.js';
 import { PreferencesModule } from '../preferences/preferences.module.js';
+import { ProfilesModule } from '../profiles/profiles.module.js';
 import { TemplatesModule } from '../templates/templates.module.js';
 import { JourneysController, RunsController } from './journeys.controller.js';
 import { JourneysService } from './journeys.service.js';
 
-/** Global so that `/send` (messaging) can start journeys through JOURNEY_INVOKER without a module cycle. */
-@Global()
+/** Journeys: drafts, validation, published versions, lifecycle, API entry and runs (the engine executes them). */
 @Module({
-  imports: [EngineModule, TemplatesModule, PreferencesModule],
+  imports: [EngineModule, TemplatesModule, PreferencesModule, ProfilesModule],
   controllers: [JourneysController, RunsController],
-  providers: [JourneysService, { provide: JOURNEY_INVOKER, useExisting: JourneysService }],
-  exports: [JourneysService, JOURNEY_INVOKER],
+  providers: [JourneysService],
+  exports: [JourneysService],
 })
 export class JourneysModule {}

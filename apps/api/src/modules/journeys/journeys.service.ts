@@ -1,14 +1,16 @@
 import { type JourneyDefinition, referencedResources, validateJourney } from '@itinera/journey-model';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { cursorTime, decodeCursor, pageOf } from '../../infra/http/cursor.js';
+import { pageOf } from '../../infra/http/cursor.js';
 import { returnedRows } from '../../infra/database/returning.js';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../infra/http/errors.js';
 import type { Principal } from '../auth/principal.js';
 import { JourneyDefinitions } from '../engine/journey-definitions.js';
 import { JourneyEntryService } from '../engine/journey-entry.service.js';
+import { RunStore } from '../engine/run-store.js';
 import { PreferencesService } from '../preferences/preferences.service.js';
 import { PluginRegistry } from '../plugins/plugin-registry.js';
+import { ProfileViews } from '../profiles/profile-view.js';
 import { TemplateRenderer } from '../templates/template-renderer.js';
 import type { JourneyDto, JourneyVersionDto, RunDetailDto, RunDto, ValidationProblemDto } from './dto/journeys.dto.js';
 
@@ -34,18 +36,19 @@ export class JourneysService {
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(JourneyDefinitions) private readonly definitions: JourneyDefinitions,
     @Inject(JourneyEntryService) private readonly entry: JourneyEntryService,
+    @Inject(RunStore) private readonly runStore: RunStore,
     @Inject(TemplateRenderer) private readonly templates: TemplateRenderer,
     @Inject(PreferencesService) private readonly preferences: PreferencesService,
     @Inject(PluginRegistry) private readonly registry: PluginRegistry,
+    @Inject(ProfileViews) private readonly profiles: ProfileViews,
   ) {}
 
   async list(workspaceId: string): Promise<JourneyDto[]> {
-    const rows: Array<JourneyRow & { runs: Record<string, number> | null }> = await this.dataSource.query(
-      `SELECT j.*, (SELECT json_object_agg(status, n) FROM (SELECT status, count(*)::int AS n FROM journey_runs WHERE journey_id = j.id GROUP BY status) s) AS runs
-         FROM journeys j WHERE j.workspace_id = $1 ORDER BY j.updated_at DESC`,
-      [workspaceId],
-    );
-    return rows.map((row) => ({ ...toJourney(row), runs: row.runs ?? {} }));
+    const [rows, runs]: [JourneyRow[], Map<string, Record<string, number>>] = await Promise.all([
+      this.dataSource.query('SELECT * FROM journeys WHERE workspace_id = $1 ORDER BY updated_at DESC', [workspaceId]),
+      this.runStore.countsByJourney(workspaceId),
+    ]);
+    return rows.map((row) => ({ ...toJourney(row), runs: runs.get(row.id) ?? {} }));
   }
 
   async get(workspaceId: string, ref: string): Promise<JourneyDto> {
@@ -76,8 +79,7 @@ export class JourneysService {
 
   async remove(workspaceId: string, ref: string): Promise<void> {
     const row = await this.row(workspaceId, ref);
-    const runs = await this.dataSource.query('SELECT 1 FROM journey_runs WHERE journey_id = $1 LIMIT 1', [row.id]);
-    if (runs.length > 0) throw new ConflictError('This journey has runs: archive it instead (POST /api/journeys/{id}/archive), which keeps their history');
+    if (await this.runStore.hasRuns(row.id)) throw new ConflictError('This journey has runs: archive it instead (POST /api/journeys/{id}/archive), which keeps their history');
     await this.dataSource.query('DELETE FROM journeys WHERE id = $1', [row.id]);
   }
 
@@ -160,14 +162,7 @@ export class JourneysService {
     if (row.status === 'archived' && action !== 'archive') throw new ConflictError('An archived journey cannot be resumed; create a new one');
     const status = { pause: 'paused', resume: 'active', archive: 'archived' }[action];
     const rows: JourneyRow[] = await this.dataSource.transaction(async (m) => {
-      if (action === 'archive') {
-        await m.query(
-          `UPDATE journey_runs SET status = 'cancelled', end_reason = 'journey archived', ended_at = now(), waiting_for = NULL, wait = NULL, updated_at = now()
-            WHERE journey_id = $1 AND status IN ('active', 'waiting')`,
-          [row.id],
-        );
-        await m.query(`UPDATE journey_timers SET fired_at = now() WHERE fired_at IS NULL AND run_id IN (SELECT id FROM journey_runs WHERE journey_id = $1)`, [row.id]);
-      }
+      if (action === 'archive') await this.runStore.cancelJourneyRuns(row.id, 'journey archived', m);
       return returnedRows<JourneyRow>(await m.query('UPDATE journeys SET status = $2, updated_at = now() WHERE id = $1 RETURNING *', [row.id, status]));
     });
     await this.definitions.changed(workspaceId);
@@ -178,10 +173,9 @@ export class JourneysService {
   async invoke(workspaceId: string, ref: string, userId: string, data: Record<string, unknown>, entryKey: string | null = null): Promise<{ runId: string }> {
     const row = await this.row(workspaceId, ref);
     if (row.status !== 'active' || row.current_version === null) throw new ConflictError(`Journey "${row.name}" is ${row.status === 'draft' ? 'not published' : row.status}: it takes no new entries`);
-    const profiles: Array<{ id: string }> = await this.dataSource.query('SELECT id FROM profiles WHERE workspace_id = $1 AND user_id = $2', [workspaceId, userId]);
-    if (profiles.length === 0) throw new NotFoundError(`No profile with userId "${userId}"`);
+    const profileId = await this.profiles.requireIdOfUser(workspaceId, userId);
     const definition = await this.definitions.version(row.id, row.current_version);
-    const runId = await this.entry.invoke(workspaceId, { journeyId: row.id, name: row.name, version: row.current_version, definition }, profiles[0].id, data, entryKey);
+    const runId = await this.entry.invoke(workspaceId, { journeyId: row.id, name: row.name, version: row.current_version, definition }, profileId, data, entryKey);
     if (!runId) throw new ConflictError(`"${userId}" is already in journey "${row.name}", or its re-entry rule keeps them out`);
     return { runId };
   }
@@ -195,29 +189,16 @@ export class JourneysService {
   async runs(workspaceId: string, ref: string, search: { status?: string; userId?: string; limit?: number; cursor?: string }): Promise<{ data: RunDto[]; nextCursor: string | null }> {
     const row = await this.row(workspaceId, ref);
     const limit = search.limit ?? 50;
-    const params: unknown[] = [row.id];
-    const where = ['r.journey_id = $1'];
-    if (search.status) where.push(`r.status = $${params.push(search.status)}`);
-    if (search.userId) where.push(`p.user_id = $${params.push(search.userId)}`);
-    const before = decodeCursor(search.cursor, 2);
-    if (before) where.push(`(r.entered_at, r.id) < ($${params.push(before[0])}::timestamptz, $${params.push(before[1])}::uuid)`);
-    const rows = await this.dataSource.query(
-      `SELECT r.*, p.user_id, ${cursorTime('r.entered_at')}
-         FROM journey_runs r JOIN profiles p ON p.id = r.profile_id WHERE ${where.join(' AND ')}
-        ORDER BY r.entered_at DESC, r.id DESC LIMIT $${params.push(limit + 1)}`,
-      params,
-    );
-    return pageOf(rows, limit, toRun);
+    return pageOf(await this.runStore.runsOf(row.id, { ...search, limit }), limit, toRun);
   }
 
   async run(workspaceId: string, runId: string): Promise<RunDetailDto> {
-    const rows = await this.dataSource.query('SELECT r.*, p.user_id FROM journey_runs r JOIN profiles p ON p.id = r.profile_id WHERE r.workspace_id = $1 AND r.id = $2', [workspaceId, runId]);
-    if (rows.length === 0) throw new NotFoundError(`Run ${runId} not found in this workspace`);
-    const steps = await this.dataSource.query('SELECT * FROM journey_steps WHERE run_id = $1 ORDER BY started_at, id', [runId]);
-    const timers = await this.dataSource.query('SELECT node_id, visit, kind, due_at, fired_at FROM journey_timers WHERE run_id = $1 ORDER BY due_at', [runId]);
+    const found = await this.runStore.detail(workspaceId, runId);
+    if (!found) throw new NotFoundError(`Run ${runId} not found in this workspace`);
+    const { run, steps, timers } = found;
     return {
-      ...toRun(rows[0]),
-      context: rows[0].context,
+      ...toRun(run),
+      context: run.context as Record<string, unknown>,
       steps: steps.map((s: Record<string, unknown>) => ({
         nodeId: s.node_id as string,
         visit: s.visit as number,
@@ -237,14 +218,7 @@ export class JourneysService {
 
   async cancel(workspaceId: string, runId: string): Promise<RunDto> {
     await this.run(workspaceId, runId);
-    await this.dataSource.transaction(async (m) => {
-      await m.query(
-        `UPDATE journey_runs SET status = 'cancelled', end_reason = 'cancelled through the API', ended_at = now(), waiting_for = NULL, wait = NULL, updated_at = now()
-          WHERE id = $1 AND status IN ('active', 'waiting')`,
-        [runId],
-      );
-      await m.query('UPDATE journey_timers SET fired_at = now() WHERE run_id = $1 AND fired_at IS NULL', [runId]);
-    });
+    await this.runStore.stop(runId, 'cancelled', 'cancelled through the API');
     return this.run(workspaceId, runId);
   }
 

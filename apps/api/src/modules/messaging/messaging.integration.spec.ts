@@ -1,7 +1,6 @@
 import Courier from '@trycourier/courier';
 import { DataSource } from 'typeorm';
-import { startSmtpFake, type SmtpFake } from '../../../../../tools/fakes/smtp.js';
-import { startTwilioFake, TWILIO_FAKE_ACCOUNT_SID, TWILIO_FAKE_AUTH_TOKEN, type TwilioFake } from '../../../../../tools/fakes/twilio.js';
+import { startSmtpFake, type SmtpFake, startTwilioFake, TWILIO_FAKE_ACCOUNT_SID, TWILIO_FAKE_AUTH_TOKEN, type TwilioFake } from '@itinera/fakes';
 import { startTestApp, type TestApp, type TestWorkspace, uniqueSuffix } from '../../testing/test-app.js';
 import { InboxTokens } from '../inbox/inbox-tokens.js';
 
@@ -306,8 +305,8 @@ describe('messaging: /send, routing, delivery rules, tracking, inbox (integratio
     // Simulate a crash between the provider's answer and our bookkeeping, then a retry of the job.
     await db.query("UPDATE messages SET status = 'sending', sent_at = NULL WHERE id = $1", [sent.id]);
     await db.query("UPDATE send_requests SET status = 'accepted' WHERE id = $1", [res.body.requestId]);
-    const { DeliveryProcessor } = await import('./delivery.processor.js');
-    await t.app.get(DeliveryProcessor).process({ data: { workspaceId: ws.id, requestId: res.body.requestId } } as never);
+    const { SendRequestProcessor } = await import('../send/send-request.processor.js');
+    await t.app.get(SendRequestProcessor).process({ data: { workspaceId: ws.id, requestId: res.body.requestId } } as never);
     const detail = await t.http.get(`/api/messages/${sent.id}`).set(owner());
     expect(detail.body.status).toBe('failed');
     expect(detail.body.reason).toMatch(/outcome unknown .* not resent/);

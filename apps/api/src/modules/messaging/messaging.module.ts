@@ -1,41 +1,34 @@
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../../infra/config/app-config.js';
+import { PluginsModule } from '../plugins/plugins.module.js';
 import { PreferencesModule } from '../preferences/preferences.module.js';
-import { PreferencesService } from '../preferences/preferences.service.js';
-import { nextAllowedSendTime, zoneFor } from '../settings/quiet-hours.js';
+import { ProfilesModule } from '../profiles/profiles.module.js';
 import { SettingsModule } from '../settings/settings.module.js';
-import { SettingsService } from '../settings/settings.service.js';
-import { TemplateRenderer } from '../templates/template-renderer.js';
 import { TemplatesModule } from '../templates/templates.module.js';
-import { DELIVERY_SETTINGS, PREFERENCES, type SettingsPort, TEMPLATE_RENDERER } from './delivery-ports.js';
-import { DeliveryService } from './delivery.service.js';
-import { InboxPublisher } from './inbox-publisher.js';
-import { MessageStore } from './message-store.js';
-import { MessagesService } from './messages.service.js';
-import { MessagingController } from './messaging.controller.js';
-import { SendRequestsService } from './send-requests.service.js';
-import { TrackingController } from './tracking.controller.js';
-import { TrackingLinks } from './tracking-links.js';
-import { WebhooksController } from './webhooks.controller.js';
+import { DeliveryService } from './delivery/delivery.service.js';
+import { InboxPublisher } from './delivery/inbox-publisher.js';
+import { MessageStore } from './delivery/message-store.js';
+import { TestSendController } from './delivery/test-send.controller.js';
+import { MessagesController } from './message-log/messages.controller.js';
+import { MessagesService } from './message-log/messages.service.js';
+import { TrackingController } from './provider-events/tracking.controller.js';
+import { TrackingLinks } from './provider-events/tracking-links.js';
+import { WebhooksController } from './provider-events/webhooks.controller.js';
 
+/**
+ * Messages: the delivery pipeline every message goes through (`delivery/`), the message log
+ * (`message-log/`), and what providers and recipients report back (`provider-events/`). See README.md.
+ */
 @Module({
-  imports: [TemplatesModule, PreferencesModule, SettingsModule],
-  controllers: [MessagingController, WebhooksController, TrackingController],
+  imports: [TemplatesModule, PreferencesModule, SettingsModule, ProfilesModule, PluginsModule],
+  controllers: [TestSendController, MessagesController, WebhooksController, TrackingController],
   providers: [
     MessageStore,
     MessagesService,
     DeliveryService,
-    SendRequestsService,
     InboxPublisher,
     { provide: TrackingLinks, inject: [AppConfig], useFactory: (config: AppConfig) => new TrackingLinks(config.encryptionSecret, config.publicUrl) },
-    { provide: TEMPLATE_RENDERER, useExisting: TemplateRenderer },
-    { provide: PREFERENCES, useExisting: PreferencesService },
-    {
-      provide: DELIVERY_SETTINGS,
-      inject: [SettingsService],
-      useFactory: (settings: SettingsService): SettingsPort => ({ get: (workspaceId) => settings.get(workspaceId), nextAllowedSendTime, zoneFor }),
-    },
   ],
-  exports: [DeliveryService, MessageStore, InboxPublisher, SendRequestsService],
+  exports: [DeliveryService, MessageStore, InboxPublisher],
 })
 export class MessagingModule {}

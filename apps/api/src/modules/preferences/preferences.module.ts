@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../../infra/config/app-config.js';
+import { ProfilesModule } from '../profiles/profiles.module.js';
 import { PreferenceLinks } from './preference-links.js';
 import { PreferencePagesController } from './preference-pages.controller.js';
 import { PreferencePagesService } from './preference-pages.service.js';
@@ -9,6 +10,7 @@ import { TopicsController } from './topics.controller.js';
 import { TopicsService } from './topics.service.js';
 
 @Module({
+  imports: [ProfilesModule],
   controllers: [TopicsController, PreferencesController, PreferencePagesController],
   providers: [
     { provide: PreferenceLinks, inject: [AppConfig], useFactory: (config: AppConfig) => new PreferenceLinks(config.encryptionSecret, config.publicUrl) },

@@ -17,6 +17,8 @@ import {
   topicStatus,
 } from './preference-rules.js';
 import { topicInfo, TopicsService } from './topics.service.js';
+import { contactChannelsOf } from '../profiles/contact-points.js';
+import { ProfileViews } from '../profiles/profile-view.js';
 
 interface ChoiceRow {
   topic_key: string;
@@ -60,6 +62,7 @@ export class PreferencesService {
     @Inject(TopicsService) private readonly topics: TopicsService,
     @Inject(PreferenceLinks) private readonly links: PreferenceLinks,
     @Inject(ChannelsService) private readonly channels: ChannelsService,
+    @Inject(ProfileViews) private readonly profiles: ProfileViews,
   ) {}
 
   async topic(workspaceId: string, key: string): Promise<TopicInfo | null> {
@@ -189,14 +192,12 @@ export class PreferencesService {
    */
   async pageChannels(workspaceId: string, profileId: string): Promise<string[]> {
     const [contacts, providers, choices] = await Promise.all([
-      this.dataSource.query('SELECT DISTINCT channel FROM contact_points WHERE workspace_id = $1 AND profile_id = $2', [workspaceId, profileId]) as Promise<
-        Array<{ channel: string }>
-      >,
+      contactChannelsOf(this.dataSource, workspaceId, profileId),
       this.channels.list(workspaceId, { kind: 'channel' }),
       this.choices(this.dataSource.manager, workspaceId, profileId),
     ]);
     const found = new Set<string>([
-      ...contacts.map((c) => c.channel),
+      ...contacts,
       ...providers.filter((p) => p.enabled && p.channel).map((p) => p.channel!),
       ...choices.map((c) => c.channel).filter((channel) => channel !== ALL),
     ]);
@@ -206,9 +207,7 @@ export class PreferencesService {
 
   private async profileId(workspaceId: string, userId: string): Promise<string> {
     if (userId.includes('\u0000')) throw new NotFoundError(`No profile with userId "${userId}" in this workspace`);
-    const rows: Array<{ id: string }> = await this.dataSource.query('SELECT id FROM profiles WHERE workspace_id = $1 AND user_id = $2', [workspaceId, userId]);
-    if (rows.length === 0) throw new NotFoundError(`No profile with userId "${userId}" in this workspace`);
-    return rows[0].id;
+    return this.profiles.requireIdOfUser(workspaceId, userId);
   }
 
   private async choices(m: EntityManager, workspaceId: string, profileId: string): Promise<Choice[]> {

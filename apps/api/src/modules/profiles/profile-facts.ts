@@ -1,13 +1,5 @@
 import { IANAZone } from 'luxon';
-
-export const CONTACT_CHANNELS = ['email', 'sms', 'push', 'slack', 'teams'] as const;
-export type ContactChannel = (typeof CONTACT_CHANNELS)[number];
-
-export interface ContactPointInput {
-  channel: ContactChannel;
-  value: string;
-  metadata?: Record<string, unknown>;
-}
+import type { ContactPointInput } from './contact-points.js';
 
 /** What a profile learns from traits and an event's context: contact points, timezone, locale. */
 export interface ProfileFacts {

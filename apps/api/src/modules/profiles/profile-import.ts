@@ -1,7 +1,8 @@
 import { parse as parseCsv } from 'csv-parse';
 import { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
-import { CONTACT_CHANNELS, type ContactPointInput, isValidTimezone } from './profile-facts.js';
+import { CONTACT_CHANNELS, type ContactPointInput } from './contact-points.js';
+import { isValidTimezone } from './profile-facts.js';
 import type { ProfileInput } from './profile-writer.js';
 
 export type ImportFormat = 'csv' | 'ndjson';

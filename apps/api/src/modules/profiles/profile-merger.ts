@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { partitionOf } from '../stream/stream.constants.js';
+import { copyContactPoints } from './contact-points.js';
 
 /**
  * Folds an anonymous profile into a known one (identify/alias with both ids): its events,
@@ -32,12 +33,7 @@ export async function mergeAnonymousProfile(m: EntityManager, workspaceId: strin
     [intoId, fromId, partitionOf(intoId)],
   );
   await m.query('UPDATE profile_anonymous_ids SET profile_id = $1 WHERE profile_id = $2', [intoId, fromId]);
-  await m.query(
-    `INSERT INTO contact_points (workspace_id, profile_id, channel, value, metadata, source, created_at)
-     SELECT workspace_id, $1, channel, value, metadata, source, created_at FROM contact_points WHERE profile_id = $2
-     ON CONFLICT (profile_id, channel, value) DO NOTHING`,
-    [intoId, fromId],
-  );
+  await copyContactPoints(m, fromId, intoId);
   await m.query('DELETE FROM profiles WHERE id = $1', [fromId]);
   return true;
 }

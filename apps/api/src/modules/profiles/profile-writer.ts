@@ -1,6 +1,8 @@
-import type { EntityManager } from 'typeorm';
-import type { StreamAppend } from '../stream/event-stream.service.js';
-import { type ContactPointInput, extractProfileFacts } from './profile-facts.js';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { EventStream, type StreamAppend } from '../stream/event-stream.service.js';
+import { type ContactPointInput, upsertContactPoints } from './contact-points.js';
+import { extractProfileFacts } from './profile-facts.js';
 
 export interface ProfileInput {
   userId: string;
@@ -52,16 +54,33 @@ export async function upsertProfiles(
   const points = rows.flatMap((row, i) =>
     [...facts[i].contactPoints, ...(row.contactPoints ?? [])].map((cp) => ({ ...cp, profileId: ids.get(row.userId)! })),
   );
-  if (points.length > 0) {
-    await m.query(
-      `INSERT INTO contact_points (workspace_id, profile_id, channel, value, metadata, source)
-       SELECT $1, p, c, v, md, 'api' FROM unnest($2::uuid[], $3::text[], $4::text[], $5::jsonb[]) AS x(p, c, v, md)
-       ON CONFLICT (profile_id, channel, value) DO UPDATE SET metadata = EXCLUDED.metadata`,
-      [workspaceId, points.map((p) => p.profileId), points.map((p) => p.channel), points.map((p) => p.value), points.map((p) => JSON.stringify(p.metadata ?? {}))],
-    );
-  }
+  await upsertContactPoints(m, workspaceId, points);
   const entries = rows.map(
     (row): StreamAppend => ({ workspaceId, profileId: ids.get(row.userId)!, kind: 'profile_updated', payload: { traits: Object.keys(row.traits), source: 'api' } }),
   );
   return { ids, entries };
+}
+
+/** Where a trait write came from, as recorded on the stream's `profile_updated` entry. */
+export interface TraitSource {
+  source: 'journey';
+  journeyId: string;
+}
+
+/** Trait writes from inside the core (a journey's update_profile or ai node), published on the stream like any profile change. */
+@Injectable()
+export class ProfileWriter {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(EventStream) private readonly stream: EventStream,
+  ) {}
+
+  /** Adds (or overwrites) traits of one profile; the change and its stream entry commit together. */
+  async setTraits(workspaceId: string, profileId: string, traits: Record<string, unknown>, origin: TraitSource): Promise<void> {
+    const partitions = await this.dataSource.transaction(async (m) => {
+      await m.query('UPDATE profiles SET traits = traits || $2::jsonb, updated_at = now() WHERE id = $1', [profileId, JSON.stringify(traits)]);
+      return this.stream.append(m, [{ workspaceId, profileId, kind: 'profile_updated', payload: { traits: Object.keys(traits), ...origin } }]);
+    });
+    await this.stream.wake(partitions);
+  }
 }

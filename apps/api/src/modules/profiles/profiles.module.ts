@@ -1,13 +1,21 @@
 import { Module } from '@nestjs/common';
-import { EventsController } from '../events/events.controller.js';
 import { StreamModule } from '../stream/stream.module.js';
+import { EventsController } from './events.controller.js';
+import { IdentityResolver } from './identity-resolver.js';
+import { ProfileViews } from './profile-view.js';
+import { ProfileWriter } from './profile-writer.js';
 import { ProfilesController } from './profiles.controller.js';
 import { ProfilesService } from './profiles.service.js';
 
+/**
+ * Owns the profile: its tables (profiles, anonymous ids, contact points, accounts), the read model
+ * other modules use (`ProfileViews`), identity resolution for ingestion, trait writes, and the
+ * profiles and events API.
+ */
 @Module({
   imports: [StreamModule],
   controllers: [ProfilesController, EventsController],
-  providers: [ProfilesService],
-  exports: [ProfilesService],
+  providers: [ProfilesService, ProfileViews, ProfileWriter, IdentityResolver],
+  exports: [ProfilesService, ProfileViews, ProfileWriter, IdentityResolver],
 })
 export class ProfilesModule {}

@@ -4,7 +4,7 @@ import { cursorTime, decodeCursor, pageOf } from '../../infra/http/cursor.js';
 import { NotFoundError, ValidationError } from '../../infra/http/errors.js';
 import { EventStream } from '../stream/event-stream.service.js';
 import type { EventDto, ProfileDto } from './dto/profile.dto.js';
-import type { ContactPointInput } from './profile-facts.js';
+import { removeContactPoint } from './contact-points.js';
 import { type ProfileInput, upsertProfiles } from './profile-writer.js';
 
 export interface ProfileSearch {
@@ -94,12 +94,9 @@ export class ProfilesService {
   }
 
   async removeContactPoint(workspaceId: string, userId: string, contactPointId: string): Promise<void> {
-    const result = await this.dataSource.query(
-      `DELETE FROM contact_points c USING profiles p
-        WHERE c.id = $3 AND c.profile_id = p.id AND p.workspace_id = $1 AND p.user_id = $2 RETURNING c.id`,
-      [workspaceId, userId, contactPointId],
-    );
-    if (result[0].length === 0) throw new NotFoundError(`Contact point ${contactPointId} not found on profile "${userId}"`);
+    if (!(await removeContactPoint(this.dataSource, workspaceId, userId, contactPointId))) {
+      throw new NotFoundError(`Contact point ${contactPointId} not found on profile "${userId}"`);
+    }
   }
 
   /**
@@ -194,4 +191,3 @@ function toProfile(row: Record<string, unknown>): ProfileDto {
   };
 }
 
-export type { ContactPointInput };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FieldError } from '../../infra/http/errors.js';
-import { type QuietHours, quietHoursNeverEnd, WEEKDAYS } from './quiet-hours.js';
+import { WEEKDAYS } from '@itinera/journey-model';
+import { type QuietHours, quietHoursNeverEnd } from './quiet-hours.js';
 
 export const CAP_SCOPES = ['global', 'channel'] as const;
 export const CAP_ACTIONS = ['skip', 'defer'] as const;

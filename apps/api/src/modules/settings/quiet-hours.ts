@@ -1,7 +1,5 @@
+import { WEEKDAYS, type Weekday } from '@itinera/journey-model';
 import { IANAZone } from 'luxon';
-
-export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
 
 /** A workspace's quiet hours: local wall-clock times in the profile's zone. */
 export interface QuietHours {

@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { RedisClient } from '../../infra/redis/redis.module.js';
-import { startTestApp, type TestApp, uniqueSuffix } from '../../testing/test-app.js';
+import { ownDatabaseUrl, startTestApp, type TestApp, uniqueSuffix } from '../../testing/test-app.js';
 import { EventStream, STREAM_START, type StreamPosition } from './event-stream.service.js';
 import { partitionOf } from './stream.constants.js';
 
+/**
+ * On a database of its own (one test sets the shared id sequence). `read` hands out only entries of
+ * transactions older than every transaction running in the PostgreSQL server — other test files'
+ * included — so reads that expect new entries poll until they are visible, as consumers do.
+ */
 describe('EventStream (integration: PostgreSQL)', () => {
   let t: TestApp;
   let stream: EventStream;
@@ -12,7 +17,7 @@ describe('EventStream (integration: PostgreSQL)', () => {
   let workspaceId: string;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ DATABASE_URL: ownDatabaseUrl('event_stream') });
     stream = t.app.get(EventStream);
     db = t.app.get(DataSource);
     workspaceId = (await t.workspace()).id;
@@ -27,6 +32,16 @@ describe('EventStream (integration: PostgreSQL)', () => {
       if (page.length === 0) return { entries, position };
       entries.push(...page);
       position = page[page.length - 1];
+    }
+  }
+
+  /** Reads from `from` until `count` entries of `profileId` are visible (or 15 s pass). */
+  async function readVisible(partition: number, from: StreamPosition, profileId: string, count: number) {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const mine = (await readAll(partition, from)).entries.filter((e) => e.profileId === profileId);
+      if (mine.length >= count || Date.now() > deadline) return mine;
+      await new Promise((r) => setTimeout(r, 20));
     }
   }
 
@@ -49,8 +64,8 @@ describe('EventStream (integration: PostgreSQL)', () => {
 
     await slow.commitTransaction();
     await slow.release();
-    const late = await readAll(partition, start);
-    expect(late.entries.filter((e) => e.profileId === profileId).map((e) => e.payload.n)).toEqual(['slow', 'fast']);
+    const late = await readVisible(partition, start, profileId, 2);
+    expect(late.map((e) => e.payload.n)).toEqual(['slow', 'fast']);
   });
 
   it('orders entries by number when their ids cross a power of ten', async () => {
@@ -62,7 +77,7 @@ describe('EventStream (integration: PostgreSQL)', () => {
     const boundary = 10 ** String(next).length;
     await db.query("SELECT setval('events_id_seq', $1)", [boundary - 3]);
     await db.transaction((m) => stream.append(m, [1, 2, 3, 4].map((n) => ({ workspaceId, profileId, kind: 'profile_updated' as const, payload: { n } }))));
-    const mine = (await readAll(partition, start)).entries.filter((e) => e.profileId === profileId);
+    const mine = await readVisible(partition, start, profileId, 4);
     expect(mine.map((e) => e.payload.n)).toEqual([1, 2, 3, 4]);
     expect(mine.map((e) => Number(e.id))).toEqual([boundary - 2, boundary - 1, boundary, boundary + 1]);
   });

@@ -137,6 +137,12 @@ export class EventStream {
     }));
   }
 
+  /** The event of an entry that does not carry it (entries published before events were their own entries). */
+  async event(eventId: string): Promise<StreamedEvent | undefined> {
+    const rows = await this.dataSource.query('SELECT type, event, name, message_id, properties, traits, context, timestamp FROM events WHERE id = $1', [eventId]);
+    return rows.length === 0 ? undefined : { ...rows[0], messageId: rows[0].message_id };
+  }
+
   async position(consumer: string, partition: number): Promise<StreamPosition> {
     const rows = await this.dataSource.query('SELECT xid::text, id::text FROM stream_cursors WHERE consumer = $1 AND partition = $2', [consumer, partition]);
     return rows[0] ?? STREAM_START;

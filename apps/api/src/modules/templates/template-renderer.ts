@@ -10,7 +10,7 @@ export type TemplateVersionRef = 'published' | 'draft' | number;
 
 /** The variables a template renders with. */
 export interface RenderContext {
-  /** `{ userId, email, phone, timezone, locale, traits, account }` (see renderProfile). */
+  /** `{ userId, email, phone, timezone, locale, traits, account }` (see `renderProfile` in profiles/profile-view.ts). */
   profile: Record<string, unknown>;
   event?: Record<string, unknown>;
   data?: Record<string, unknown>;
@@ -131,33 +131,6 @@ export class TemplateRenderer {
     if (rows.length === 0) throw new NotFoundError(`Template "${head.key}" has no version ${version}`);
     return { compiled: CompiledTemplate.compile(this.engines, head.key, version, rows[0].content as TemplateContent), bytes: rows[0].bytes };
   }
-}
-
-/** The profile variable of a template: what a template author can read as `profile.*`. */
-export interface RenderProfile {
-  userId: string | null;
-  email: string | null;
-  phone: string | null;
-  timezone: string | null;
-  locale: string | null;
-  traits: Record<string, unknown>;
-  account: { groupId: string; traits: Record<string, unknown> } | null;
-}
-
-/**
- * The `profile` variable from any profile record (the API's profile, the delivery pipeline's):
- * exactly the fields a template, a condition or a node config can read, nothing more.
- */
-export function renderProfile(profile: RenderProfile): RenderProfile {
-  return {
-    userId: profile.userId,
-    email: profile.email,
-    phone: profile.phone,
-    timezone: profile.timezone,
-    locale: profile.locale,
-    traits: profile.traits,
-    account: profile.account,
-  };
 }
 
 /** The extra variables first: profile, event, data and run always win. */

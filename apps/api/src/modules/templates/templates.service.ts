@@ -15,7 +15,8 @@ import type {
 } from './dto/template.dto.js';
 import { LiquidEngines } from './liquid-engine.js';
 import { channelsOf, isTemplateKey, TEMPLATE_CHANNELS, type TemplateContent } from './template-content.js';
-import { type RenderProfile, renderProfile, TemplateRenderer } from './template-renderer.js';
+import { type RenderProfile, renderProfile } from '../profiles/profile-view.js';
+import { TemplateRenderer } from './template-renderer.js';
 import type { TemplateFieldError } from './template.errors.js';
 import { validateTemplateContent } from './template-validator.js';
 

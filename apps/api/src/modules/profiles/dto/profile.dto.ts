@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsObject, IsOptional, IsString, Length, Max, Min, ValidateNested, IsISO8601 } from 'class-validator';
 import { IsValidTimezone } from '../../../infra/http/validators.js';
-import { CONTACT_CHANNELS, type ContactChannel } from '../profile-facts.js';
+import { CONTACT_CHANNELS, type ContactChannel } from '../contact-points.js';
 
 export class ContactPointInputDto {
   @ApiProperty({ enum: CONTACT_CHANNELS })

@@ -20,7 +20,7 @@ import {
 } from 'class-validator';
 import { IsValidTimezone } from '../../../infra/http/validators.js';
 import { CAP_ACTIONS, CAP_SCOPES, MAX_FREQUENCY_CAPS } from '../delivery-settings.js';
-import { WEEKDAYS, type Weekday } from '../quiet-hours.js';
+import { WEEKDAYS, type Weekday } from '@itinera/journey-model';
 
 const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
 const CLOCK_MESSAGE = (field: string) => `${field} must be a 24-hour time HH:MM, e.g. 21:00`;

@@ -1,0 +1,409 @@
+import type { JourneyCap } from '@itinera/journey-model';
+import { type ChannelMessage, isPluginError, type PluginError, toPluginError, type WebhookMessage } from '@itinera/plugin-sdk';
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { ROOT_LOGGER } from '../../../infra/logging/logging.module.js';
+import { ChannelsService, type ResolvedProvider } from '../../plugins/channels.service.js';
+import { PluginRegistry } from '../../plugins/plugin-registry.js';
+import type { TopicInfo } from '../../preferences/preference-rules.js';
+import { PreferencesService } from '../../preferences/preferences.service.js';
+import { dropPushTokens } from '../../profiles/contact-points.js';
+import { type ProfileView, ProfileViews, renderProfile } from '../../profiles/profile-view.js';
+import type { DeliverySettings } from '../../settings/delivery-settings.js';
+import { nextAllowedSendTime, zoneFor } from '../../settings/quiet-hours.js';
+import { SettingsService } from '../../settings/settings.service.js';
+import type { RenderedContent } from '../../templates/compiled-template.js';
+import { type TemplateVersionRef, TemplateRenderer } from '../../templates/template-renderer.js';
+import { TrackingLinks } from '../provider-events/tracking-links.js';
+import { CHANNELS, channelsForBlocks, isChannel } from './channels.js';
+import { type CapRule, checkFrequencyCaps, lockProfileForDelivery } from './frequency-caps.js';
+import { InboxPublisher } from './inbox-publisher.js';
+import { HANDED_OVER, type MessageRow, MessageStore } from './message-store.js';
+
+/** One send step: a template to a profile, routed over channels under the delivery rules. */
+export interface DeliveryRequest {
+  workspaceId: string;
+  profileId: string;
+  templateKey: string;
+  templateVersion?: TemplateVersionRef;
+  /** Channels in routing order; null: the template's channels. */
+  channels: string[] | null;
+  routing: 'single' | 'all';
+  topic: string | null;
+  data: Record<string, unknown>;
+  event?: Record<string, unknown>;
+  run?: Record<string, unknown>;
+  /** Base of each message's idempotency key: `send:<requestId>` or `run:<runId>:<nodeId>:<visit>`. */
+  idempotencyBase: string;
+  /** No message of this base can exist yet (a journey step's first attempt): earlier attempts are not looked up. */
+  fresh?: boolean;
+  requestId?: string;
+  journey?: { journeyId: string; runId: string; nodeId: string; caps?: JourneyCap[] };
+  /** Skips quiet hours (also tag "urgent" on /send, or a topic that bypasses them). */
+  urgent?: boolean;
+  notBefore?: Date | null;
+}
+
+export interface ChannelOutcome {
+  channel: string;
+  status: 'sent' | 'failed' | 'suppressed' | 'throttled' | 'deferred' | 'skipped';
+  reason?: string;
+  messageId?: string;
+  providerMessageId?: string;
+  deferredUntil?: string;
+}
+
+export interface DeliveryOutcome {
+  /** sent: at least one channel handed over; deferred: waiting (quiet hours, caps, delay); otherwise why nothing went. */
+  status: 'sent' | 'deferred' | 'failed' | 'suppressed' | 'throttled' | 'skipped';
+  channels: ChannelOutcome[];
+  deferredUntil?: string;
+}
+
+type Attempt = ChannelOutcome;
+
+/** A message whose content the caller made, for `deliverDirect`. */
+export interface DirectDeliveryRequest {
+  workspaceId: string;
+  profileId: string;
+  channel: 'webhook';
+  message: WebhookMessage;
+  idempotencyKey: string;
+  timeoutMs: number;
+  journey?: { journeyId: string; runId: string; nodeId: string };
+}
+
+export interface DirectDeliveryOutcome {
+  /** skipped: no provider of the channel is configured. */
+  status: 'sent' | 'failed' | 'skipped';
+  messageId?: string;
+  providerMessageId?: string;
+  reason?: string;
+}
+
+/** How long a provider has to take a message. */
+const PROVIDER_TIMEOUT_MS = 30_000;
+
+/**
+ * The layer every message goes through. For each channel in routing order: preferences, contact
+ * point and provider, frequency caps and cooldown, quiet hours, rendering, then the providers in
+ * fallback order. Exactly one message per (step, channel): the message row is claimed by its
+ * idempotency key and marked `sending` before any provider is called.
+ */
+@Injectable()
+export class DeliveryService {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(ChannelsService) private readonly channels: ChannelsService,
+    @Inject(PluginRegistry) private readonly registry: PluginRegistry,
+    @Inject(MessageStore) private readonly messages: MessageStore,
+    @Inject(TemplateRenderer) private readonly renderer: TemplateRenderer,
+    @Inject(PreferencesService) private readonly preferences: PreferencesService,
+    @Inject(SettingsService) private readonly settings: SettingsService,
+    @Inject(ProfileViews) private readonly profiles: ProfileViews,
+    @Inject(TrackingLinks) private readonly tracking: TrackingLinks,
+    @Inject(InboxPublisher) private readonly inbox: InboxPublisher,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async deliver(req: DeliveryRequest): Promise<DeliveryOutcome> {
+    const [profile, settings, topic] = await Promise.all([
+      this.profiles.load(req.workspaceId, req.profileId),
+      this.settings.get(req.workspaceId),
+      req.topic ? this.preferences.topic(req.workspaceId, req.topic) : Promise.resolve(null),
+    ]);
+    const order = req.channels ?? (await this.templateChannels(req));
+    const outcomes: ChannelOutcome[] = [];
+    for (const channel of order) {
+      const outcome = await this.attempt(req, channel, profile, settings, topic);
+      outcomes.push(outcome);
+      if (req.routing === 'single' && (outcome.status === 'sent' || outcome.status === 'deferred')) break;
+    }
+    return summarize(outcomes);
+  }
+
+  /** A template sent once to one profile, now (quiet hours skipped), e.g. from the editor. */
+  async testSend(workspaceId: string, templateKey: string, input: { userId: string; channels?: string[]; data?: Record<string, unknown>; version?: 'draft' | 'published' }): Promise<DeliveryOutcome> {
+    const profileId = await this.profiles.requireIdOfUser(workspaceId, input.userId);
+    const version = input.version ?? 'draft';
+    await this.renderer.channels(workspaceId, templateKey, version);
+    return this.deliver({
+      workspaceId,
+      profileId,
+      templateKey,
+      templateVersion: version,
+      channels: input.channels ?? null,
+      routing: input.channels ? 'all' : 'single',
+      topic: null,
+      data: input.data ?? {},
+      idempotencyBase: `test:${randomUUID()}`,
+      urgent: true,
+    });
+  }
+
+  private async templateChannels(req: DeliveryRequest): Promise<string[]> {
+    const blocks = await this.renderer.channels(req.workspaceId, req.templateKey, req.templateVersion ?? 'published');
+    return channelsForBlocks(blocks);
+  }
+
+  private async attempt(req: DeliveryRequest, channel: string, profile: ProfileView, settings: DeliverySettings, topic: TopicInfo | null): Promise<Attempt> {
+    const key = `${req.idempotencyBase}:${channel}`;
+    const existing = req.fresh ? undefined : await this.messages.find(req.workspaceId, key);
+    if (existing && existing.status !== 'queued' && existing.status !== 'deferred' && existing.status !== 'sending') return fromRow(existing);
+    if (existing?.status === 'deferred' && existing.deferred_until && existing.deferred_until > new Date()) return fromRow(existing);
+
+    if (!isChannel(channel)) return { channel, status: 'skipped', reason: `unknown channel "${channel}"` };
+    const spec = CHANNELS[channel];
+    const recipient = spec.recipient(profile);
+    if (!recipient) return { channel, status: 'skipped', reason: `the profile has no ${channel} contact point` };
+    const providers = spec.viaProvider ? await this.channels.providersFor(req.workspaceId, channel) : [];
+    if (spec.viaProvider && providers.length === 0) return { channel, status: 'skipped', reason: `no ${channel} provider is configured` };
+
+    const identity = {
+      workspaceId: req.workspaceId,
+      profileId: profile.id,
+      idempotencyKey: key,
+      requestId: req.requestId,
+      journeyId: req.journey?.journeyId,
+      runId: req.journey?.runId,
+      nodeId: req.journey?.nodeId,
+      templateKey: req.templateKey,
+      topic: req.topic,
+      capExempt: topic?.exemptFromCaps ?? false,
+      channel,
+    };
+
+    const preference = await this.preferences.decide(req.workspaceId, profile.id, req.topic, channel);
+    if (!preference.allowed) {
+      const row = await this.dataSource.transaction((m) => this.messages.claim(m, identity));
+      await this.messages.transition(row.id, 'suppressed', { reason: preference.reason ?? `opted out of ${req.topic ?? 'messages'} on ${channel}` });
+      return { channel, status: 'suppressed', reason: preference.reason, messageId: row.id };
+    }
+
+    // Render before deciding: a template that cannot render must not use up a cap.
+    let rendered: RenderedContent;
+    const links = this.preferences.unsubscribeLinks(req.workspaceId, profile.id, req.topic);
+    try {
+      rendered = await this.renderer.render(req.workspaceId, req.templateKey, spec.block, { profile: { ...renderProfile(profile) }, event: req.event, data: req.data, run: req.run }, {
+        version: req.templateVersion ?? 'published',
+        locale: profile.locale,
+        extra: { unsubscribeUrl: links.unsubscribeUrl, preferencesUrl: links.preferencesUrl },
+      });
+    } catch (error) {
+      const row = await this.dataSource.transaction((m) => this.messages.claim(m, identity));
+      await this.messages.transition(row.id, 'failed', { reason: `template could not be rendered: ${(error as Error).message}` });
+      return { channel, status: 'failed', reason: (error as Error).message, messageId: row.id };
+    }
+
+    // Decide under the profile's delivery lock, and mark `sending` in the same transaction.
+    const decision = await this.dataSource.transaction(async (m) => {
+      await lockProfileForDelivery(m, profile.id);
+      const row = await this.messages.claim(m, identity);
+      if (row.status === 'sending') return { row, go: 'resolve' as const };
+      if (row.status !== 'queued' && row.status !== 'deferred') return { row, go: 'done' as const };
+      const now = new Date();
+      if (req.notBefore && req.notBefore > now) {
+        await this.messages.transition(row.id, 'deferred', { reason: 'delayed by the request', deferredUntil: req.notBefore }, m);
+        return { row, go: 'deferred' as const, until: req.notBefore };
+      }
+      if (!topic?.exemptFromCaps) {
+        const caps = await checkFrequencyCaps(m, {
+          profileId: profile.id,
+          channel,
+          journeyId: req.journey?.journeyId,
+          rules: [...settings.frequencyCaps, ...(req.journey?.caps ?? []).map(journeyCapRule)],
+          cooldownSeconds: settings.cooldownSeconds,
+          now,
+        });
+        if (!caps.allowed) {
+          if (caps.action === 'skip') {
+            await this.messages.transition(row.id, 'throttled', { reason: caps.reason }, m);
+            return { row, go: 'throttled' as const, reason: caps.reason };
+          }
+          await this.messages.transition(row.id, 'deferred', { reason: caps.reason, deferredUntil: caps.retryAt }, m);
+          return { row, go: 'deferred' as const, until: caps.retryAt };
+        }
+      }
+      if (!req.urgent && !topic?.bypassQuietHours && settings.quietHours.enabled) {
+        const zone = zoneFor(profile.timezone, settings, profile.workspaceTimezone);
+        const until = nextAllowedSendTime(settings.quietHours, zone, now);
+        if (until) {
+          await this.messages.transition(row.id, 'deferred', { reason: `quiet hours in ${zone}`, deferredUntil: until }, m);
+          return { row, go: 'deferred' as const, until };
+        }
+      }
+      await this.messages.transition(row.id, 'sending', { recipient, content: rendered, deferredUntil: null }, m);
+      return { row, go: 'send' as const };
+    });
+
+    const { row } = decision;
+    const build = () => this.channelMessage(channel, recipient, rendered, links.headers, row.id, profile);
+    switch (decision.go) {
+      case 'done':
+        return fromRow(row);
+      case 'throttled':
+        return { channel, status: 'throttled', reason: decision.reason, messageId: row.id };
+      case 'deferred':
+        return { channel, status: 'deferred', messageId: row.id, deferredUntil: decision.until.toISOString() };
+      case 'resolve':
+        return this.resolveUnknownOutcome(row, providers, channel, build);
+      case 'send':
+        return this.handOver(row, providers, channel, build);
+    }
+  }
+
+  /**
+   * A message whose content the caller made (a journey's webhook node syncing data out): one
+   * message per idempotency key, recorded in the message log, through the channel's providers in
+   * fallback order. Preferences, caps and quiet hours do not apply: it is not sent to a person.
+   */
+  async deliverDirect(req: DirectDeliveryRequest): Promise<DirectDeliveryOutcome> {
+    const providers = await this.channels.providersFor(req.workspaceId, req.channel);
+    if (providers.length === 0) {
+      return { status: 'skipped', reason: `no ${req.channel} provider (signing secret) is configured in this workspace (POST /api/channels)` };
+    }
+    const identity = {
+      workspaceId: req.workspaceId,
+      profileId: req.profileId,
+      idempotencyKey: req.idempotencyKey,
+      journeyId: req.journey?.journeyId,
+      runId: req.journey?.runId,
+      nodeId: req.journey?.nodeId,
+      templateKey: null,
+      topic: null,
+      capExempt: true,
+      channel: req.channel,
+    };
+    const { row, go } = await this.dataSource.transaction(async (m) => {
+      const claimed = await this.messages.claim(m, identity);
+      if (claimed.status === 'sending') return { row: claimed, go: 'resolve' as const };
+      if (claimed.status !== 'queued') return { row: claimed, go: 'done' as const };
+      const { url, method, body } = req.message;
+      await this.messages.transition(claimed.id, 'sending', { recipient: url, content: { channel: req.channel, webhook: { url, method, body } } }, m);
+      return { row: claimed, go: 'send' as const };
+    });
+    const build = () => req.message;
+    const attempt =
+      go === 'done'
+        ? fromRow(row)
+        : go === 'resolve'
+          ? await this.resolveUnknownOutcome(row, providers, req.channel, build)
+          : await this.handOver(row, providers, req.channel, build, req.timeoutMs);
+    const status = attempt.status === 'sent' ? 'sent' : attempt.status === 'failed' ? 'failed' : 'skipped';
+    return { status, messageId: attempt.messageId, providerMessageId: attempt.providerMessageId, reason: attempt.reason };
+  }
+
+  /** Calls the providers of the channel in fallback order until one accepts the message. */
+  private async handOver(
+    row: MessageRow,
+    providers: ResolvedProvider[],
+    channel: string,
+    build: () => ChannelMessage | Promise<ChannelMessage>,
+    timeoutMs = PROVIDER_TIMEOUT_MS,
+  ): Promise<Attempt> {
+    if (!CHANNELS[channel as keyof typeof CHANNELS]?.viaProvider) {
+      await this.messages.transition(row.id, 'sent', { providerMessageId: row.id, pluginId: 'inapp' });
+      await this.inbox.publish(row.workspace_id, row.profile_id, row.id);
+      return { channel, status: 'sent', messageId: row.id };
+    }
+    let message: ChannelMessage;
+    try {
+      message = await build();
+    } catch (error) {
+      await this.messages.transition(row.id, 'failed', { reason: (error as Error).message });
+      return { channel, status: 'failed', reason: (error as Error).message, messageId: row.id };
+    }
+    const failures: string[] = [];
+    for (const provider of providers) {
+      const plugin = this.registry.channel(provider.pluginId);
+      try {
+        const ctx = provider.context({ idempotencyKey: row.idempotency_key, timeoutMs });
+        const result = await plugin.send(ctx, message);
+        await this.messages.transition(row.id, 'sent', { providerMessageId: result.providerMessageId, providerConfigId: provider.id, pluginId: provider.pluginId });
+        if (result.unregisteredTokens?.length) await dropPushTokens(this.dataSource, row.profile_id, result.unregisteredTokens);
+        return { channel, status: 'sent', messageId: row.id, providerMessageId: result.providerMessageId };
+      } catch (error) {
+        const failure = toPluginError(error);
+        if (channel === 'push' && Array.isArray((failure.details as { unregisteredTokens?: unknown })?.unregisteredTokens)) {
+          await dropPushTokens(this.dataSource, row.profile_id, (failure.details as { unregisteredTokens: string[] }).unregisteredTokens);
+        }
+        failures.push(`${provider.name}: ${describe(failure)}`);
+        this.logger.warn({ messageId: row.id, provider: provider.id, retryable: failure.retryable, err: failure.message }, 'provider failed; trying the next one');
+      }
+    }
+    const reason = failures.join('; ');
+    await this.messages.transition(row.id, 'failed', { reason });
+    return { channel, status: 'failed', reason, messageId: row.id };
+  }
+
+  /**
+   * A previous attempt marked the message `sending` and then stopped (a crash): the provider may
+   * or may not have it. Resend only where that cannot duplicate: the provider deduplicates on our
+   * key, or it can tell us whether it has the message.
+   */
+  private async resolveUnknownOutcome(
+    row: MessageRow,
+    providers: ResolvedProvider[],
+    channel: string,
+    build: () => ChannelMessage | Promise<ChannelMessage>,
+  ): Promise<Attempt> {
+    if (channel === 'inapp') return this.handOver(row, providers, channel, build);
+    const provider = providers.find((p) => p.id === row.provider_config_id) ?? providers[0];
+    const plugin = provider && this.registry.channel(provider.pluginId);
+    if (plugin?.manifest.capabilities?.idempotentSend) return this.handOver(row, [provider, ...providers.filter((p) => p !== provider)], channel, build);
+    if (plugin?.lookupStatus) {
+      const status = await plugin.lookupStatus(provider.context({ idempotencyKey: row.idempotency_key }), row.idempotency_key).catch(() => undefined);
+      if (status?.status === 'sent') {
+        await this.messages.transition(row.id, 'sent', { providerMessageId: status.providerMessageId, providerConfigId: provider.id, pluginId: provider.pluginId, detail: { resolvedBy: 'lookupStatus' } });
+        return { channel, status: 'sent', messageId: row.id };
+      }
+      if (status?.status === 'not_found') return this.handOver(row, providers, channel, build);
+    }
+    const reason = 'delivery outcome unknown after an interrupted attempt; not resent, to avoid a duplicate';
+    await this.messages.transition(row.id, 'failed', { reason });
+    return { channel, status: 'failed', reason, messageId: row.id };
+  }
+
+  private channelMessage(channel: string, recipient: string, rendered: RenderedContent, headers: Record<string, string>, messageId: string, profile: ProfileView): ChannelMessage {
+    if (!isChannel(channel)) throw new Error(`no message shape for channel ${channel}`);
+    return CHANNELS[channel].message({
+      recipient,
+      rendered,
+      profile,
+      unsubscribeHeaders: headers,
+      trackHtml: (html, exempt) => this.tracking.instrumentHtml(html, messageId, exempt),
+    });
+  }
+}
+
+/** A journey's cap, as a rule of the frequency-cap check (a cap says skip unless it says defer). */
+function journeyCapRule(cap: JourneyCap): CapRule {
+  return { scope: 'journey', limit: cap.limit, windowSeconds: cap.windowSeconds, action: cap.action ?? 'skip' };
+}
+
+function fromRow(row: MessageRow): Attempt {
+  const status = HANDED_OVER.includes(row.status) || row.status === 'sending' ? 'sent' : row.status === 'queued' ? 'deferred' : row.status;
+  return {
+    channel: row.channel,
+    status: status as Attempt['status'],
+    reason: row.status_reason ?? undefined,
+    messageId: row.id,
+    providerMessageId: row.provider_message_id ?? undefined,
+    deferredUntil: row.deferred_until ? new Date(row.deferred_until).toISOString() : undefined,
+  };
+}
+
+function describe(error: PluginError): string {
+  return `${error.message}${isPluginError(error) ? ` (${error.retryable ? 'retryable' : 'permanent'}${error.code ? `, ${error.code}` : ''})` : ''}`;
+}
+
+function summarize(outcomes: ChannelOutcome[]): DeliveryOutcome {
+  const first = (status: ChannelOutcome['status']) => outcomes.find((o) => o.status === status);
+  if (first('sent')) return { status: 'sent', channels: outcomes };
+  const deferred = first('deferred');
+  if (deferred) return { status: 'deferred', channels: outcomes, deferredUntil: deferred.deferredUntil };
+  for (const status of ['failed', 'throttled', 'suppressed'] as const) if (first(status)) return { status, channels: outcomes };
+  return { status: 'skipped', channels: outcomes };
+}

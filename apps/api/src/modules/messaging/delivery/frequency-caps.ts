@@ -1,0 +1,73 @@
+import type { EntityManager } from 'typeorm';
+import type { FrequencyCap } from '../../settings/delivery-settings.js';
+
+/** Statuses of messages that count against caps: handed (or being handed) to a provider. */
+export const COUNTED_STATUSES = ['sending', 'sent', 'delivered', 'opened', 'clicked', 'bounced'];
+
+/** A workspace cap (global or per channel), or a journey's own cap (counted over that journey's messages). */
+export type CapRule =
+  | (Omit<FrequencyCap, 'id'> & { id?: string })
+  | { id?: string; scope: 'journey'; channel?: undefined; limit: number; windowSeconds: number; action: 'skip' | 'defer' };
+
+export type CapDecision =
+  | { allowed: true }
+  | { allowed: false; action: 'skip' | 'defer'; retryAt: Date; reason: string };
+
+export interface CapQuery {
+  profileId: string;
+  channel: string;
+  journeyId?: string | null;
+  rules: CapRule[];
+  cooldownSeconds?: number;
+  now: Date;
+}
+
+/**
+ * Evaluates frequency caps and the cooldown for one more message to a profile. Must run inside
+ * the transaction that holds the profile's delivery lock (`lockProfileForDelivery`) and that
+ * then marks the message `sending`, so concurrent senders — in any worker process — see it:
+ * caps hold exactly.
+ */
+export async function checkFrequencyCaps(m: EntityManager, q: CapQuery): Promise<CapDecision> {
+  for (const rule of q.rules) {
+    if (rule.scope === 'channel' && rule.channel !== q.channel) continue;
+    if (rule.scope === 'journey' && !q.journeyId) continue;
+    const filters = ['profile_id = $1', 'sending_at > $2', 'NOT cap_exempt', 'status = ANY($3)'];
+    const params: unknown[] = [q.profileId, new Date(q.now.getTime() - rule.windowSeconds * 1000), COUNTED_STATUSES, rule.limit - 1];
+    if (rule.scope === 'channel') filters.push(`channel = $${params.push(q.channel)}`);
+    if (rule.scope === 'journey') filters.push(`journey_id = $${params.push(q.journeyId)}`);
+    const rows: Array<{ sending_at: Date }> = await m.query(
+      `SELECT sending_at FROM messages WHERE ${filters.join(' AND ')} ORDER BY sending_at DESC OFFSET $4 LIMIT 1`,
+      params,
+    );
+    if (rows.length > 0) {
+      const label = rule.id ?? `${rule.scope}${rule.channel ? `:${rule.channel}` : ''}`;
+      return {
+        allowed: false,
+        action: rule.action,
+        retryAt: new Date(new Date(rows[0].sending_at).getTime() + rule.windowSeconds * 1000),
+        reason: `frequency cap ${label}: at most ${rule.limit} per ${rule.windowSeconds}s`,
+      };
+    }
+  }
+  if (q.cooldownSeconds && q.cooldownSeconds > 0) {
+    const rows: Array<{ sending_at: Date }> = await m.query(
+      `SELECT sending_at FROM messages WHERE profile_id = $1 AND NOT cap_exempt AND status = ANY($2) AND sending_at > $3 ORDER BY sending_at DESC LIMIT 1`,
+      [q.profileId, COUNTED_STATUSES, new Date(q.now.getTime() - q.cooldownSeconds * 1000)],
+    );
+    if (rows.length > 0) {
+      return {
+        allowed: false,
+        action: 'defer',
+        retryAt: new Date(new Date(rows[0].sending_at).getTime() + q.cooldownSeconds * 1000),
+        reason: `cooldown: ${q.cooldownSeconds}s between messages to a profile`,
+      };
+    }
+  }
+  return { allowed: true };
+}
+
+/** Serialises delivery decisions for one profile across transactions and processes. */
+export async function lockProfileForDelivery(m: EntityManager, profileId: string): Promise<void> {
+  await m.query("SELECT pg_advisory_xact_lock(hashtextextended('delivery:' || $1, 0))", [profileId]);
+}

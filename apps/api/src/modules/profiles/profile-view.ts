@@ -1,0 +1,100 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { NotFoundError } from '../../infra/http/errors.js';
+
+/** The profile variable of templates, conditions and node configs: what an author can read as `profile.*`. */
+export interface RenderProfile {
+  userId: string | null;
+  email: string | null;
+  phone: string | null;
+  timezone: string | null;
+  locale: string | null;
+  traits: Record<string, unknown>;
+  account: { groupId: string; traits: Record<string, unknown> } | null;
+}
+
+/** A profile as the rest of the core reads it: delivery, the engine, templates, the inbox. */
+export interface ProfileView extends RenderProfile {
+  id: string;
+  contactPoints: Array<{ channel: string; value: string; metadata: Record<string, unknown> }>;
+  /** The workspace's default zone, for profiles whose own timezone is unknown. */
+  workspaceTimezone: string;
+}
+
+/**
+ * The `profile` variable from any profile record (the API's profile, the read model): exactly the
+ * fields a template, a condition or a node config can read, nothing more.
+ */
+export function renderProfile(profile: RenderProfile): RenderProfile {
+  return {
+    userId: profile.userId,
+    email: profile.email,
+    phone: profile.phone,
+    timezone: profile.timezone,
+    locale: profile.locale,
+    traits: profile.traits,
+    account: profile.account,
+  };
+}
+
+interface ProfileViewRow {
+  id: string;
+  user_id: string | null;
+  email: string | null;
+  phone: string | null;
+  timezone: string | null;
+  locale: string | null;
+  traits: Record<string, unknown>;
+  default_timezone: string;
+  group_id: string | null;
+  account_traits: Record<string, unknown> | null;
+  contact_points: ProfileView['contactPoints'];
+}
+
+/** Reads profiles for other modules; the profiles module's tables are read here, not in each caller. */
+@Injectable()
+export class ProfileViews {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  /** The profile with its account and contact points; throws when it no longer exists (erased, merged away). */
+  async load(workspaceId: string, profileId: string): Promise<ProfileView> {
+    const rows: ProfileViewRow[] = await this.dataSource.query(
+      `SELECT p.id, p.user_id, p.email, p.phone, p.timezone, p.locale, p.traits, w.default_timezone, a.group_id, a.traits AS account_traits,
+              COALESCE((SELECT json_agg(json_build_object('channel', c.channel, 'value', c.value, 'metadata', c.metadata) ORDER BY c.created_at)
+                        FROM contact_points c WHERE c.profile_id = p.id), '[]') AS contact_points
+         FROM profiles p JOIN workspaces w ON w.id = p.workspace_id LEFT JOIN accounts a ON a.id = p.account_id
+        WHERE p.workspace_id = $1 AND p.id = $2`,
+      [workspaceId, profileId],
+    );
+    if (rows.length === 0) throw new Error(`profile ${profileId} no longer exists`);
+    const r = rows[0];
+    return {
+      id: r.id,
+      userId: r.user_id,
+      email: r.email,
+      phone: r.phone,
+      timezone: r.timezone,
+      locale: r.locale,
+      traits: r.traits,
+      account: r.group_id ? { groupId: r.group_id, traits: r.account_traits ?? {} } : null,
+      contactPoints: r.contact_points,
+      workspaceTimezone: r.default_timezone,
+    };
+  }
+
+  /** The id of the profile with this userId, or undefined. */
+  async idOfUser(workspaceId: string, userId: string): Promise<string | undefined> {
+    const rows: Array<{ id: string }> = await this.dataSource.query('SELECT id FROM profiles WHERE workspace_id = $1 AND user_id = $2', [
+      workspaceId,
+      userId,
+    ]);
+    return rows[0]?.id;
+  }
+
+  /** The id of the profile with this userId; a NotFoundError (404) saying `hint` when there is none. */
+  async requireIdOfUser(workspaceId: string, userId: string, hint = ''): Promise<string> {
+    const id = await this.idOfUser(workspaceId, userId);
+    if (!id) throw new NotFoundError(`No profile with userId "${userId}" in this workspace${hint ? `: ${hint}` : ''}`);
+    return id;
+  }
+}
