@@ -27,7 +27,7 @@ describe('NODE_TYPES', () => {
     expect(validateJourney(journey).problems).toEqual([]);
   });
 
-  it('lists the SPEC’s ports per type', () => {
+  it('lists the documented ports per type', () => {
     const ports = Object.fromEntries(Object.values(NODE_TYPES).map((d) => [d.type, d.ports.map((p) => p.name)]));
     expect(ports).toEqual({
       trigger: ['next'],

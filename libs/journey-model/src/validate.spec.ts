@@ -15,7 +15,7 @@ function edited(edit: (journey: any) => void): JourneyDefinition {
 const node = (journey: any, id: string) => journey.nodes.find((n: any) => n.id === id);
 
 describe('validateJourney', () => {
-  it('accepts the example journey of the SPEC', () => {
+  it('accepts the example journey of docs/journey-definition.md', () => {
     expect(validateJourney(specExample())).toEqual({ ok: true, problems: [] });
   });
 
