@@ -62,6 +62,14 @@ export default defineConfig(
     },
   },
   {
+    // Tests (and the API's test support) reach the fakes and harnesses of tools/ by path; runtime code
+    // may not. Drop this once tools/fakes and tools/testing are workspace packages tagged scope:tooling.
+    files: ['**/*.spec.{ts,tsx}', 'apps/api/src/testing/**'],
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', { allow: ['^(\\.\\./)+tools/(fakes|testing)/'], depConstraints }],
+    },
+  },
+  {
     // Infrastructure (config, database, queue, logging…) sits below the business modules.
     files: ['apps/api/src/infra/**'],
     rules: {
