@@ -14,7 +14,7 @@ import tseslint from 'typescript-eslint';
 const sourceFiles = ['**/*.{ts,tsx,mts,cts,js,mjs,cjs}'];
 
 /** @type {{ sourceTag: string; onlyDependOnLibsWithTags: string[] }[]} */
-export const depConstraints = [
+const depConstraints = [
   { sourceTag: 'scope:backend', onlyDependOnLibsWithTags: ['scope:shared'] },
   { sourceTag: 'scope:frontend', onlyDependOnLibsWithTags: ['scope:shared'] },
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
