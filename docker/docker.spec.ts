@@ -22,8 +22,7 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
 const read = (...parts: string[]) => readFileSync(join(...parts), 'utf8');
-const isObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 const unknownVariables = (names: Iterable<string>) => [...new Set(names)].filter((name) => !(name in CONFIG_VARIABLES)).sort();
 
 // ---------------------------------------------------------------------------------------------
@@ -183,7 +182,10 @@ function resolveValuesAction(action: string, values: JsonObject): Json | undefin
   if (!match) return undefined;
   let value: Json | undefined = values;
   for (const key of match[1].slice(1).split('.')) value = isObject(value) ? value[key] : undefined;
-  for (const pipe of match[2].split('|').map((p) => p.trim()).filter(Boolean)) {
+  for (const pipe of match[2]
+    .split('|')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     if (pipe === 'int') value = Number(value);
     else if (pipe === 'quote' || pipe === 'toString') value = String(value);
     else return undefined;
@@ -304,9 +306,7 @@ describe('docker/Dockerfile', () => {
 
   it('installs, builds every project (api, admin, libraries, plugins), then prunes development dependencies', () => {
     const runs = argsOf(build, 'RUN').join('\n');
-    const order = ['npm ci', 'nx run-many -t build', 'npm prune --omit=dev'].map((step) =>
-      runs.indexOf(step),
-    );
+    const order = ['npm ci', 'nx run-many -t build', 'npm prune --omit=dev'].map((step) => runs.indexOf(step));
     expect(order.every((index) => index >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     // The projects named there are the workspaces' package names, each with a build script.
@@ -363,17 +363,19 @@ describe('docker/Dockerfile', () => {
 
 describe('apps/api build output used by the images', () => {
   // The api's build (tsconfig.build.json, extending tsconfig.json) compiles src/ into dist/, so each entry has a source file.
-  const readConfig = (file: string) => JSON.parse(read(REPO_ROOT, file).replace(/^\s*\/\/.*$/gm, '')) as { compilerOptions: Partial<{ rootDir: string; outDir: string }> };
+  const readConfig = (file: string) =>
+    JSON.parse(read(REPO_ROOT, file).replace(/^\s*\/\/.*$/gm, '')) as { compilerOptions: Partial<{ rootDir: string; outDir: string }> };
   const tsconfig = {
-    compilerOptions: { ...readConfig('apps/api/tsconfig.json').compilerOptions, ...readConfig('apps/api/tsconfig.build.json').compilerOptions } as {
+    compilerOptions: {
+      ...readConfig('apps/api/tsconfig.json').compilerOptions,
+      ...readConfig('apps/api/tsconfig.build.json').compilerOptions,
+    } as {
       rootDir: string;
       outDir: string;
     },
   };
   const sourceOf = (entry: string) =>
-    entry
-      .replace(`apps/api/${tsconfig.compilerOptions.outDir}/`, `apps/api/${tsconfig.compilerOptions.rootDir}/`)
-      .replace(/\.js$/, '.ts');
+    entry.replace(`apps/api/${tsconfig.compilerOptions.outDir}/`, `apps/api/${tsconfig.compilerOptions.rootDir}/`).replace(/\.js$/, '.ts');
 
   it.each([MAIN_ENTRY, MIGRATE_ENTRY])('%s is compiled from a source file of the api', (entry) => {
     expect(sourceOf(entry)).not.toBe(entry);
@@ -400,8 +402,7 @@ describe('docker/helm/itinera', () => {
   const apiDeployment = () => kindIn('deployment-api.yaml', 'Deployment');
   const workerDeployment = () => kindIn('deployment-worker.yaml', 'Deployment');
   const container = (deployment: Json) => get(deployment, 'spec.template.spec.containers.0') as JsonObject;
-  const envValue = (c: JsonObject, name: string) =>
-    ((c.env ?? []) as JsonObject[]).find((entry) => entry.name === name)?.value;
+  const envValue = (c: JsonObject, name: string) => ((c.env ?? []) as JsonObject[]).find((entry) => entry.name === name)?.value;
 
   it('has a v2 Chart.yaml whose appVersion is the project version', () => {
     const rootPackage = JSON.parse(read(REPO_ROOT, 'package.json')) as { version: string };

@@ -37,10 +37,7 @@ export type FakeHandler = (request: RecordedRequest) => FakeReply | Promise<Fake
  * - `{ timeout: true }`: the request is never answered, until the fake closes;
  * - `{ invalidToken: true }`: the vendor's answer to a wrong API key (401).
  */
-export type FakeFailure =
-  | { status: number; retryAfterSeconds?: number; message?: string }
-  | { timeout: true }
-  | { invalidToken: true };
+export type FakeFailure = { status: number; retryAfterSeconds?: number; message?: string } | { timeout: true } | { invalidToken: true };
 
 export interface FakeServerOptions {
   /** For messages and ids, e.g. "openai". */
@@ -247,17 +244,22 @@ export class FakeServer {
  */
 export function sampleFromSchema(schema: unknown, depth = 0): unknown {
   if (typeof schema !== 'object' || schema === null || depth > 8) return null;
-  const s = schema as Record<string, any>;
+  const s = schema as Record<string, unknown>;
+  const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+  const number = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
   if ('const' in s) return s.const;
-  if (Array.isArray(s.enum) && s.enum.length > 0) return s.enum[0];
-  if (Array.isArray(s.anyOf) && s.anyOf.length > 0) return sampleFromSchema(s.anyOf[0], depth + 1);
-  if (Array.isArray(s.oneOf) && s.oneOf.length > 0) return sampleFromSchema(s.oneOf[0], depth + 1);
-  if (Array.isArray(s.allOf) && s.allOf.length > 0) return sampleFromSchema(Object.assign({}, ...s.allOf), depth + 1);
-  const type = Array.isArray(s.type) ? s.type.find((t: string) => t !== 'null') ?? s.type[0] : s.type;
+  const [firstEnum] = list(s.enum);
+  if (firstEnum !== undefined) return firstEnum;
+  const [firstAlternative] = [...list(s.anyOf), ...list(s.oneOf)];
+  if (firstAlternative !== undefined) return sampleFromSchema(firstAlternative, depth + 1);
+  const allOf = list(s.allOf);
+  if (allOf.length > 0) return sampleFromSchema(Object.assign({}, ...allOf), depth + 1);
+  const types = list(s.type);
+  const type = Array.isArray(s.type) ? (types.find((t) => t !== 'null') ?? types[0]) : s.type;
   switch (type ?? (s.properties ? 'object' : undefined)) {
     case 'object': {
       const properties = (s.properties ?? {}) as Record<string, unknown>;
-      const required: string[] = Array.isArray(s.required) ? s.required : Object.keys(properties);
+      const required = Array.isArray(s.required) ? (s.required as string[]) : Object.keys(properties);
       return Object.fromEntries(required.map((name) => [name, sampleFromSchema(properties[name] ?? {}, depth + 1)]));
     }
     case 'array': {
@@ -266,8 +268,8 @@ export function sampleFromSchema(schema: unknown, depth = 0): unknown {
     }
     case 'number':
     case 'integer': {
-      const min = typeof s.minimum === 'number' ? s.minimum : typeof s.exclusiveMinimum === 'number' ? s.exclusiveMinimum : 0;
-      const max = typeof s.maximum === 'number' ? s.maximum : typeof s.exclusiveMaximum === 'number' ? s.exclusiveMaximum : min + 1;
+      const min = number(s.minimum) ?? number(s.exclusiveMinimum) ?? 0;
+      const max = number(s.maximum) ?? number(s.exclusiveMaximum) ?? min + 1;
       const mid = (min + max) / 2;
       return type === 'integer' ? Math.ceil(mid) : mid;
     }
@@ -279,7 +281,8 @@ export function sampleFromSchema(schema: unknown, depth = 0): unknown {
       if (s.format === 'email') return 'someone@example.com';
       if (s.format === 'uri' || s.format === 'url') return 'https://example.com/';
       const text = 'example';
-      return typeof s.minLength === 'number' && s.minLength > text.length ? text.padEnd(s.minLength, 'x') : text;
+      const minLength = number(s.minLength) ?? 0;
+      return minLength > text.length ? text.padEnd(minLength, 'x') : text;
     }
     case 'null':
       return null;

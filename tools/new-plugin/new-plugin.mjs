@@ -2,7 +2,7 @@
 // Scaffolds an Itinera plugin package that passes the conformance kit as generated:
 //   npm run new-plugin -- --kind channel --name acme [--channel sms] [--dir plugins] [--package @acme/itinera-sms]
 // Writes <dir>/<kind>-<name>/ with package.json, tsconfig files, src/index.ts, src/index.spec.ts and a README.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -10,10 +10,15 @@ import { parseArgs } from 'node:util';
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const KINDS = ['channel', 'datasource', 'llm'];
 const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+/** The root package.json's workspace globs (`plugins/*`…): a package generated under one joins the repository. */
+const WORKSPACES = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).workspaces;
 
 /** A sample message per channel: its SDK type and a value the generated spec sends. */
 const CHANNELS = {
-  email: { type: 'EmailMessage', sample: "{ to: 'someone@example.com', subject: 'Welcome', html: '<p>Welcome aboard</p>', text: 'Welcome aboard' }" },
+  email: {
+    type: 'EmailMessage',
+    sample: "{ to: 'someone@example.com', subject: 'Welcome', html: '<p>Welcome aboard</p>', text: 'Welcome aboard' }",
+  },
   sms: { type: 'SmsMessage', sample: "{ to: '+15550100', body: 'Your code is 123456' }" },
   push: { type: 'PushMessage', sample: "{ tokens: ['device-token-1'], title: 'Hello', body: 'You have a new message' }" },
   slack: { type: 'ChatMessage', sample: "{ to: 'C0123456789', text: 'Deploy finished' }" },
@@ -471,7 +476,8 @@ npm run build -w ${packageName}
 `;
 }
 
-function packageJson({ kind, name, displayName, packageName }) {
+/** The package's manifest; inside this repository's workspaces it carries the Nx tag lint's module boundaries read. */
+export function packageJson({ kind, displayName, packageName, inWorkspace }) {
   return `${JSON.stringify(
     {
       name: packageName,
@@ -487,6 +493,7 @@ function packageJson({ kind, name, displayName, packageName }) {
       itinera: { apiVersion: 1, plugins: ['dist/index.js'] },
       engines: { node: '>=22.12' },
       scripts: { build: 'tsc -p tsconfig.build.json', typecheck: 'tsc -p tsconfig.json --noEmit' },
+      ...(inWorkspace ? { nx: { tags: ['scope:plugin'] } } : {}),
       peerDependencies: { '@itinera/plugin-sdk': '^0.1.0' },
       devDependencies: { '@itinera/plugin-sdk': '*' },
     },
@@ -495,7 +502,15 @@ function packageJson({ kind, name, displayName, packageName }) {
   )}\n`;
 }
 
-export function generate(options) {
+/** Lays generated code out as `npm run format` would, so a new package passes the format check as generated. */
+async function formatted(path, content) {
+  if (path.endsWith('.md')) return content;
+  const prettier = await import('prettier');
+  const config = await prettier.resolveConfig(join(REPO_ROOT, '.prettierrc.json'));
+  return prettier.format(content, { ...config, filepath: path });
+}
+
+export async function generate(options) {
   const { kind, name } = options;
   if (!KINDS.includes(kind)) throw new Error(`--kind must be one of ${KINDS.join(', ')}`);
   if (!name || !KEBAB.test(name)) throw new Error('--name must be kebab-case (lower-case letters and digits separated by "-")');
@@ -511,16 +526,25 @@ export function generate(options) {
     displayName: title(name),
     packageName: options.packageName ?? `@itinera/${kind}-${name}`,
     relDir: relative(REPO_ROOT, dir),
+    inWorkspace: WORKSPACES.includes(`${relative(REPO_ROOT, dirname(dir))}/*`),
   };
   const files = {
     'package.json': packageJson(context),
     'tsconfig.json': `${JSON.stringify(
-      { extends: relative(dir, join(REPO_ROOT, 'tsconfig.base.json')), compilerOptions: { outDir: 'dist', types: ['node', 'jest'] }, include: ['src/**/*.ts'] },
+      {
+        extends: relative(dir, join(REPO_ROOT, 'tsconfig.base.json')),
+        compilerOptions: { outDir: 'dist', types: ['node', 'jest'] },
+        include: ['src/**/*.ts'],
+      },
       null,
       2,
     )}\n`,
     'tsconfig.build.json': `${JSON.stringify(
-      { extends: './tsconfig.json', compilerOptions: { rootDir: 'src', types: ['node'], declaration: true }, exclude: ['src/**/*.spec.ts'] },
+      {
+        extends: './tsconfig.json',
+        compilerOptions: { rootDir: 'src', types: ['node'], declaration: true },
+        exclude: ['src/**/*.spec.ts'],
+      },
       null,
       2,
     )}\n`,
@@ -531,12 +555,12 @@ export function generate(options) {
   for (const [file, content] of Object.entries(files)) {
     const path = join(dir, file);
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, content);
+    writeFileSync(path, await formatted(path, content));
   }
   return { dir, files: Object.keys(files) };
 }
 
-function main() {
+async function main() {
   let values;
   try {
     ({ values } = parseArgs({
@@ -555,7 +579,7 @@ function main() {
   }
   if (values.help) usage();
   try {
-    const { dir, files } = generate({ ...values, packageName: values.package });
+    const { dir, files } = await generate({ ...values, packageName: values.package });
     console.log(`Created ${relative(process.cwd(), dir) || dir}/`);
     for (const file of files) console.log(`  ${file}`);
     console.log('\nNext: run `npm install` to link the package, then run its spec (see its README).');
@@ -564,4 +588,4 @@ function main() {
   }
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

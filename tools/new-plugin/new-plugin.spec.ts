@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parsePackageDeclaration, pluginsFromModule, validateManifest } from '@itinera/plugin-sdk';
+import * as prettier from 'prettier';
+import { packageJson } from './new-plugin.mjs';
 
 const SCRIPT = fileURLToPath(new URL('./new-plugin.mjs', import.meta.url));
 const KINDS = ['channel', 'datasource', 'llm'] as const;
@@ -18,7 +20,19 @@ function run(...args: string[]) {
 }
 
 for (const kind of KINDS) execFileSync(process.execPath, [SCRIPT, '--kind', kind, '--name', 'sample', '--dir', root]);
-execFileSync(process.execPath, [SCRIPT, '--kind', 'channel', '--name', 'acme-mail', '--channel', 'email', '--dir', root, '--package', 'itinera-plugin-acme-mail']);
+execFileSync(process.execPath, [
+  SCRIPT,
+  '--kind',
+  'channel',
+  '--name',
+  'acme-mail',
+  '--channel',
+  'email',
+  '--dir',
+  root,
+  '--package',
+  'itinera-plugin-acme-mail',
+]);
 
 describe('new-plugin generator', () => {
   it.each(KINDS)('writes a complete %s package', async (kind) => {
@@ -35,7 +49,10 @@ describe('new-plugin generator', () => {
       scripts: { build: 'tsc -p tsconfig.build.json' },
     });
     expect(parsePackageDeclaration(pkg).ok).toBe(true);
-    expect(JSON.parse(readFileSync(join(dir, 'tsconfig.build.json'), 'utf8')).compilerOptions).toMatchObject({ rootDir: 'src', declaration: true });
+    expect(JSON.parse(readFileSync(join(dir, 'tsconfig.build.json'), 'utf8')).compilerOptions).toMatchObject({
+      rootDir: 'src',
+      declaration: true,
+    });
     expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain(`@itinera/${kind}-sample`);
     expect(readFileSync(join(dir, 'src/index.spec.ts'), 'utf8')).toContain('runConformanceSuite(plugin');
 
@@ -53,8 +70,28 @@ describe('new-plugin generator', () => {
     expect(readFileSync(join(dir, 'src/index.ts'), 'utf8')).toContain('message: EmailMessage');
   });
 
+  it.each(KINDS)('writes a %s package the format check accepts as generated', async (kind) => {
+    const dir = join(root, `${kind}-sample`);
+    const config = await prettier.resolveConfig(fileURLToPath(new URL('../../.prettierrc.json', import.meta.url)));
+    for (const file of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'src/index.ts', 'src/index.spec.ts']) {
+      const text = readFileSync(join(dir, file), 'utf8');
+      expect({ file, formatted: await prettier.check(text, { ...config, filepath: join(dir, file) }) }).toEqual({ file, formatted: true });
+    }
+  });
+
+  it('tags a package for the module-boundary lint only inside this repository', () => {
+    expect(JSON.parse(readFileSync(join(root, 'llm-sample', 'package.json'), 'utf8')).nx).toBeUndefined();
+    const inRepository = JSON.parse(
+      packageJson({ kind: 'llm', displayName: 'Sample', packageName: '@itinera/llm-sample', inWorkspace: true }),
+    );
+    expect(inRepository.nx).toEqual({ tags: ['scope:plugin'] });
+  });
+
   it('refuses bad arguments and existing folders', () => {
-    expect(run('--kind', 'queue', '--name', 'x', '--dir', root)).toMatchObject({ status: 1, stderr: expect.stringContaining('--kind must be one of') });
+    expect(run('--kind', 'queue', '--name', 'x', '--dir', root)).toMatchObject({
+      status: 1,
+      stderr: expect.stringContaining('--kind must be one of'),
+    });
     expect(run('--kind', 'llm', '--name', 'Not_Kebab', '--dir', root).stderr).toContain('--name must be kebab-case');
     expect(run('--kind', 'channel', '--name', 'x', '--channel', 'fax', '--dir', root).stderr).toContain('--channel must be one of');
     expect(run('--kind', 'llm', '--name', 'sample', '--dir', root).stderr).toContain('already exists');

@@ -1,6 +1,6 @@
 import { HTTP_DATA_SOURCE, OPENAI } from './fixtures/spec-example.js';
 import { NODE_TYPES, nodeCatalogue, outputPorts } from './catalogue.js';
-import { NODE_TYPE_NAMES, type JourneyDefinition, type JourneyNode } from './types.js';
+import { NODE_TYPE_NAMES, type JourneyDefinition, type JourneyNode, type JsonSchema } from './types.js';
 import { validateJourney } from './validate.js';
 
 describe('NODE_TYPES', () => {
@@ -59,13 +59,29 @@ describe('outputPorts', () => {
     const node = {
       id: 'route',
       type: 'branch',
-      config: { branches: [{ port: 'vip', when: true }, { port: 'at_risk', when: false }] },
+      config: {
+        branches: [
+          { port: 'vip', when: true },
+          { port: 'at_risk', when: false },
+        ],
+      },
     } as const;
     expect(outputPorts(node)).toEqual(['vip', 'at_risk', 'default']);
   });
 
   it('derives split ports from the variants', () => {
-    expect(outputPorts({ type: 'split', config: { variants: [{ port: 'a', weight: 1 }, { port: 'b', weight: 1 }, { port: 'c', weight: 2 }] } })).toEqual(['a', 'b', 'c']);
+    expect(
+      outputPorts({
+        type: 'split',
+        config: {
+          variants: [
+            { port: 'a', weight: 1 },
+            { port: 'b', weight: 1 },
+            { port: 'c', weight: 2 },
+          ],
+        },
+      }),
+    ).toEqual(['a', 'b', 'c']);
   });
 
   it('gives fixed ports for the other types', () => {
@@ -76,7 +92,10 @@ describe('outputPorts', () => {
   });
 
   it('tolerates half-edited and unknown nodes', () => {
-    expect(outputPorts({ type: 'branch', config: { branches: [{ port: '' }, { port: 3 }, null, { port: 'a' }, { port: 'a' }] } })).toEqual(['a', 'default']);
+    expect(outputPorts({ type: 'branch', config: { branches: [{ port: '' }, { port: 3 }, null, { port: 'a' }, { port: 'a' }] } })).toEqual([
+      'a',
+      'default',
+    ]);
     expect(outputPorts({ type: 'branch' })).toEqual(['default']);
     expect(outputPorts({ type: 'split', config: { variants: 'x' } })).toEqual([]);
     expect(outputPorts({ type: 'nope' })).toEqual([]);
@@ -84,8 +103,25 @@ describe('outputPorts', () => {
   });
 });
 
+/** The keywords of a JSON Schema these tests look into. */
+interface SchemaView {
+  properties?: Record<string, SchemaView>;
+  required?: string[];
+  additionalProperties?: unknown;
+  allOf?: SchemaView[];
+  if?: SchemaView;
+  enum?: unknown[];
+  const?: unknown;
+}
+const view = (schema: JsonSchema | undefined) => schema as SchemaView;
+
 describe('nodeCatalogue(plugins)', () => {
-  const catalogue = nodeCatalogue([HTTP_DATA_SOURCE, OPENAI, { id: 'anthropic', kind: 'llm' }, { id: 'smtp', kind: 'channel', nodeParameters: { type: 'object' } }]);
+  const catalogue = nodeCatalogue([
+    HTTP_DATA_SOURCE,
+    OPENAI,
+    { id: 'anthropic', kind: 'llm' },
+    { id: 'smtp', kind: 'channel', nodeParameters: { type: 'object' } },
+  ]);
 
   it('is the static catalogue without plugins', () => {
     expect(nodeCatalogue()).toBe(NODE_TYPES);
@@ -93,41 +129,41 @@ describe('nodeCatalogue(plugins)', () => {
   });
 
   it('lists the installed data sources and LLMs for the fetch and ai forms', () => {
-    expect((catalogue.fetch.configSchema.properties as any).source).toMatchObject({ enum: ['http'], 'x-labels': { http: 'HTTP' } });
-    expect((catalogue.ai.configSchema.properties as any).provider.enum).toEqual(['openai', 'anthropic']);
+    expect(view(catalogue.fetch.configSchema).properties!.source).toMatchObject({ enum: ['http'], 'x-labels': { http: 'HTTP' } });
+    expect(view(catalogue.ai.configSchema).properties!.provider.enum).toEqual(['openai', 'anthropic']);
     expect(Object.keys(catalogue.fetch.pluginSchemas!)).toEqual(['http']);
     expect(Object.keys(catalogue.ai.pluginSchemas!)).toEqual(['openai', 'anthropic']);
   });
 
   it('makes a data source’s node parameters the schema of the fetch request', () => {
-    const schema = catalogue.fetch.pluginSchemas!.http as any;
-    expect(schema.properties.request).toMatchObject({ title: 'HTTP request', ...HTTP_DATA_SOURCE.nodeParameters });
-    expect(schema.properties.source.const).toBe('http');
-    expect(schema.properties.timeoutMs).toEqual(NODE_TYPES.fetch.configSchema.properties && (NODE_TYPES.fetch.configSchema.properties as any).timeoutMs);
+    const schema = view(catalogue.fetch.pluginSchemas!.http);
+    expect(schema.properties!.request).toMatchObject({ title: 'HTTP request', ...HTTP_DATA_SOURCE.nodeParameters });
+    expect(schema.properties!.source.const).toBe('http');
+    expect(schema.properties!.timeoutMs).toEqual(view(NODE_TYPES.fetch.configSchema).properties?.timeoutMs);
   });
 
   it('merges an LLM’s node parameters beside the ai node’s own properties', () => {
-    const schema = catalogue.ai.pluginSchemas!.openai as any;
-    expect(Object.keys(schema.properties).sort()).toEqual(
+    const schema = view(catalogue.ai.pluginSchemas!.openai);
+    expect(Object.keys(schema.properties!).sort()).toEqual(
       ['labels', 'maxTokens', 'model', 'persistTrait', 'prompt', 'provider', 'schema', 'system', 'task', 'temperature'].sort(),
     );
-    expect(schema.properties.temperature).toEqual(OPENAI.nodeParameters.properties.temperature);
-    expect(schema.properties.provider.const).toBe('openai');
+    expect(schema.properties!.temperature).toEqual(OPENAI.nodeParameters.properties.temperature);
+    expect(schema.properties!.provider.const).toBe('openai');
     expect(schema.required).toEqual(['provider', 'task', 'prompt']);
     expect(schema.additionalProperties).toBe(false);
     // A plugin without node parameters keeps the type's own schema.
-    expect((catalogue.ai.pluginSchemas!.anthropic as any).additionalProperties).toBe(true);
+    expect(view(catalogue.ai.pluginSchemas!.anthropic).additionalProperties).toBe(true);
   });
 
   it('selects the plugin schema by id in the combined config schema', () => {
-    const allOf = catalogue.ai.configSchema.allOf as any[];
-    expect(allOf.slice(-2).map((s) => s.if.properties.provider.const)).toEqual(['openai', 'anthropic']);
+    const allOf = view(catalogue.ai.configSchema).allOf!;
+    expect(allOf.slice(-2).map((s) => s.if!.properties!.provider.const)).toEqual(['openai', 'anthropic']);
   });
 
   it('ignores channel plugins and does not touch the static catalogue', () => {
     expect(catalogue.send).toEqual(NODE_TYPES.send);
     expect(NODE_TYPES.fetch.pluginSchemas).toBeUndefined();
-    expect((NODE_TYPES.ai.configSchema.properties as any).provider.enum).toBeUndefined();
+    expect(view(NODE_TYPES.ai.configSchema).properties!.provider.enum).toBeUndefined();
   });
 
   it('survives a JSON round trip (the API serves it to the admin)', () => {
@@ -135,7 +171,18 @@ describe('nodeCatalogue(plugins)', () => {
   });
 
   it('drops $id and $schema from embedded plugin schemas', () => {
-    const withIds = nodeCatalogue([{ id: 'x', kind: 'llm', nodeParameters: { $id: 'https://x.example/p', $schema: 'http://json-schema.org/draft-07/schema#', type: 'object', properties: { foo: { type: 'string' } } } }]);
+    const withIds = nodeCatalogue([
+      {
+        id: 'x',
+        kind: 'llm',
+        nodeParameters: {
+          $id: 'https://x.example/p',
+          $schema: 'http://json-schema.org/draft-07/schema#',
+          type: 'object',
+          properties: { foo: { type: 'string' } },
+        },
+      },
+    ]);
     expect(JSON.stringify(withIds.ai.pluginSchemas!.x)).not.toMatch(/\$id|\$schema/);
   });
 });

@@ -2,17 +2,31 @@ import fc from 'fast-check';
 import { HTTP_DATA_SOURCE, OPENAI, specExample } from './fixtures/spec-example.js';
 import { nextNode, referencedResources, triggerOf } from './graph.js';
 import { outputPorts } from './catalogue.js';
-import type { JourneyDefinition } from './types.js';
+import type { DelayConfig, DelayUntilConfig, JourneyDefinition, JourneyNode, NodeType } from './types.js';
 import { PROBLEM_CODES, validateJourney, type JourneyProblem, type ProblemCode } from './validate.js';
 
-/** The example journey after `edit`, as loose JSON (edits may break the types on purpose). */
-function edited(edit: (journey: any) => void): JourneyDefinition {
-  const journey = specExample() as any;
+/** A fresh copy of the example journey after `edit`. */
+function edited(edit: (journey: JourneyDefinition) => void): JourneyDefinition {
+  const journey = specExample();
   edit(journey);
   return journey;
 }
 
-const node = (journey: any, id: string) => journey.nodes.find((n: any) => n.id === id);
+/** The example's node `id`, which the test knows to be of `type`. */
+function node<T extends NodeType>(journey: JourneyDefinition, id: string, type: T): Extract<JourneyNode, { type: T }> {
+  const found = journey.nodes.find((n) => n.id === id);
+  if (found?.type !== type) throw new Error(`the example journey has no ${type} node "${id}"`);
+  return found as Extract<JourneyNode, { type: T }>;
+}
+
+/** The `until` of the example's `tomorrow9` delay. */
+const until = (journey: JourneyDefinition) => (node(journey, 'tomorrow9', 'delay').config as DelayUntilConfig).until;
+
+/** An object with its type set aside, for an edit that breaks the shape on purpose. */
+const loose = (value: object) => value as Record<string, unknown>;
+
+/** A list with its item type set aside, to push malformed items. */
+const looseList = (list: unknown[]) => list;
 
 describe('validateJourney', () => {
   it('accepts the example journey of docs/journey-definition.md', () => {
@@ -37,12 +51,29 @@ describe('validateJourney', () => {
         { id: 'd2', type: 'delay', config: { until: { time: '23:59', timezone: 'America/Argentina/Buenos_Aires', days: ['sat', 'sun'] } } },
         { id: 'd3', type: 'delay', config: { untilTrait: 'trial_ends_at', offsetSeconds: -86400 } },
         { id: 'wait', type: 'wait_for_event', config: { event: 'paid', filter: true, timeoutSeconds: 3600 } },
-        { id: 'ab', type: 'split', config: { variants: [{ port: 'a', weight: 1 }, { port: 'b', weight: 2.5 }] } },
+        {
+          id: 'ab',
+          type: 'split',
+          config: {
+            variants: [
+              { port: 'a', weight: 1 },
+              { port: 'b', weight: 2.5 },
+            ],
+          },
+        },
         { id: 'fetch', type: 'fetch', config: { source: 'crm', request: { url: '{{ data.x.url }}', query: 'any' } } },
-        { id: 'ai', type: 'ai', config: { provider: 'llm', task: 'extract', prompt: 'p', schema: { type: 'object' }, persistTrait: 'facts', temperature: 1 } },
+        {
+          id: 'ai',
+          type: 'ai',
+          config: { provider: 'llm', task: 'extract', prompt: 'p', schema: { type: 'object' }, persistTrait: 'facts', temperature: 1 },
+        },
         { id: 'update', type: 'update_profile', config: { set: { stage: '{{ data.ai.stage }}', nudged: true } } },
         { id: 'hook', type: 'webhook', config: { url: 'https://hooks.example.com/x', method: 'PUT', headers: { 'x-a': 'b' } } },
-        { id: 'route', type: 'branch', config: { branches: [{ port: 'big', when: { some: [{ var: 'profile.traits.tags' }, { '==': [{ var: '' }, 'big'] }] } }] } },
+        {
+          id: 'route',
+          type: 'branch',
+          config: { branches: [{ port: 'big', when: { some: [{ var: 'profile.traits.tags' }, { '==': [{ var: '' }, 'big'] }] } }] },
+        },
         { id: 'end', type: 'exit', name: 'The end', config: {} },
       ],
       edges: [
@@ -70,18 +101,24 @@ describe('validateJourney', () => {
   });
 
   /** One case per problem code: an edit of the example, and the problem it must produce. */
-  const cases: Record<ProblemCode, { edit: (j: any) => void; expected: Partial<JourneyProblem> }> = {
-    invalid_shape: { edit: (j) => (node(j, 'welcome').colour = 'red'), expected: { nodeId: 'welcome', path: '/nodes/1/colour' } },
+  const cases: Record<ProblemCode, { edit: (j: JourneyDefinition) => void; expected: Partial<JourneyProblem> }> = {
+    invalid_shape: {
+      edit: (j) => (loose(node(j, 'welcome', 'send')).colour = 'red'),
+      expected: { nodeId: 'welcome', path: '/nodes/1/colour' },
+    },
     invalid_node_id: {
       edit: (j) => {
-        node(j, 'nudge').id = 'nudge me';
-        j.edges.forEach((e: any) => ['from', 'to'].forEach((k) => e[k] === 'nudge' && (e[k] = 'nudge me')));
+        node(j, 'nudge', 'send').id = 'nudge me';
+        for (const edge of j.edges) for (const end of ['from', 'to'] as const) if (edge[end] === 'nudge') edge[end] = 'nudge me';
       },
       expected: { nodeId: 'nudge me', path: '/nodes/6/id' },
     },
     duplicate_node_id: { edit: (j) => j.nodes.push({ id: 'welcome', type: 'exit' }), expected: { nodeId: 'welcome', path: '/nodes/9/id' } },
-    unknown_node_type: { edit: (j) => (node(j, 'nudge').type = 'sms'), expected: { nodeId: 'nudge', path: '/nodes/6/type' } },
-    missing_trigger: { edit: (j) => (node(j, 'start').type = 'send'), expected: { path: '/nodes' } },
+    unknown_node_type: {
+      edit: (j) => (loose(node(j, 'nudge', 'send')).type = 'sms'),
+      expected: { nodeId: 'nudge', path: '/nodes/6/type' },
+    },
+    missing_trigger: { edit: (j) => (loose(node(j, 'start', 'trigger')).type = 'send'), expected: { path: '/nodes' } },
     multiple_triggers: {
       edit: (j) => {
         j.nodes.push({ id: 'again', type: 'trigger', config: { api: true } });
@@ -106,47 +143,62 @@ describe('validateJourney', () => {
     unreachable_node: { edit: (j) => j.nodes.push({ id: 'orphan', type: 'exit' }), expected: { nodeId: 'orphan', path: '/nodes/9' } },
     cycle_without_wait: {
       edit: (j) => {
-        node(j, 'route').config.branches.push({ port: 'retry', when: { '==': [{ var: 'data.risk.label' }, 'unknown'] } });
+        node(j, 'route', 'branch').config.branches.push({ port: 'retry', when: { '==': [{ var: 'data.risk.label' }, 'unknown'] } });
         j.edges.push({ from: 'route', port: 'retry', to: 'health' });
       },
       expected: { nodeId: 'health', path: '/nodes/3' },
     },
-    invalid_config: { edit: (j) => delete node(j, 'welcome').config.template, expected: { nodeId: 'welcome', path: '/nodes/1/config/template' } },
+    invalid_config: {
+      edit: (j) => delete loose(node(j, 'welcome', 'send').config).template,
+      expected: { nodeId: 'welcome', path: '/nodes/1/config/template' },
+    },
     invalid_condition: {
-      edit: (j) => (node(j, 'start').config.filter = { '===': [{ var: 'event.properties.plan' }] }),
+      edit: (j) => (loose(node(j, 'start', 'trigger').config).filter = { '===': [{ var: 'event.properties.plan' }] }),
       expected: { nodeId: 'start', path: '/nodes/0/config/filter/===' },
     },
     invalid_port: {
-      edit: (j) => (node(j, 'route').config.branches[0].port = 'at risk'),
+      edit: (j) => (node(j, 'route', 'branch').config.branches[0]!.port = 'at risk'),
       expected: { nodeId: 'route', path: '/nodes/5/config/branches/0/port' },
     },
     duplicate_port: {
-      edit: (j) => node(j, 'route').config.branches.push({ port: 'at_risk', when: true }),
+      edit: (j) => node(j, 'route', 'branch').config.branches.push({ port: 'at_risk', when: true }),
       expected: { nodeId: 'route', path: '/nodes/5/config/branches/1/port' },
     },
     reserved_port: {
-      edit: (j) => node(j, 'route').config.branches.push({ port: 'default', when: true }),
+      edit: (j) => node(j, 'route', 'branch').config.branches.push({ port: 'default', when: true }),
       expected: { nodeId: 'route', path: '/nodes/5/config/branches/1/port' },
     },
     invalid_weight: {
       edit: (j) => {
-        j.nodes.push({ id: 'ab', type: 'split', config: { variants: [{ port: 'a', weight: 0 }, { port: 'b', weight: 1 }] } });
-        j.edges.find((e: any) => e.from === 'nudge').to = 'ab';
+        j.nodes.push({
+          id: 'ab',
+          type: 'split',
+          config: {
+            variants: [
+              { port: 'a', weight: 0 },
+              { port: 'b', weight: 1 },
+            ],
+          },
+        });
+        j.edges.find((e) => e.from === 'nudge')!.to = 'ab';
         j.edges.push({ from: 'ab', port: 'a', to: 'done' }, { from: 'ab', port: 'b', to: 'done' });
       },
       expected: { nodeId: 'ab', path: '/nodes/9/config/variants/0/weight' },
     },
-    invalid_time: { edit: (j) => (node(j, 'tomorrow9').config.until.time = '9am'), expected: { nodeId: 'tomorrow9', path: '/nodes/7/config/until/time' } },
+    invalid_time: {
+      edit: (j) => (until(j).time = '9am'),
+      expected: { nodeId: 'tomorrow9', path: '/nodes/7/config/until/time' },
+    },
     invalid_timezone: {
-      edit: (j) => (node(j, 'tomorrow9').config.until.timezone = 'Europe/Atlantis'),
+      edit: (j) => (until(j).timezone = 'Europe/Atlantis'),
       expected: { nodeId: 'tomorrow9', path: '/nodes/7/config/until/timezone' },
     },
     invalid_weekday: {
-      edit: (j) => (node(j, 'tomorrow9').config.until.days = ['mon', 'funday']),
+      edit: (j) => (loose(until(j)).days = ['mon', 'funday']),
       expected: { nodeId: 'tomorrow9', path: '/nodes/7/config/until/days/1' },
     },
-    invalid_reentry: { edit: (j) => (j.entry.reentry = 'twice'), expected: { path: '/entry/reentry' } },
-    invalid_exit_goal: { edit: (j) => j.exit.push({ event: '' }), expected: { path: '/exit/1/event' } },
+    invalid_reentry: { edit: (j) => (loose(j.entry!).reentry = 'twice'), expected: { path: '/entry/reentry' } },
+    invalid_exit_goal: { edit: (j) => j.exit!.push({ event: '' }), expected: { path: '/exit/1/event' } },
     invalid_cap: { edit: (j) => (j.caps = [{ limit: 0, windowSeconds: 60 }]), expected: { path: '/caps/0/limit' } },
   };
 
@@ -165,13 +217,13 @@ describe('validateJourney', () => {
 
   it('reports every problem at once, each on its node', () => {
     const journey = edited((j) => {
-      delete node(j, 'welcome').config.template;
-      node(j, 'tomorrow9').config.until.timezone = 'Nowhere/Special';
-      node(j, 'wait').config.timeoutSeconds = 0;
-      node(j, 'route').config.branches[0].when = { like: ['a', 'b'] };
+      delete loose(node(j, 'welcome', 'send').config).template;
+      until(j).timezone = 'Nowhere/Special';
+      node(j, 'wait', 'wait_for_event').config.timeoutSeconds = 0;
+      node(j, 'route', 'branch').config.branches[0]!.when = { like: ['a', 'b'] };
       j.nodes.push({ id: 'orphan', type: 'send', config: { template: 'x' } });
       j.edges.push({ from: 'done', to: 'welcome' });
-      j.entry.reentry = { afterSeconds: 0 };
+      j.entry!.reentry = { afterSeconds: 0 };
     });
     const { ok, problems } = validateJourney(journey);
     expect(ok).toBe(false);
@@ -191,25 +243,32 @@ describe('validateJourney', () => {
   });
 
   it('reports a config with no variant key, or two', () => {
-    const none = validateJourney(edited((j) => (node(j, 'tomorrow9').config = { minutes: 5 })));
+    const none = validateJourney(edited((j) => (loose(node(j, 'tomorrow9', 'delay')).config = { minutes: 5 })));
     expect(none.problems).toEqual([
-      expect.objectContaining({ code: 'invalid_config', nodeId: 'tomorrow9', path: '/nodes/7/config', message: expect.stringMatching(/seconds, until, untilTrait/) }),
+      expect.objectContaining({
+        code: 'invalid_config',
+        nodeId: 'tomorrow9',
+        path: '/nodes/7/config',
+        message: expect.stringMatching(/seconds, until, untilTrait/),
+      }),
     ]);
-    const both = validateJourney(edited((j) => (node(j, 'start').config = { event: 'x', api: true })));
-    expect(both.problems).toEqual([expect.objectContaining({ code: 'invalid_config', nodeId: 'start', message: expect.stringMatching(/not several/) })]);
+    const both = validateJourney(edited((j) => (loose(node(j, 'start', 'trigger')).config = { event: 'x', api: true })));
+    expect(both.problems).toEqual([
+      expect.objectContaining({ code: 'invalid_config', nodeId: 'start', message: expect.stringMatching(/not several/) }),
+    ]);
   });
 
   it('lets a node without config only if it is an exit', () => {
-    const { problems } = validateJourney(edited((j) => delete node(j, 'nudge').config));
+    const { problems } = validateJourney(edited((j) => delete loose(node(j, 'nudge', 'send')).config));
     expect(problems).toEqual([expect.objectContaining({ code: 'invalid_config', nodeId: 'nudge', path: '/nodes/6/config' })]);
   });
 
   it('checks conditions wherever they are: segment (profile only), exit goals, waits', () => {
     const { problems } = validateJourney(
       edited((j) => {
-        node(j, 'start').config = { segment: { '==': [{ var: 'event.name' }, 'x'] } };
-        j.exit[0].filter = { unknown_op: [] };
-        node(j, 'wait').config.filter = { and: [] };
+        node(j, 'start', 'trigger').config = { segment: { '==': [{ var: 'event.name' }, 'x'] } };
+        j.exit![0]!.filter = { unknown_op: [] };
+        node(j, 'wait', 'wait_for_event').config.filter = { and: [] };
       }),
     );
     expect(problems.map((p) => [p.code, p.nodeId, p.path])).toEqual([
@@ -220,7 +279,7 @@ describe('validateJourney', () => {
   });
 
   it('allows loops that pause at a delay or a wait, not at a delay until a trait date', () => {
-    const loop = (pause: object) =>
+    const loop = (pause: DelayConfig) =>
       validateJourney(
         edited((j) => {
           j.nodes.push({ id: 'pause', type: 'delay', config: pause });
@@ -235,15 +294,17 @@ describe('validateJourney', () => {
 
   it('reports a node that leads straight back to itself', () => {
     const { problems } = validateJourney(edited((j) => j.edges.push({ from: 'nudge', port: 'failed', to: 'nudge' })));
-    expect(problems).toEqual([expect.objectContaining({ code: 'cycle_without_wait', nodeId: 'nudge', message: expect.stringMatching(/back to itself/) })]);
+    expect(problems).toEqual([
+      expect.objectContaining({ code: 'cycle_without_wait', nodeId: 'nudge', message: expect.stringMatching(/back to itself/) }),
+    ]);
   });
 
   it('checks the ai output schema and the classify labels', () => {
     const { problems } = validateJourney(
       edited((j) => {
-        delete node(j, 'risk').config.labels;
+        delete node(j, 'risk', 'ai').config.labels;
         j.nodes.push({ id: 'facts', type: 'ai', config: { provider: 'openai', task: 'extract', prompt: 'x', schema: { type: 'objekt' } } });
-        j.edges.find((e: any) => e.from === 'nudge').to = 'facts';
+        j.edges.find((e) => e.from === 'nudge')!.to = 'facts';
         j.edges.push({ from: 'facts', to: 'done' });
       }),
     );
@@ -274,8 +335,8 @@ describe('validateJourney', () => {
 
     it('checks fetch requests and ai parameters against the plugin’s node parameters', () => {
       const journey = edited((j) => {
-        node(j, 'health').config.request.query = 'x';
-        node(j, 'risk').config.temperature = 9;
+        node(j, 'health', 'fetch').config.request.query = 'x';
+        node(j, 'risk', 'ai').config.temperature = 9;
       });
       expect(validateJourney(journey).ok).toBe(true);
       expect(validateJourney(journey, { plugins }).problems.map((p) => [p.code, p.nodeId, p.path])).toEqual([
@@ -285,9 +346,14 @@ describe('validateJourney', () => {
     });
 
     it('reports a data source or LLM that is not installed', () => {
-      const journey = edited((j) => (node(j, 'risk').config.provider = 'mistral'));
+      const journey = edited((j) => (node(j, 'risk', 'ai').config.provider = 'mistral'));
       expect(validateJourney(journey, { plugins }).problems).toEqual([
-        expect.objectContaining({ code: 'invalid_config', nodeId: 'risk', path: '/nodes/4/config/provider', message: 'must be one of "openai"' }),
+        expect.objectContaining({
+          code: 'invalid_config',
+          nodeId: 'risk',
+          path: '/nodes/4/config/provider',
+          message: 'must be one of "openai"',
+        }),
       ]);
     });
   });
@@ -304,8 +370,8 @@ describe('validateJourney', () => {
   it('reports malformed nodes and edges by index', () => {
     const { problems } = validateJourney(
       edited((j) => {
-        j.nodes.push(42, { type: 'exit' }, { id: 7, type: 'exit' });
-        j.edges.push('x', { from: 'nudge', port: 3, to: 'done' }, { from: 'nudge', port: 'failed', to: 'done', colour: 'red' });
+        looseList(j.nodes).push(42, { type: 'exit' }, { id: 7, type: 'exit' });
+        looseList(j.edges).push('x', { from: 'nudge', port: 3, to: 'done' }, { from: 'nudge', port: 'failed', to: 'done', colour: 'red' });
       }),
     );
     expect(problems.map((p) => [p.code, p.path, p.edgeIndex])).toEqual([
@@ -339,22 +405,31 @@ const editArb: fc.Arbitrary<Edit> = fc.record({
     fc.jsonValue({ maxDepth: 3 }),
     fc.constantFrom('next', 'default', 'matched', 'timeout', 'start', 'done', 'wait', 'trigger', 'delay', 'exit', '__proto__', ''),
     fc.record({ id: fc.string(), type: fc.constantFrom('send', 'branch', 'split', 'exit', 'delay', 'bogus'), config: fc.object() }),
-    fc.record({ from: fc.constantFrom('start', 'wait', 'route', 'ghost'), port: fc.string(), to: fc.constantFrom('done', 'start', 'health') }),
+    fc.record({
+      from: fc.constantFrom('start', 'wait', 'route', 'ghost'),
+      port: fc.string(),
+      to: fc.constantFrom('done', 'start', 'health'),
+    }),
   ),
 });
 
-function apply(journey: any, edit: Edit): void {
-  let parent: any = journey;
+/** A JSON object or array, indexed by key or position. */
+type Container = Record<string | number, unknown>;
+const isContainer = (value: unknown): value is Container => typeof value === 'object' && value !== null;
+
+function apply(journey: unknown, edit: Edit): void {
+  let parent = journey;
   for (const key of edit.path.slice(0, -1)) {
-    if (typeof parent !== 'object' || parent === null) return;
+    if (!isContainer(parent)) return;
     parent = parent[key];
   }
-  if (typeof parent !== 'object' || parent === null) return;
-  const last = edit.path[edit.path.length - 1];
+  if (!isContainer(parent)) return;
+  const last = edit.path[edit.path.length - 1]!;
+  const target = parent[last];
   if (edit.kind === 'delete') {
     if (Array.isArray(parent) && typeof last === 'number') parent.splice(last, 1);
     else delete parent[last];
-  } else if (edit.kind === 'push' && Array.isArray(parent[last])) parent[last].push(edit.value);
+  } else if (edit.kind === 'push' && Array.isArray(target)) target.push(edit.value);
   else parent[last] = edit.value;
 }
 
@@ -373,16 +448,17 @@ describe('validateJourney, property-based', () => {
   it('never throws on random edits of the example, and always answers in shape', () => {
     fc.assert(
       fc.property(fc.array(editArb, { minLength: 1, maxLength: 8 }), fc.boolean(), (edits, withPlugins) => {
-        const journey = specExample() as any;
+        const journey = specExample();
         for (const edit of edits) apply(journey, edit);
         const result = validateJourney(journey, withPlugins ? { plugins: [HTTP_DATA_SOURCE, OPENAI] } : {});
         expectWellFormed(result);
-        // The helpers the engine and the canvas use take the same abuse.
+        // The helpers the engine and the canvas use take the same abuse (the edits broke the types).
         referencedResources(journey);
         triggerOf(journey);
-        for (const n of Array.isArray(journey.nodes) ? journey.nodes : []) {
-          outputPorts(n);
-          if (n && typeof n.id === 'string') nextNode(journey, n.id, 'next');
+        const nodes: unknown = journey.nodes;
+        for (const n of Array.isArray(nodes) ? (nodes as unknown[]) : []) {
+          outputPorts(n as Parameters<typeof outputPorts>[0]);
+          if (isContainer(n) && typeof n.id === 'string') nextNode(journey, n.id, 'next');
         }
       }),
       { numRuns: 400 },
@@ -402,7 +478,7 @@ describe('validateJourney, property-based', () => {
   it('reports edits that break the example, and only those', () => {
     fc.assert(
       fc.property(fc.constantFrom(...specExample().nodes.map((n) => n.id)), (id) => {
-        const broken = edited((j) => (node(j, id).id = `${id}!`));
+        const broken = edited((j) => (j.nodes.find((n) => n.id === id)!.id = `${id}!`));
         const { problems } = validateJourney(broken);
         expect(problems[0]).toMatchObject({ code: 'invalid_node_id', nodeId: `${id}!` });
       }),

@@ -9,22 +9,24 @@ import { type LlmPlugin, type LlmRequest, type LlmResult, llmOutputSchema } from
 import { LLM_TASKS, validateManifest } from './manifest.js';
 
 /** The argument of the plugin's main method, by plugin type. */
-export type PluginInput<P> = P extends ChannelPlugin<infer M, any, any>
-  ? M
-  : P extends DataSourcePlugin<any, any>
-    ? FetchRequest
-    : P extends LlmPlugin<any, any>
-      ? LlmRequest
-      : ChannelMessage | FetchRequest | LlmRequest;
+export type PluginInput<P> =
+  P extends ChannelPlugin<infer M, unknown, unknown>
+    ? M
+    : P extends DataSourcePlugin<unknown, unknown>
+      ? FetchRequest
+      : P extends LlmPlugin<unknown, unknown>
+        ? LlmRequest
+        : ChannelMessage | FetchRequest | LlmRequest;
 
 /** The result of the plugin's main method, by plugin type. */
-export type PluginResult<P> = P extends ChannelPlugin<any, any, any>
-  ? SendResult
-  : P extends DataSourcePlugin<any, any>
-    ? FetchResult
-    : P extends LlmPlugin<any, any>
-      ? LlmResult
-      : SendResult | FetchResult | LlmResult;
+export type PluginResult<P> =
+  P extends ChannelPlugin<unknown, unknown, unknown>
+    ? SendResult
+    : P extends DataSourcePlugin<unknown, unknown>
+      ? FetchResult
+      : P extends LlmPlugin<unknown, unknown>
+        ? LlmResult
+        : SendResult | FetchResult | LlmResult;
 
 /** A value, or a function producing it when a test runs (after your `beforeAll` started a fake). */
 export type Lazy<T> = T | (() => T | Promise<T>);
@@ -63,10 +65,31 @@ export interface ConformanceOptions<P extends ItineraPlugin = ItineraPlugin> {
   abortWithinMs?: number;
 }
 
+/** The matchers the kit uses, so it runs under Jest without depending on Jest's types. */
+interface Matchers {
+  not: Matchers;
+  toBe(expected: unknown): void;
+  toEqual(expected: unknown): void;
+  toStrictEqual(expected: unknown): void;
+  toContain(item: unknown): void;
+  toHaveLength(length: number): void;
+  toBeDefined(): void;
+  toBeUndefined(): void;
+  toBeGreaterThan(value: number): void;
+  toBeGreaterThanOrEqual(value: number): void;
+  toBeLessThan(value: number): void;
+  toThrow(): void;
+}
+
+interface Expect {
+  (actual: unknown): Matchers;
+  any(constructor: unknown): unknown;
+}
+
 interface JestLike {
   describe(name: string, fn: () => void): void;
   it(name: string, fn: () => unknown, timeout?: number): void;
-  expect: any;
+  expect: Expect;
 }
 
 function jestGlobals(): JestLike {
@@ -92,7 +115,10 @@ function call(plugin: ItineraPlugin, ctx: PluginContext, input: unknown): Promis
   }
 }
 
-async function settle(promise: Promise<unknown>, withinMs: number): Promise<{ state: 'resolved' | 'rejected' | 'pending'; value?: unknown }> {
+async function settle(
+  promise: Promise<unknown>,
+  withinMs: number,
+): Promise<{ state: 'resolved' | 'rejected' | 'pending'; value?: unknown }> {
   let timer: NodeJS.Timeout | undefined;
   const pending = new Promise<{ state: 'pending' }>((resolve) => {
     timer = setTimeout(() => resolve({ state: 'pending' }), withinMs);

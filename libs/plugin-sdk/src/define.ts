@@ -12,7 +12,8 @@ import {
   validateManifest,
 } from './manifest.js';
 
-export type ItineraPlugin = ChannelPlugin<any, any, any> | DataSourcePlugin<any, any> | LlmPlugin<any, any>;
+/** Any plugin, whatever its message, config and secrets types (plugin methods take their arguments bivariantly). */
+export type ItineraPlugin = ChannelPlugin<unknown, unknown, unknown> | DataSourcePlugin<unknown, unknown> | LlmPlugin<unknown, unknown>;
 
 /** The method every plugin of a kind must have. */
 export const REQUIRED_METHOD: Record<PluginKind, 'send' | 'fetch' | 'complete'> = {
@@ -60,10 +61,10 @@ function deepFreeze<T>(value: T): T {
  * and turns anything the method throws into a PluginError (an abort while the call ran becomes
  * a retryable `aborted`/`timeout` error whatever the vendor SDK threw).
  */
-function guarded<A extends unknown[], R>(
+function guarded<C, S, A extends unknown[], R>(
   name: string,
-  method: (ctx: PluginContext<any, any>, ...args: A) => R | Promise<R>,
-): (ctx: PluginContext<any, any>, ...args: A) => Promise<R> {
+  method: (ctx: PluginContext<C, S>, ...args: A) => R | Promise<R>,
+): (ctx: PluginContext<C, S>, ...args: A) => Promise<R> {
   return async function guardedMethod(ctx, ...args) {
     throwIfAborted(ctx);
     try {
@@ -218,5 +219,11 @@ export function pluginsFromModule(moduleNamespace: Record<string, unknown>): Iti
     Array.isArray(value) ? value.filter(isItineraPlugin) : isItineraPlugin(value) ? [value] : [];
   const fromDefault = fromValue(moduleNamespace.default);
   if (fromDefault.length > 0) return fromDefault;
-  return [...new Set(Object.entries(moduleNamespace).filter(([name]) => name !== 'default').flatMap(([, v]) => fromValue(v)))];
+  return [
+    ...new Set(
+      Object.entries(moduleNamespace)
+        .filter(([name]) => name !== 'default')
+        .flatMap(([, v]) => fromValue(v)),
+    ),
+  ];
 }
