@@ -25,6 +25,13 @@ const depConstraints = [
   { sourceTag: 'scope:tooling', onlyDependOnLibsWithTags: ['*'] },
 ];
 
+/** The same constraints, each also allowing the test tooling. */
+function withTooling(constraints) {
+  return constraints.map((c) =>
+    c.onlyDependOnLibsWithTags.includes('*') ? c : { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'scope:tooling'] },
+  );
+}
+
 export default defineConfig(
   {
     ignores: [
@@ -62,11 +69,11 @@ export default defineConfig(
     },
   },
   {
-    // Tests (and the API's test support) reach the fakes and harnesses of tools/ by path; runtime code
-    // may not. Drop this once tools/fakes and tools/testing are workspace packages tagged scope:tooling.
+    // Tests (and the API's test support) may also import the test tooling: @itinera/fakes and
+    // @itinera/testing (tagged scope:tooling). Runtime code may not.
     files: ['**/*.spec.{ts,tsx}', 'apps/api/src/testing/**'],
     rules: {
-      '@nx/enforce-module-boundaries': ['error', { allow: ['^(\\.\\./)+tools/(fakes|testing)/'], depConstraints }],
+      '@nx/enforce-module-boundaries': ['error', { allow: [], depConstraints: withTooling(depConstraints) }],
     },
   },
   {

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from './infra/config/app-config.js';
 import { ConfigModule } from './infra/config/config.module.js';
 import { CryptoModule } from './infra/crypto/crypto.module.js';
+import { ENTITIES } from './entities.js';
 import { dataSourceOptions } from './infra/database/data-source.js';
 import { LoggingModule } from './infra/logging/logging.module.js';
 import type { Metrics } from './infra/metrics/metrics.js';
@@ -43,7 +44,7 @@ export class AppModule {
         LoggingModule.forRoot(logger),
         MetricsModule.forRoot(metrics),
         CryptoModule,
-        TypeOrmModule.forRoot(dataSourceOptions(config.DATABASE_URL)),
+        TypeOrmModule.forRoot(dataSourceOptions(config.DATABASE_URL, ENTITIES)),
         RedisModule,
         QueueModule.forRoot(),
         WorkspacesModule,

@@ -1,17 +1,17 @@
 import pg from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import { ENTITIES } from './entities.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { PreparingClient } from './prepared-statements.js';
 
 /** Any fixed number: the advisory lock that serialises migrations across pods starting together. */
 const MIGRATION_LOCK_KEY = 741_852_963;
 
-export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
+/** `entities`: the application's TypeORM entities (`src/entities.ts`); migrations need none. */
+export function dataSourceOptions(databaseUrl: string, entities: DataSourceOptions['entities'] = []): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
-    entities: ENTITIES,
+    entities,
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     synchronize: false,

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { MetricsController } from '../../infra/metrics/metrics.controller.js';
+import { MetricsController } from './metrics.controller.js';
 import { SystemController } from './system.controller.js';
 import { SystemService } from './system.service.js';
 

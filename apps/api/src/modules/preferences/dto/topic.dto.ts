@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
 import { DEFAULT_PREFERENCES, type DefaultPreference, TOPIC_KEY } from '../preference-rules.js';
 
+// eslint-disable-next-line no-control-regex -- finding NUL characters is what this pattern is for
 const NO_NUL = /^[^\u0000]*$/;
 const KEY_MESSAGE = 'key must be a slug of 1-64 lowercase letters, digits, - or _, starting with a letter or digit (e.g. product-updates)';
 

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Public } from '../../modules/auth/auth.decorators.js';
-import { Metrics } from './metrics.js';
+import { Metrics } from '../../infra/metrics/metrics.js';
+import { Public } from '../auth/auth.decorators.js';
 
 @ApiExcludeController()
 @Public()
