@@ -71,7 +71,11 @@ function journeyWith(node: JourneyNode): JourneyDefinition {
 
 describe('docs/node-types.md', () => {
   const catalogue = nodeCatalogue();
-  const byType = new Map([...sections(read('./node-types.md'))].map(([heading, tokens]) => [codeName(heading), tokens] as const).filter(([type]) => type !== undefined));
+  const byType = new Map(
+    [...sections(read('./node-types.md'))]
+      .map(([heading, tokens]) => [codeName(heading), tokens] as const)
+      .filter(([type]) => type !== undefined),
+  );
   const section = (type: NodeType) => {
     const tokens = byType.get(type);
     if (!tokens) throw new Error(`docs/node-types.md has no section "## \`${type}\`"`);

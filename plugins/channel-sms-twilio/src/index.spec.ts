@@ -8,13 +8,7 @@ import {
   type SmsMessage,
   type TestContextOverrides,
 } from '@itinera/plugin-sdk';
-import {
-  startTwilioFake,
-  type TwilioFake,
-  TWILIO_FAKE_ACCOUNT_SID,
-  TWILIO_FAKE_AUTH_TOKEN,
-  twilioSignature,
-} from '@itinera/fakes';
+import { startTwilioFake, type TwilioFake, TWILIO_FAKE_ACCOUNT_SID, TWILIO_FAKE_AUTH_TOKEN, twilioSignature } from '@itinera/fakes';
 import twilioPlugin, { manifest, type TwilioConfig, type TwilioSecrets } from './index.js';
 
 let fake: TwilioFake;

@@ -1,12 +1,6 @@
 import tls from 'node:tls';
 import { type ChatMessage, createTestContext, isPluginError, runConformanceSuite, type TestContextOverrides } from '@itinera/plugin-sdk';
-import {
-  GRAPH_FAKE_ACCESS_TOKEN,
-  GRAPH_FAKE_CLIENT_ID,
-  GRAPH_FAKE_CLIENT_SECRET,
-  type GraphFake,
-  startGraphFake,
-} from '@itinera/fakes';
+import { GRAPH_FAKE_ACCESS_TOKEN, GRAPH_FAKE_CLIENT_ID, GRAPH_FAKE_CLIENT_SECRET, type GraphFake, startGraphFake } from '@itinera/fakes';
 import teamsPlugin, { manifest, type TeamsConfig, type TeamsSecrets } from './index.js';
 
 const TEAM = '2f6c1f0e-0000-4000-8000-00000000a001';

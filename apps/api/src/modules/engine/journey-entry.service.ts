@@ -46,7 +46,11 @@ export class JourneyEntryService {
       const inFlight = await this.runs.inFlightOf(entry.profileId);
       if (inFlight.length > 0) {
         await this.exitOnGoal(inFlight, entry.profileId, event);
-        await this.resumeWaiting(inFlight.filter((r) => r.status === 'waiting' && r.waiting_for === event.name), entry.profileId, event);
+        await this.resumeWaiting(
+          inFlight.filter((r) => r.status === 'waiting' && r.waiting_for === event.name),
+          entry.profileId,
+          event,
+        );
       }
       for (const journey of await this.definitions.activeIn(entry.workspaceId)) {
         const config = triggerOf(journey.definition)?.config;
@@ -65,13 +69,26 @@ export class JourneyEntryService {
   }
 
   /** API invocation (and `/send` naming a journey): `data` becomes the entry event's properties. */
-  async invoke(workspaceId: string, journey: ActiveJourney, profileId: string, data: Record<string, unknown>, entryKey: string | null): Promise<string | null> {
+  async invoke(
+    workspaceId: string,
+    journey: ActiveJourney,
+    profileId: string,
+    data: Record<string, unknown>,
+    entryKey: string | null,
+  ): Promise<string | null> {
     const event: TriggerEvent = { name: 'api_invocation', type: 'invoke', properties: data, timestamp: new Date().toISOString() };
     return this.enter(workspaceId, journey, profileId, event, data, entryKey);
   }
 
   /** Starts a run; returns its id, or null when re-entry rules or an active run keep the profile out. */
-  async enter(workspaceId: string, journey: ActiveJourney, profileId: string, event: TriggerEvent | undefined, data: Record<string, unknown>, entryKey: string | null): Promise<string | null> {
+  async enter(
+    workspaceId: string,
+    journey: ActiveJourney,
+    profileId: string,
+    event: TriggerEvent | undefined,
+    data: Record<string, unknown>,
+    entryKey: string | null,
+  ): Promise<string | null> {
     const definition = journey.definition;
     const reentry: Reentry = definition.entry?.reentry ?? 'once';
     const trigger = triggerOf(definition)!;
@@ -80,7 +97,13 @@ export class JourneyEntryService {
     const context: StoredRunContext = {
       event: event as unknown as Record<string, unknown>,
       data: { ...data },
-      run: { id: runId, journeyId: journey.journeyId, journeyName: journey.name, version: journey.version, enteredAt: new Date().toISOString() },
+      run: {
+        id: runId,
+        journeyId: journey.journeyId,
+        journeyName: journey.name,
+        version: journey.version,
+        enteredAt: new Date().toISOString(),
+      },
       visits: {},
     };
     const entered = await this.runs.insertRun({
@@ -150,4 +173,3 @@ function toTriggerEvent(e: StreamedEvent): TriggerEvent {
     timestamp: new Date(e.timestamp).toISOString(),
   };
 }
-

@@ -28,7 +28,9 @@ export class JourneyTimers implements OnApplicationBootstrap, OnApplicationShutd
 
   onApplicationBootstrap(): void {
     this.timers.push(setInterval(() => void this.fireDue().catch((err) => this.logger.warn({ err }, 'timer poll failed')), TIMER_POLL_MS));
-    this.timers.push(setInterval(() => void this.reconcile().catch((err) => this.logger.warn({ err }, 'run reconciliation failed')), RECONCILE_MS));
+    this.timers.push(
+      setInterval(() => void this.reconcile().catch((err) => this.logger.warn({ err }, 'run reconciliation failed')), RECONCILE_MS),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,6 +1,18 @@
-import { createPluginContext, type FetchRequest, type FetchResult, type LlmRequest, type LlmResult, type WebhookMessage } from '@itinera/plugin-sdk';
+import {
+  createPluginContext,
+  type FetchRequest,
+  type FetchResult,
+  type LlmRequest,
+  type LlmResult,
+  type WebhookMessage,
+} from '@itinera/plugin-sdk';
 import { Inject, Injectable } from '@nestjs/common';
-import { DeliveryService, type DeliveryOutcome, type DeliveryRequest, type DirectDeliveryOutcome } from '../messaging/delivery/delivery.service.js';
+import {
+  DeliveryService,
+  type DeliveryOutcome,
+  type DeliveryRequest,
+  type DirectDeliveryOutcome,
+} from '../messaging/delivery/delivery.service.js';
 import { ChannelsService, type ResolvedProvider } from '../plugins/channels.service.js';
 import { PluginRegistry } from '../plugins/plugin-registry.js';
 import { ProfileWriter } from '../profiles/profile-writer.js';
@@ -35,7 +47,12 @@ export class LiveNodeEffects implements NodeEffects {
     // A data source needs no configured provider (the HTTP source works as it is); one that has a configuration gets it.
     const ctx = provider
       ? provider.context(call)
-      : createPluginContext(plugin.manifest, { workspaceId: run.workspaceId, values: {}, idempotencyKey: call.idempotencyKey, timeoutMs: call.timeoutMs });
+      : createPluginContext(plugin.manifest, {
+          workspaceId: run.workspaceId,
+          values: {},
+          idempotencyKey: call.idempotencyKey,
+          timeoutMs: call.timeoutMs,
+        });
     return plugin.fetch(ctx, request);
   }
 
@@ -57,7 +74,11 @@ export class LiveNodeEffects implements NodeEffects {
     });
   }
 
-  private async providerOf(workspaceId: string, kind: 'datasource' | 'llm', name: string): Promise<{ pluginId: string; provider?: ResolvedProvider }> {
+  private async providerOf(
+    workspaceId: string,
+    kind: 'datasource' | 'llm',
+    name: string,
+  ): Promise<{ pluginId: string; provider?: ResolvedProvider }> {
     const loaded = this.registry.list(kind).find((p) => matchesPlugin(p.id, name));
     if (!loaded) throw new Error(`no ${kind} plugin "${name}" is installed`);
     const configured = (await this.channels.list(workspaceId, { kind })).find((p) => p.pluginId === loaded.id && p.enabled);

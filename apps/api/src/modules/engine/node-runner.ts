@@ -34,7 +34,14 @@ export class NodeRunner {
     @Inject(LiveNodeEffects) private readonly live: LiveNodeEffects,
   ) {}
 
-  async run(definition: JourneyDefinition, node: JourneyNode, visit: number, run: RunState, attempt: StepAttempt, options: RunNodeOptions = {}): Promise<NodeResult> {
+  async run(
+    definition: JourneyDefinition,
+    node: JourneyNode,
+    visit: number,
+    run: RunState,
+    attempt: StepAttempt,
+    options: RunNodeOptions = {},
+  ): Promise<NodeResult> {
     const handler = nodeHandler(node.type);
     if (!handler) return { kind: 'end', status: 'failed', reason: `unknown node type ${(node as { type: string }).type}` };
     let loaded: Promise<ProfileView> | undefined;

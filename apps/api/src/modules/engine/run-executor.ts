@@ -59,7 +59,13 @@ export class RunExecutor {
     const result: NodeResult =
       step.status === 'completed'
         ? { kind: 'next', port: step.port ?? 'next', output: step.output }
-        : await this.nodes.run(definition, node, visit, stateOf(run), step.status === 'waiting' ? 'resumed' : step.fresh ? 'first' : 'retry');
+        : await this.nodes.run(
+            definition,
+            node,
+            visit,
+            stateOf(run),
+            step.status === 'waiting' ? 'resumed' : step.fresh ? 'first' : 'retry',
+          );
     return this.apply(definition, run, node, at, result);
   }
 
@@ -67,7 +73,13 @@ export class RunExecutor {
    * Records the step's result and moves the run on, in one statement. The context is the one this
    * worker holds: while its lease lasts, nobody else writes it.
    */
-  private async apply(definition: JourneyDefinition, run: RunRow, node: JourneyNode, at: StepKey, result: NodeResult): Promise<RunRow | null> {
+  private async apply(
+    definition: JourneyDefinition,
+    run: RunRow,
+    node: JourneyNode,
+    at: StepKey,
+    result: NodeResult,
+  ): Promise<RunRow | null> {
     if (result.kind === 'wait') {
       await this.runs.waitAt(at, {
         output: result.output,
@@ -93,7 +105,11 @@ export class RunExecutor {
     if (nextDefinition?.type === 'exit') {
       const exitVisit = context.visits[nextDefinition.id] ?? 1;
       const ended = { ...context, visits: { ...context.visits, [nextDefinition.id]: exitVisit + 1 } };
-      await this.runs.completeAndExit(at, step, ended, { nodeId: nextDefinition.id, visit: exitVisit, input: { config: nextDefinition.config ?? {} } });
+      await this.runs.completeAndExit(at, step, ended, {
+        nodeId: nextDefinition.id,
+        visit: exitVisit,
+        input: { config: nextDefinition.config ?? {} },
+      });
       return null;
     }
     if (!next) {
@@ -111,5 +127,12 @@ export class RunExecutor {
 }
 
 function stateOf(run: RunRow): RunState {
-  return { id: run.id, workspaceId: run.workspace_id, journeyId: run.journey_id, version: run.version, profileId: run.profile_id, context: run.context };
+  return {
+    id: run.id,
+    workspaceId: run.workspace_id,
+    journeyId: run.journey_id,
+    version: run.version,
+    profileId: run.profile_id,
+    context: run.context,
+  };
 }

@@ -54,14 +54,19 @@ describe('RunStore (integration: PostgreSQL)', () => {
     };
   }
 
-  const statusOf = async (runId: string) => (await db.query('SELECT status, current_node, end_reason FROM journey_runs WHERE id = $1', [runId]))[0];
+  const statusOf = async (runId: string) =>
+    (await db.query('SELECT status, current_node, end_reason FROM journey_runs WHERE id = $1', [runId]))[0];
 
   beforeAll(async () => {
     t = await startTestApp({ ITINERA_ROLE: 'api', DATABASE_URL: ownDatabaseUrl('run_store') });
     ws = await t.workspace();
     runs = t.app.get(RunStore);
     db = t.app.get(DataSource);
-    const created = await t.http.post('/api/journeys').set(owner()).send({ name: `store ${uniqueSuffix()}`, definition }).expect(201);
+    const created = await t.http
+      .post('/api/journeys')
+      .set(owner())
+      .send({ name: `store ${uniqueSuffix()}`, definition })
+      .expect(201);
     journeyId = created.body.id;
     await t.http.post(`/api/journeys/${journeyId}/publish`).set(owner()).send({}).expect(201);
   });
@@ -106,7 +111,12 @@ describe('RunStore (integration: PostgreSQL)', () => {
     await runs.insertRun(run);
     const at = { runId: run.id, nodeId: 'pause', visit: 1 };
     await runs.claimStep(at, 'delay', {});
-    await runs.waitAt(at, { output: { until: 'soon' }, waitingFor: null, filter: null, timer: { kind: 'delay', due: new Date(Date.now() - 1000) } });
+    await runs.waitAt(at, {
+      output: { until: 'soon' },
+      waitingFor: null,
+      filter: null,
+      timer: { kind: 'delay', due: new Date(Date.now() - 1000) },
+    });
     expect(await statusOf(run.id)).toMatchObject({ status: 'waiting' });
     expect(await runs.fireDueTimers(500)).toEqual([run.id]);
     expect(await runs.fireDueTimers(500)).toEqual([]);
@@ -139,7 +149,12 @@ describe('RunStore (integration: PostgreSQL)', () => {
     await runs.insertRun(run);
     const at = { runId: run.id, nodeId: 'pause', visit: 1 };
     await runs.claimStep(at, 'delay', {});
-    await runs.waitAt(at, { output: null, waitingFor: null, filter: null, timer: { kind: 'delay', due: new Date(Date.now() + 3_600_000) } });
+    await runs.waitAt(at, {
+      output: null,
+      waitingFor: null,
+      filter: null,
+      timer: { kind: 'delay', due: new Date(Date.now() + 3_600_000) },
+    });
     expect(await runs.stop(run.id, 'exited', 'goal event paid')).toBe(true);
     expect(await runs.stop(run.id, 'cancelled', 'again')).toBe(false);
     expect(await statusOf(run.id)).toMatchObject({ status: 'exited', end_reason: 'goal event paid' });

@@ -114,7 +114,9 @@ export class RunStore {
   }
 
   async renewLease(runId: string): Promise<void> {
-    await this.dataSource.query(`UPDATE journey_runs SET lease_until = now() + ${LEASE} WHERE id = $1 AND lease_until IS NOT NULL`, [runId]);
+    await this.dataSource.query(`UPDATE journey_runs SET lease_until = now() + ${LEASE} WHERE id = $1 AND lease_until IS NOT NULL`, [
+      runId,
+    ]);
   }
 
   async releaseLease(runId: string): Promise<void> {
@@ -131,11 +133,10 @@ export class RunStore {
       [at.runId, at.nodeId, at.visit, nodeType, JSON.stringify(input)],
     );
     if (inserted.length > 0) return { ...inserted[0], fresh: true };
-    const rows: StepRow[] = await this.dataSource.query('SELECT status, port, output FROM journey_steps WHERE run_id = $1 AND node_id = $2 AND visit = $3', [
-      at.runId,
-      at.nodeId,
-      at.visit,
-    ]);
+    const rows: StepRow[] = await this.dataSource.query(
+      'SELECT status, port, output FROM journey_steps WHERE run_id = $1 AND node_id = $2 AND visit = $3',
+      [at.runId, at.nodeId, at.visit],
+    );
     return rows[0];
   }
 
@@ -193,15 +194,10 @@ export class RunStore {
 
   /** The step completed and its port leads nowhere: the run is completed. */
   async completeAndEnd(at: StepKey, step: { port: string; output: unknown }, context: StoredRunContext, reason: string): Promise<void> {
-    await this.dataSource.query(`WITH ${COMPLETE_STEP}, ${endRuns(STILL_HERE, "'completed'", '$7', 'context = $6, current_node = NULL,')} ${FIRE_TIMERS}`, [
-      at.runId,
-      at.nodeId,
-      at.visit,
-      step.port,
-      JSON.stringify(step.output ?? null),
-      JSON.stringify(context),
-      reason,
-    ]);
+    await this.dataSource.query(
+      `WITH ${COMPLETE_STEP}, ${endRuns(STILL_HERE, "'completed'", '$7', 'context = $6, current_node = NULL,')} ${FIRE_TIMERS}`,
+      [at.runId, at.nodeId, at.visit, step.port, JSON.stringify(step.output ?? null), JSON.stringify(context), reason],
+    );
   }
 
   /**
@@ -299,7 +295,9 @@ export class RunStore {
     );
     if (inserted.length === 0) return false;
     if (!run.firstNode) {
-      await this.dataSource.query(`UPDATE journey_runs SET ended_at = now(), end_reason = 'the trigger is not connected' WHERE id = $1`, [run.id]);
+      await this.dataSource.query(`UPDATE journey_runs SET ended_at = now(), end_reason = 'the trigger is not connected' WHERE id = $1`, [
+        run.id,
+      ]);
     }
     return true;
   }
@@ -397,7 +395,10 @@ export class RunStore {
     );
     if (rows.length === 0) return undefined;
     const steps = await this.dataSource.query('SELECT * FROM journey_steps WHERE run_id = $1 ORDER BY started_at, id', [runId]);
-    const timers = await this.dataSource.query('SELECT node_id, visit, kind, due_at, fired_at FROM journey_timers WHERE run_id = $1 ORDER BY due_at', [runId]);
+    const timers = await this.dataSource.query(
+      'SELECT node_id, visit, kind, due_at, fired_at FROM journey_timers WHERE run_id = $1 ORDER BY due_at',
+      [runId],
+    );
     return { run: rows[0], steps, timers };
   }
 

@@ -12,7 +12,11 @@ import { InboxTokens } from './inbox-tokens.js';
 @Module({
   imports: [AuthModule, MessagingModule, PreferencesModule, ProfilesModule],
   controllers: [InboxController, InboxAdminController],
-  providers: [InboxService, InboxGuard, { provide: InboxTokens, inject: [AppConfig], useFactory: (config: AppConfig) => new InboxTokens(config.encryptionSecret) }],
+  providers: [
+    InboxService,
+    InboxGuard,
+    { provide: InboxTokens, inject: [AppConfig], useFactory: (config: AppConfig) => new InboxTokens(config.encryptionSecret) },
+  ],
   exports: [InboxService, InboxTokens],
 })
 export class InboxModule {}

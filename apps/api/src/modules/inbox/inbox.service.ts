@@ -51,7 +51,7 @@ export class InboxService implements OnApplicationShutdown {
 
   async list(workspaceId: string, userId: string, filter: (typeof INBOX_FILTERS)[number] = 'all', limit = 25, cursor?: string) {
     const profileId = await this.profileId(workspaceId, userId);
-    const where = ["m.profile_id = $1", "m.channel = 'inapp'", "m.status IN ('sent', 'delivered', 'opened', 'clicked')"];
+    const where = ['m.profile_id = $1', "m.channel = 'inapp'", "m.status IN ('sent', 'delivered', 'opened', 'clicked')"];
     if (filter === 'unread') where.push('m.read_at IS NULL AND m.archived_at IS NULL');
     if (filter === 'read') where.push('m.read_at IS NOT NULL AND m.archived_at IS NULL');
     if (filter === 'archived') where.push('m.archived_at IS NOT NULL');
@@ -90,7 +90,10 @@ export class InboxService implements OnApplicationShutdown {
     if (messageIds && messageIds.length === 1 && count === 0) throw new NotFoundError(`Message ${messageIds[0]} is not in this inbox`);
     if (action === 'read') {
       for (const { id } of rows as Array<{ id: string }>) {
-        await this.dataSource.query(`UPDATE messages SET status = 'opened', opened_at = COALESCE(opened_at, now()) WHERE id = $1 AND status IN ('sent', 'delivered')`, [id]);
+        await this.dataSource.query(
+          `UPDATE messages SET status = 'opened', opened_at = COALESCE(opened_at, now()) WHERE id = $1 AND status IN ('sent', 'delivered')`,
+          [id],
+        );
       }
     }
     await this.publisher.publish(workspaceId, profileId, messageIds?.[0] ?? '*', 'updated');

@@ -69,7 +69,15 @@ export class IngestionService {
         placed.length,
       ]);
     } catch (error) {
-      if (pgErrorCode(error) === NOT_ALL_STORED || this.worthRetrying(workspaceId, placed.map((p) => p.event), error)) return false;
+      if (
+        pgErrorCode(error) === NOT_ALL_STORED ||
+        this.worthRetrying(
+          workspaceId,
+          placed.map((p) => p.event),
+          error,
+        )
+      )
+        return false;
       throw error;
     }
     await this.stream.wake([...new Set([...rows.map((r) => r.partition), ...changes.map((c) => c.partition)])]);
@@ -115,7 +123,10 @@ export class IngestionService {
 
   /** Inserts events; those whose messageId the workspace already has are skipped. Returns the fresh ones. */
   private async insertEvents(m: EntityManager, workspaceId: string, placed: PlacedEvent[]): Promise<PlacedEvent[]> {
-    const rows: Array<{ message_id: string }> = await m.query(`${insertEventsSql('$2')} RETURNING message_id`, [workspaceId, JSON.stringify(placed.map(eventRow))]);
+    const rows: Array<{ message_id: string }> = await m.query(`${insertEventsSql('$2')} RETURNING message_id`, [
+      workspaceId,
+      JSON.stringify(placed.map(eventRow)),
+    ]);
     const stored = new Set(rows.map((r) => r.message_id));
     // Copies: merges re-point the fresh events to the known profile.
     return placed.filter((p) => stored.has(p.event.messageId)).map((p) => ({ ...p }));

@@ -27,7 +27,11 @@ import { WebhooksController } from './provider-events/webhooks.controller.js';
     MessagesService,
     DeliveryService,
     InboxPublisher,
-    { provide: TrackingLinks, inject: [AppConfig], useFactory: (config: AppConfig) => new TrackingLinks(config.encryptionSecret, config.publicUrl) },
+    {
+      provide: TrackingLinks,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => new TrackingLinks(config.encryptionSecret, config.publicUrl),
+    },
   ],
   exports: [DeliveryService, MessageStore, InboxPublisher],
 })

@@ -83,9 +83,9 @@ export async function dropPushTokens(m: Queryable, profileId: string, tokens: st
 
 /** The channels a profile has at least one contact point on. */
 export async function contactChannelsOf(m: Queryable, workspaceId: string, profileId: string): Promise<string[]> {
-  const rows: Array<{ channel: string }> = await m.query('SELECT DISTINCT channel FROM contact_points WHERE workspace_id = $1 AND profile_id = $2', [
-    workspaceId,
-    profileId,
-  ]);
+  const rows: Array<{ channel: string }> = await m.query(
+    'SELECT DISTINCT channel FROM contact_points WHERE workspace_id = $1 AND profile_id = $2',
+    [workspaceId, profileId],
+  );
   return rows.map((r) => r.channel);
 }

@@ -47,7 +47,8 @@ export class IdentityResolver {
       if (event.type === 'alias' || event.type === 'group') return null;
       const byUser = event.userId ? this.identities.get(identityKey(workspaceId, 'user', event.userId)) : undefined;
       const byAnonymous = event.anonymousId ? this.identities.get(identityKey(workspaceId, 'anonymous', event.anonymousId)) : undefined;
-      if ((event.userId && !byUser) || (event.anonymousId && !byAnonymous) || (byUser && byAnonymous && byUser !== byAnonymous)) return null;
+      if ((event.userId && !byUser) || (event.anonymousId && !byAnonymous) || (byUser && byAnonymous && byUser !== byAnonymous))
+        return null;
       placed.push({ event, profileId: (byUser ?? byAnonymous)! });
     }
     return placed.length > 0 ? placed : null;
@@ -61,7 +62,8 @@ export class IdentityResolver {
     if (unknownUsers.length > 0) {
       // Known users are the common case: look them up first, insert only the new ones.
       const select = 'SELECT id, user_id FROM profiles WHERE workspace_id = $1 AND user_id = ANY($2::text[])';
-      for (const row of (await m.query(select, [workspaceId, unknownUsers])) as Array<{ id: string; user_id: string }>) byUser.set(row.user_id, row.id);
+      for (const row of (await m.query(select, [workspaceId, unknownUsers])) as Array<{ id: string; user_id: string }>)
+        byUser.set(row.user_id, row.id);
       const missing = unknownUsers.filter((id) => !byUser.has(id));
       if (missing.length > 0) {
         await m.query(
@@ -69,7 +71,8 @@ export class IdentityResolver {
            ON CONFLICT (workspace_id, user_id) WHERE user_id IS NOT NULL DO NOTHING`,
           [workspaceId, missing],
         );
-        for (const row of (await m.query(select, [workspaceId, missing])) as Array<{ id: string; user_id: string }>) byUser.set(row.user_id, row.id);
+        for (const row of (await m.query(select, [workspaceId, missing])) as Array<{ id: string; user_id: string }>)
+          byUser.set(row.user_id, row.id);
       }
     }
 
@@ -142,7 +145,11 @@ export class IdentityResolver {
    * After the placement's transaction committed: its identities are remembered, except anonymous
    * ids whose profile was merged away (they now belong to the known profile: looked up next time).
    */
-  remember(workspaceId: string, placement: Pick<Placement<IdentifiedCall>, 'byUser' | 'byAnonymous'>, mergedAway: ReadonlySet<string>): void {
+  remember(
+    workspaceId: string,
+    placement: Pick<Placement<IdentifiedCall>, 'byUser' | 'byAnonymous'>,
+    mergedAway: ReadonlySet<string>,
+  ): void {
     for (const [userId, id] of placement.byUser) this.identities.set(identityKey(workspaceId, 'user', userId), id);
     for (const [anonymousId, id] of placement.byAnonymous) {
       const key = identityKey(workspaceId, 'anonymous', anonymousId);

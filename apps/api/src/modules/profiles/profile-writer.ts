@@ -55,9 +55,12 @@ export async function upsertProfiles(
     [...facts[i].contactPoints, ...(row.contactPoints ?? [])].map((cp) => ({ ...cp, profileId: ids.get(row.userId)! })),
   );
   await upsertContactPoints(m, workspaceId, points);
-  const entries = rows.map(
-    (row): StreamAppend => ({ workspaceId, profileId: ids.get(row.userId)!, kind: 'profile_updated', payload: { traits: Object.keys(row.traits), source: 'api' } }),
-  );
+  const entries = rows.map((row): StreamAppend => ({
+    workspaceId,
+    profileId: ids.get(row.userId)!,
+    kind: 'profile_updated',
+    payload: { traits: Object.keys(row.traits), source: 'api' },
+  }));
   return { ids, entries };
 }
 
@@ -78,8 +81,13 @@ export class ProfileWriter {
   /** Adds (or overwrites) traits of one profile; the change and its stream entry commit together. */
   async setTraits(workspaceId: string, profileId: string, traits: Record<string, unknown>, origin: TraitSource): Promise<void> {
     const partitions = await this.dataSource.transaction(async (m) => {
-      await m.query('UPDATE profiles SET traits = traits || $2::jsonb, updated_at = now() WHERE id = $1', [profileId, JSON.stringify(traits)]);
-      return this.stream.append(m, [{ workspaceId, profileId, kind: 'profile_updated', payload: { traits: Object.keys(traits), ...origin } }]);
+      await m.query('UPDATE profiles SET traits = traits || $2::jsonb, updated_at = now() WHERE id = $1', [
+        profileId,
+        JSON.stringify(traits),
+      ]);
+      return this.stream.append(m, [
+        { workspaceId, profileId, kind: 'profile_updated', payload: { traits: Object.keys(traits), ...origin } },
+      ]);
     });
     await this.stream.wake(partitions);
   }

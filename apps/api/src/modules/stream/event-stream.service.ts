@@ -14,7 +14,13 @@ export interface StreamAppend {
 
 /** Profile changes as the rows `appendChangesSql` reads (a JSON array). */
 export function changeRows(entries: StreamAppend[]) {
-  return entries.map((e) => ({ partition: partitionOf(e.profileId), workspace_id: e.workspaceId, profile_id: e.profileId, kind: e.kind, payload: e.payload ?? {} }));
+  return entries.map((e) => ({
+    partition: partitionOf(e.profileId),
+    workspace_id: e.workspaceId,
+    profile_id: e.profileId,
+    kind: e.kind,
+    payload: e.payload ?? {},
+  }));
 }
 
 /** The INSERT of profile changes whose rows (`changeRows`, as jsonb) are in parameter `rows`; composable into one statement. */
@@ -139,12 +145,18 @@ export class EventStream {
 
   /** The event of an entry that does not carry it (entries published before events were their own entries). */
   async event(eventId: string): Promise<StreamedEvent | undefined> {
-    const rows = await this.dataSource.query('SELECT type, event, name, message_id, properties, traits, context, timestamp FROM events WHERE id = $1', [eventId]);
+    const rows = await this.dataSource.query(
+      'SELECT type, event, name, message_id, properties, traits, context, timestamp FROM events WHERE id = $1',
+      [eventId],
+    );
     return rows.length === 0 ? undefined : { ...rows[0], messageId: rows[0].message_id };
   }
 
   async position(consumer: string, partition: number): Promise<StreamPosition> {
-    const rows = await this.dataSource.query('SELECT xid::text, id::text FROM stream_cursors WHERE consumer = $1 AND partition = $2', [consumer, partition]);
+    const rows = await this.dataSource.query('SELECT xid::text, id::text FROM stream_cursors WHERE consumer = $1 AND partition = $2', [
+      consumer,
+      partition,
+    ]);
     return rows[0] ?? STREAM_START;
   }
 

@@ -10,14 +10,29 @@ describe('ai node', () => {
     const node = {
       id: 'risk',
       type: 'ai' as const,
-      config: { provider: 'openai', task: 'classify' as const, labels: ['high', 'low'], prompt: 'score {{ data.health.body.score }}', persistTrait: 'risk', temperature: 0 },
+      config: {
+        provider: 'openai',
+        task: 'classify' as const,
+        labels: ['high', 'low'],
+        prompt: 'score {{ data.health.body.score }}',
+        persistTrait: 'risk',
+        temperature: 0,
+      },
     };
     const { step, calls } = nodeStep(node, {
       run,
       answers: { complete: async () => ({ output: { label: 'high' }, usage, model: 'gpt-x' }), setTraits: async () => undefined },
     });
     expect(await aiNode.run(step)).toEqual({ kind: 'next', port: 'next', output: { label: 'high', usage, model: 'gpt-x' } });
-    expect(calls[0]).toMatchObject({ effect: 'complete', args: [run, 'openai', { task: 'classify', prompt: 'score 12', labels: ['high', 'low'], temperature: 0 }, { idempotencyKey: 'run:r-1:risk:1', timeoutMs: 30_000 }] });
+    expect(calls[0]).toMatchObject({
+      effect: 'complete',
+      args: [
+        run,
+        'openai',
+        { task: 'classify', prompt: 'score 12', labels: ['high', 'low'], temperature: 0 },
+        { idempotencyKey: 'run:r-1:risk:1', timeoutMs: 30_000 },
+      ],
+    });
     expect(calls[1]).toEqual({ effect: 'setTraits', args: [run, { risk: 'high' }] });
   });
 

@@ -4,7 +4,12 @@ import { delayNode } from './delay.node.js';
 describe('delay node', () => {
   it('waits a number of seconds on a delay timer', async () => {
     const { step } = nodeStep({ id: 'd', type: 'delay', config: { seconds: 90 } });
-    expect(await delayNode.run(step)).toEqual({ kind: 'wait', until: new Date('2026-12-02T10:01:30Z'), timer: 'delay', output: { until: '2026-12-02T10:01:30.000Z' } });
+    expect(await delayNode.run(step)).toEqual({
+      kind: 'wait',
+      until: new Date('2026-12-02T10:01:30Z'),
+      timer: 'delay',
+      output: { until: '2026-12-02T10:01:30.000Z' },
+    });
   });
 
   it("waits until a local time of day in the profile's zone", async () => {

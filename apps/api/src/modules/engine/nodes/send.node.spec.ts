@@ -2,7 +2,11 @@ import type { DeliveryOutcome } from '../../messaging/delivery/delivery.service.
 import { nodeStep } from '../../../testing/node-step.js';
 import { sendNode } from './send.node.js';
 
-const node = { id: 'welcome', type: 'send' as const, config: { template: 'welcome', channels: ['email', 'inapp'], routing: 'single' as const, topic: 'onboarding' } };
+const node = {
+  id: 'welcome',
+  type: 'send' as const,
+  config: { template: 'welcome', channels: ['email', 'inapp'], routing: 'single' as const, topic: 'onboarding' },
+};
 const answering = (outcome: DeliveryOutcome) => ({ deliver: async () => outcome });
 
 describe('send node', () => {
@@ -27,12 +31,20 @@ describe('send node', () => {
   it('waits on a send_retry timer when delivery is deferred', async () => {
     const outcome: DeliveryOutcome = { status: 'deferred', channels: [], deferredUntil: '2026-12-02T12:00:00.000Z' };
     const { step } = nodeStep(node, { answers: answering(outcome), attempt: 'retry' });
-    expect(await sendNode.run(step)).toEqual({ kind: 'wait', until: new Date('2026-12-02T12:00:00Z'), timer: 'send_retry', output: outcome });
+    expect(await sendNode.run(step)).toEqual({
+      kind: 'wait',
+      until: new Date('2026-12-02T12:00:00Z'),
+      timer: 'send_retry',
+      output: outcome,
+    });
   });
 
   it('takes failed when that port is connected, else next', async () => {
     const outcome: DeliveryOutcome = { status: 'suppressed', channels: [] };
-    const connected = nodeStep(node, { answers: answering(outcome), definition: { edges: [{ from: 'welcome', port: 'failed', to: 'x' }] } });
+    const connected = nodeStep(node, {
+      answers: answering(outcome),
+      definition: { edges: [{ from: 'welcome', port: 'failed', to: 'x' }] },
+    });
     expect(await sendNode.run(connected.step)).toMatchObject({ kind: 'next', port: 'failed' });
     const unconnected = nodeStep(node, { answers: answering(outcome) });
     expect(await sendNode.run(unconnected.step)).toMatchObject({ kind: 'next', port: 'next' });

@@ -2,7 +2,16 @@ import { nodeStep, sampleRun } from '../../../testing/node-step.js';
 import { splitNode } from './split.node.js';
 
 describe('split node', () => {
-  const node = { id: 'ab', type: 'split' as const, config: { variants: [{ port: 'a', weight: 50 }, { port: 'b', weight: 50 }] } };
+  const node = {
+    id: 'ab',
+    type: 'split' as const,
+    config: {
+      variants: [
+        { port: 'a', weight: 50 },
+        { port: 'b', weight: 50 },
+      ],
+    },
+  };
 
   it('gives a profile the same variant every time', async () => {
     const ports = new Set<string>();

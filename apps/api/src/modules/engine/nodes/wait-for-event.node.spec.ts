@@ -2,7 +2,11 @@ import { nodeStep } from '../../../testing/node-step.js';
 import { waitForEventNode } from './wait-for-event.node.js';
 
 describe('wait_for_event node', () => {
-  const node = { id: 'w', type: 'wait_for_event' as const, config: { event: 'feature_activated', filter: { '==': [{ var: 'event.properties.f' }, 'x'] }, timeoutSeconds: 3600 } };
+  const node = {
+    id: 'w',
+    type: 'wait_for_event' as const,
+    config: { event: 'feature_activated', filter: { '==': [{ var: 'event.properties.f' }, 'x'] }, timeoutSeconds: 3600 },
+  };
 
   it('waits for the event (with its filter) and sets its timeout', async () => {
     const { step } = nodeStep(node);

@@ -22,7 +22,8 @@ export const webhookNode: NodeHandler<'webhook'> = {
         body: await liquid.value(node.config.body ?? { profile: ctx.profile, event: ctx.event, data: ctx.data, run: ctx.run }, ctx),
       };
       const outcome = await effects.webhook(run, node.id, message, { idempotencyKey, timeoutMs: TIMEOUT_MS });
-      if (outcome.status === 'sent') return { kind: 'next', port: 'next', output: { messageId: outcome.messageId, providerMessageId: outcome.providerMessageId } };
+      if (outcome.status === 'sent')
+        return { kind: 'next', port: 'next', output: { messageId: outcome.messageId, providerMessageId: outcome.providerMessageId } };
       return { kind: 'next', port: 'error', output: { error: outcome.reason, messageId: outcome.messageId, status: outcome.status } };
     } catch (error) {
       return errorPort(error);

@@ -5,7 +5,13 @@ import type { RenderedContent } from '../../templates/compiled-template.js';
 import { TEMPLATE_CHANNELS } from '../../templates/template-content.js';
 import { CHANNEL_NAMES, CHANNELS, channelsForBlocks, DEFAULT_ROUTING_ORDER, isChannel, type OutgoingMessage } from './channels.js';
 
-const rendered = (content: Partial<RenderedContent>): RenderedContent => ({ templateKey: 't', version: 1, channel: 'email', locale: null, ...content });
+const rendered = (content: Partial<RenderedContent>): RenderedContent => ({
+  templateKey: 't',
+  version: 1,
+  channel: 'email',
+  locale: null,
+  ...content,
+});
 const outgoing = (overrides: Partial<OutgoingMessage>): OutgoingMessage => ({
   recipient: 'x',
   rendered: rendered({}),
@@ -62,20 +68,37 @@ describe('channel catalogue', () => {
         trackHtml: (html, exempt) => (exempt('https://x/unsubscribe/abc') ? `${html}<!-- tracked -->` : html),
       }),
     );
-    expect(email).toEqual({ to: 'a@b.c', subject: 'Hi', html: '<a href="https://x/unsubscribe/abc">u</a><!-- tracked -->', text: 'hi', headers });
+    expect(email).toEqual({
+      to: 'a@b.c',
+      subject: 'Hi',
+      html: '<a href="https://x/unsubscribe/abc">u</a><!-- tracked -->',
+      text: 'hi',
+      headers,
+    });
 
     const push = CHANNELS.push.message(
       outgoing({
         recipient: 't1',
-        profile: sampleProfile({ contactPoints: [{ channel: 'push', value: 't1', metadata: {} }, { channel: 'push', value: 't2', metadata: {} }] }),
+        profile: sampleProfile({
+          contactPoints: [
+            { channel: 'push', value: 't1', metadata: {} },
+            { channel: 'push', value: 't2', metadata: {} },
+          ],
+        }),
         rendered: rendered({ push: { title: 'T', body: 'B', data: { k: 'v' }, imageUrl: null } }),
       }),
     );
     expect(push).toEqual({ tokens: ['t1', 't2'], title: 'T', body: 'B', data: { k: 'v' }, imageUrl: undefined });
 
-    const teams = CHANNELS.teams.message(outgoing({ recipient: '{"teamId":"T","channelId":"C"}', rendered: rendered({ chat: { text: '**hi**', markdown: true } }) }));
+    const teams = CHANNELS.teams.message(
+      outgoing({ recipient: '{"teamId":"T","channelId":"C"}', rendered: rendered({ chat: { text: '**hi**', markdown: true } }) }),
+    );
     expect(teams).toEqual({ to: { teamId: 'T', channelId: 'C' }, text: '**hi**', markdown: '**hi**' });
-    expect(CHANNELS.slack.message(outgoing({ recipient: '{oops', rendered: rendered({ chat: { text: 'x', markdown: false } }) }))).toEqual({ to: '{oops', text: 'x', markdown: undefined });
+    expect(CHANNELS.slack.message(outgoing({ recipient: '{oops', rendered: rendered({ chat: { text: 'x', markdown: false } }) }))).toEqual({
+      to: '{oops',
+      text: 'x',
+      markdown: undefined,
+    });
 
     expect(() => CHANNELS.webhook.message(outgoing({ rendered: rendered({ webhook: { url: '', body: {} } }) }))).toThrow(/no url/);
     expect(() => CHANNELS.inapp.message(outgoing({}))).toThrow(/core/);

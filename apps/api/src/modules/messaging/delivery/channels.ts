@@ -58,7 +58,10 @@ export const CHANNELS: Readonly<Record<KnownChannel, ChannelSpec>> = {
     message: ({ recipient, rendered, unsubscribeHeaders, trackHtml }) => {
       const email = rendered.email!;
       const unsubscribeUrls = Object.values(unsubscribeHeaders).join(' ');
-      const html = trackHtml(email.html, (url) => unsubscribeUrls.includes(url) || url.includes('/unsubscribe/') || url.includes('/preferences/'));
+      const html = trackHtml(
+        email.html,
+        (url) => unsubscribeUrls.includes(url) || url.includes('/unsubscribe/') || url.includes('/preferences/'),
+      );
       return { to: recipient, subject: email.subject, html, text: email.text, headers: unsubscribeHeaders };
     },
   },
@@ -77,7 +80,13 @@ export const CHANNELS: Readonly<Record<KnownChannel, ChannelSpec>> = {
     message: ({ recipient, rendered, profile }) => {
       const tokens = profile.contactPoints.filter((c) => c.channel === 'push').map((c) => c.value);
       const push = rendered.push!;
-      return { tokens: tokens.length ? tokens : [recipient], title: push.title, body: push.body, data: push.data, imageUrl: push.imageUrl ?? undefined };
+      return {
+        tokens: tokens.length ? tokens : [recipient],
+        title: push.title,
+        body: push.body,
+        data: push.data,
+        imageUrl: push.imageUrl ?? undefined,
+      };
     },
   },
   slack: chat('slack'),
@@ -124,7 +133,8 @@ function parseChatAddress(value: string): string | { teamId: string; channelId: 
   if (value.startsWith('{')) {
     try {
       const parsed = JSON.parse(value) as { teamId?: unknown; channelId?: unknown };
-      if (typeof parsed.teamId === 'string' && typeof parsed.channelId === 'string') return { teamId: parsed.teamId, channelId: parsed.channelId };
+      if (typeof parsed.teamId === 'string' && typeof parsed.channelId === 'string')
+        return { teamId: parsed.teamId, channelId: parsed.channelId };
     } catch {
       // a plain id after all
     }

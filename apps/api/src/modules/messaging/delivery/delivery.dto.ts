@@ -8,7 +8,11 @@ export class TestSendDto {
   @Length(1, 255)
   userId: string;
 
-  @ApiPropertyOptional({ enum: CHANNEL_NAMES, isArray: true, description: 'Channels to send on (each one); default: the template\'s channels, first that delivers' })
+  @ApiPropertyOptional({
+    enum: CHANNEL_NAMES,
+    isArray: true,
+    description: "Channels to send on (each one); default: the template's channels, first that delivers",
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(CHANNEL_NAMES.length)

@@ -125,7 +125,11 @@ export class DeliveryService {
   }
 
   /** A template sent once to one profile, now (quiet hours skipped), e.g. from the editor. */
-  async testSend(workspaceId: string, templateKey: string, input: { userId: string; channels?: string[]; data?: Record<string, unknown>; version?: 'draft' | 'published' }): Promise<DeliveryOutcome> {
+  async testSend(
+    workspaceId: string,
+    templateKey: string,
+    input: { userId: string; channels?: string[]; data?: Record<string, unknown>; version?: 'draft' | 'published' },
+  ): Promise<DeliveryOutcome> {
     const profileId = await this.profiles.requireIdOfUser(workspaceId, input.userId);
     const version = input.version ?? 'draft';
     await this.renderer.channels(workspaceId, templateKey, version);
@@ -148,10 +152,17 @@ export class DeliveryService {
     return channelsForBlocks(blocks);
   }
 
-  private async attempt(req: DeliveryRequest, channel: string, profile: ProfileView, settings: DeliverySettings, topic: TopicInfo | null): Promise<Attempt> {
+  private async attempt(
+    req: DeliveryRequest,
+    channel: string,
+    profile: ProfileView,
+    settings: DeliverySettings,
+    topic: TopicInfo | null,
+  ): Promise<Attempt> {
     const key = `${req.idempotencyBase}:${channel}`;
     const existing = req.fresh ? undefined : await this.messages.find(req.workspaceId, key);
-    if (existing && existing.status !== 'queued' && existing.status !== 'deferred' && existing.status !== 'sending') return fromRow(existing);
+    if (existing && existing.status !== 'queued' && existing.status !== 'deferred' && existing.status !== 'sending')
+      return fromRow(existing);
     if (existing?.status === 'deferred' && existing.deferred_until && existing.deferred_until > new Date()) return fromRow(existing);
 
     if (!isChannel(channel)) return { channel, status: 'skipped', reason: `unknown channel "${channel}"` };
@@ -178,7 +189,9 @@ export class DeliveryService {
     const preference = await this.preferences.decide(req.workspaceId, profile.id, req.topic, channel);
     if (!preference.allowed) {
       const row = await this.dataSource.transaction((m) => this.messages.claim(m, identity));
-      await this.messages.transition(row.id, 'suppressed', { reason: preference.reason ?? `opted out of ${req.topic ?? 'messages'} on ${channel}` });
+      await this.messages.transition(row.id, 'suppressed', {
+        reason: preference.reason ?? `opted out of ${req.topic ?? 'messages'} on ${channel}`,
+      });
       return { channel, status: 'suppressed', reason: preference.reason, messageId: row.id };
     }
 
@@ -186,11 +199,17 @@ export class DeliveryService {
     let rendered: RenderedContent;
     const links = this.preferences.unsubscribeLinks(req.workspaceId, profile.id, req.topic);
     try {
-      rendered = await this.renderer.render(req.workspaceId, req.templateKey, spec.block, { profile: { ...renderProfile(profile) }, event: req.event, data: req.data, run: req.run }, {
-        version: req.templateVersion ?? 'published',
-        locale: profile.locale,
-        extra: { unsubscribeUrl: links.unsubscribeUrl, preferencesUrl: links.preferencesUrl },
-      });
+      rendered = await this.renderer.render(
+        req.workspaceId,
+        req.templateKey,
+        spec.block,
+        { profile: { ...renderProfile(profile) }, event: req.event, data: req.data, run: req.run },
+        {
+          version: req.templateVersion ?? 'published',
+          locale: profile.locale,
+          extra: { unsubscribeUrl: links.unsubscribeUrl, preferencesUrl: links.preferencesUrl },
+        },
+      );
     } catch (error) {
       const row = await this.dataSource.transaction((m) => this.messages.claim(m, identity));
       await this.messages.transition(row.id, 'failed', { reason: `template could not be rendered: ${(error as Error).message}` });
@@ -262,7 +281,10 @@ export class DeliveryService {
   async deliverDirect(req: DirectDeliveryRequest): Promise<DirectDeliveryOutcome> {
     const providers = await this.channels.providersFor(req.workspaceId, req.channel);
     if (providers.length === 0) {
-      return { status: 'skipped', reason: `no ${req.channel} provider (signing secret) is configured in this workspace (POST /api/channels)` };
+      return {
+        status: 'skipped',
+        reason: `no ${req.channel} provider (signing secret) is configured in this workspace (POST /api/channels)`,
+      };
     }
     const identity = {
       workspaceId: req.workspaceId,
@@ -281,7 +303,12 @@ export class DeliveryService {
       if (claimed.status === 'sending') return { row: claimed, go: 'resolve' as const };
       if (claimed.status !== 'queued') return { row: claimed, go: 'done' as const };
       const { url, method, body } = req.message;
-      await this.messages.transition(claimed.id, 'sending', { recipient: url, content: { channel: req.channel, webhook: { url, method, body } } }, m);
+      await this.messages.transition(
+        claimed.id,
+        'sending',
+        { recipient: url, content: { channel: req.channel, webhook: { url, method, body } } },
+        m,
+      );
       return { row: claimed, go: 'send' as const };
     });
     const build = () => req.message;
@@ -321,7 +348,11 @@ export class DeliveryService {
       try {
         const ctx = provider.context({ idempotencyKey: row.idempotency_key, timeoutMs });
         const result = await plugin.send(ctx, message);
-        await this.messages.transition(row.id, 'sent', { providerMessageId: result.providerMessageId, providerConfigId: provider.id, pluginId: provider.pluginId });
+        await this.messages.transition(row.id, 'sent', {
+          providerMessageId: result.providerMessageId,
+          providerConfigId: provider.id,
+          pluginId: provider.pluginId,
+        });
         if (result.unregisteredTokens?.length) await dropPushTokens(this.dataSource, row.profile_id, result.unregisteredTokens);
         return { channel, status: 'sent', messageId: row.id, providerMessageId: result.providerMessageId };
       } catch (error) {
@@ -330,7 +361,10 @@ export class DeliveryService {
           await dropPushTokens(this.dataSource, row.profile_id, (failure.details as { unregisteredTokens: string[] }).unregisteredTokens);
         }
         failures.push(`${provider.name}: ${describe(failure)}`);
-        this.logger.warn({ messageId: row.id, provider: provider.id, retryable: failure.retryable, err: failure.message }, 'provider failed; trying the next one');
+        this.logger.warn(
+          { messageId: row.id, provider: provider.id, retryable: failure.retryable, err: failure.message },
+          'provider failed; trying the next one',
+        );
       }
     }
     const reason = failures.join('; ');
@@ -352,11 +386,19 @@ export class DeliveryService {
     if (channel === 'inapp') return this.handOver(row, providers, channel, build);
     const provider = providers.find((p) => p.id === row.provider_config_id) ?? providers[0];
     const plugin = provider && this.registry.channel(provider.pluginId);
-    if (plugin?.manifest.capabilities?.idempotentSend) return this.handOver(row, [provider, ...providers.filter((p) => p !== provider)], channel, build);
+    if (plugin?.manifest.capabilities?.idempotentSend)
+      return this.handOver(row, [provider, ...providers.filter((p) => p !== provider)], channel, build);
     if (plugin?.lookupStatus) {
-      const status = await plugin.lookupStatus(provider.context({ idempotencyKey: row.idempotency_key }), row.idempotency_key).catch(() => undefined);
+      const status = await plugin
+        .lookupStatus(provider.context({ idempotencyKey: row.idempotency_key }), row.idempotency_key)
+        .catch(() => undefined);
       if (status?.status === 'sent') {
-        await this.messages.transition(row.id, 'sent', { providerMessageId: status.providerMessageId, providerConfigId: provider.id, pluginId: provider.pluginId, detail: { resolvedBy: 'lookupStatus' } });
+        await this.messages.transition(row.id, 'sent', {
+          providerMessageId: status.providerMessageId,
+          providerConfigId: provider.id,
+          pluginId: provider.pluginId,
+          detail: { resolvedBy: 'lookupStatus' },
+        });
         return { channel, status: 'sent', messageId: row.id };
       }
       if (status?.status === 'not_found') return this.handOver(row, providers, channel, build);
@@ -366,7 +408,14 @@ export class DeliveryService {
     return { channel, status: 'failed', reason, messageId: row.id };
   }
 
-  private channelMessage(channel: string, recipient: string, rendered: RenderedContent, headers: Record<string, string>, messageId: string, profile: ProfileView): ChannelMessage {
+  private channelMessage(
+    channel: string,
+    recipient: string,
+    rendered: RenderedContent,
+    headers: Record<string, string>,
+    messageId: string,
+    profile: ProfileView,
+  ): ChannelMessage {
     if (!isChannel(channel)) throw new Error(`no message shape for channel ${channel}`);
     return CHANNELS[channel].message({
       recipient,

@@ -9,9 +9,7 @@ export type CapRule =
   | (Omit<FrequencyCap, 'id'> & { id?: string })
   | { id?: string; scope: 'journey'; channel?: undefined; limit: number; windowSeconds: number; action: 'skip' | 'defer' };
 
-export type CapDecision =
-  | { allowed: true }
-  | { allowed: false; action: 'skip' | 'defer'; retryAt: Date; reason: string };
+export type CapDecision = { allowed: true } | { allowed: false; action: 'skip' | 'defer'; retryAt: Date; reason: string };
 
 export interface CapQuery {
   profileId: string;

@@ -14,7 +14,8 @@ export class TestSendController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Send a template (its draft by default) to one profile now',
-    description: 'Goes through routing, preferences and providers like any send, but skips quiet hours; the answer says what happened on each channel.',
+    description:
+      'Goes through routing, preferences and providers like any send, but skips quiet hours; the answer says what happened on each channel.',
   })
   @ApiOkResponse({ type: DeliveryOutcomeDto })
   async testSend(@Caller() caller: Principal, @Param('key') key: string, @Body() body: TestSendDto): Promise<DeliveryOutcomeDto> {

@@ -67,7 +67,11 @@ export class MessageDto {
   @ApiProperty({ nullable: true, type: String }) providerMessageId: string | null;
   @ApiProperty({ nullable: true, type: String }) recipient: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) deferredUntil: Date | null;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Time of each lifecycle step reached (queued, sending, sent, delivered, opened, clicked, failed, bounced)' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Time of each lifecycle step reached (queued, sending, sent, delivered, opened, clicked, failed, bounced)',
+  })
   timestamps: Record<string, Date | null>;
   @ApiPropertyOptional({ type: [MessageEventDto] }) events?: MessageEventDto[];
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'The rendered content as sent' }) content?: unknown;
