@@ -32,7 +32,9 @@ describe('lint: forbidden imports', () => {
     ['a plugin importing the journey model', 'plugins/channel-slack/src/extra.ts', '@itinera/journey-model'],
     ['a plugin importing the API by name', 'plugins/channel-slack/src/extra.ts', '@itinera/api'],
     ['a plugin reaching into apps/ by path', 'plugins/channel-slack/src/extra.ts', '../../../apps/api/src/create-app.js'],
-    ['plugin runtime code importing a fake from tools/', 'plugins/channel-slack/src/extra.ts', '../../../tools/fakes/slack.js'],
+    ['plugin runtime code importing the fakes', 'plugins/channel-slack/src/extra.ts', '@itinera/fakes'],
+    ['API runtime code importing the test harness', 'apps/api/src/modules/engine/extra.ts', '@itinera/testing'],
+    ['a spec reaching into tools/ by path', 'plugins/channel-slack/src/extra.spec.ts', '../../../tools/fakes/slack.js'],
     ['the plugin SDK importing the API by name', 'libs/plugin-sdk/src/extra.ts', '@itinera/api'],
     ['the plugin SDK reaching into apps/api by path', 'libs/plugin-sdk/src/extra.ts', '../../../apps/api/src/create-app.js'],
     ['the journey model importing the plugin SDK', 'libs/journey-model/src/extra.ts', '@itinera/plugin-sdk'],
@@ -62,7 +64,8 @@ describe('lint: forbidden imports', () => {
 describe('lint: allowed imports', () => {
   it.each([
     ['a plugin importing the plugin SDK', 'plugins/channel-slack/src/extra.ts', '@itinera/plugin-sdk'],
-    ['a plugin spec importing a fake from tools/', 'plugins/channel-slack/src/extra.spec.ts', '../../../tools/fakes/slack.js'],
+    ['a plugin spec importing the fakes', 'plugins/channel-slack/src/extra.spec.ts', '@itinera/fakes'],
+    ['an API spec importing the test harness', 'apps/api/src/modules/engine/extra.spec.ts', '@itinera/testing'],
     ['the plugin SDK importing the journey model', 'libs/plugin-sdk/src/extra.ts', '@itinera/journey-model'],
     ['the API importing the plugin SDK', 'apps/api/src/modules/plugins/extra.ts', '@itinera/plugin-sdk'],
     ['the admin SPA importing the journey model', 'apps/admin/src/extra.ts', '@itinera/journey-model'],
