@@ -170,7 +170,9 @@ export const webhookPlugin = defineChannelPlugin<WebhookMessage, WebhookConfig, 
       },
       additionalProperties: false,
     },
-    capabilities: { checkConfig: true },
+    // Every attempt of one send carries the same webhook-id (derived from the idempotency key), which
+    // Standard Webhooks receivers deduplicate on: resending after an interrupted attempt is safe.
+    capabilities: { checkConfig: true, idempotentSend: true },
   },
   send,
   checkConfig,

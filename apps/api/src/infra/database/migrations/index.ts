@@ -8,6 +8,7 @@ import { Journeys1764470000000 } from './1764470000000-journeys.js';
 import { EventsOnStream1764480000000 } from './1764480000000-events-on-stream.js';
 import { StatusIndexes1764490000000 } from './1764490000000-status-indexes.js';
 import { IngestAtOnce1764500000000 } from './1764500000000-ingest-at-once.js';
+import { MessageStatusUnknown1764515000000 } from './1764515000000-message-status-unknown.js';
 
 /** Every migration, oldest first. Forward-only: add a new one, never edit a landed one. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   EventsOnStream1764480000000,
   StatusIndexes1764490000000,
   IngestAtOnce1764500000000,
+  MessageStatusUnknown1764515000000,
 ];

@@ -3,7 +3,8 @@ import type { NodeHandler } from './node-handler.js';
 
 /**
  * A message through the delivery pipeline (routing, preferences, caps, quiet hours). Sent: `next`;
- * deferred (quiet hours, a cap that defers): the step waits and retries when due; anything else:
+ * deferred (quiet hours, a cap that defers): the step waits and retries when due; unknown (an
+ * interrupted hand-over the provider cannot clear up) counts as sent; anything else:
  * `failed` when that port is connected, else `next`. The idempotency key makes it one message per
  * step whatever the retries.
  */
@@ -29,7 +30,8 @@ export const sendNode: NodeHandler<'send'> = {
     if (outcome.status === 'deferred' && outcome.deferredUntil) {
       return { kind: 'wait', until: new Date(outcome.deferredUntil), timer: 'send_retry', output: outcome };
     }
-    if (outcome.status === 'sent') return { kind: 'next', port: 'next', output: outcome };
+    // An unknown outcome (a hand-over interrupted by a crash) may be a delivered message: not a failure.
+    if (outcome.status === 'sent' || outcome.status === 'unknown') return { kind: 'next', port: 'next', output: outcome };
     const failedConnected = nextNode(definition, node.id, 'failed') !== undefined;
     return { kind: 'next', port: failedConnected ? 'failed' : 'next', output: outcome };
   },

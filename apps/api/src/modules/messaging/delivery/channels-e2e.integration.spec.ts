@@ -435,4 +435,32 @@ describe('messaging: /send through the push, Slack, Teams and webhook plugins (i
       await receiver.close();
     }
   });
+  it('webhook: a hand-over interrupted by a crash is sent again with the same webhook-id, which receivers deduplicate on', async () => {
+    const receiver = await startReceiver();
+    try {
+      const other = await t.workspace();
+      const auth = { Authorization: `Bearer ${other.keys.owner}` };
+      const signingSecret = `whsec_${randomBytes(32).toString('base64')}`;
+      await provider(auth, { pluginId: WEBHOOK_PLUGIN, name: 'Hooks', config: { signingSecret, allowCidrs: ['127.0.0.1/32'] } });
+      await template(auth, 'resent-hook', { webhook: { url: `${receiver.url}/hooks/itinera`, body: { ping: '{{ profile.userId }}' } } });
+      const userId = `hook-${uniqueSuffix()}`;
+      await t.http.put(`/api/profiles/${userId}`).set(auth).send({ traits: {} }).expect(200);
+      const requestId = await send({ to: { user_id: userId }, template: 'resent-hook' }, auth);
+      const [sent] = await waitForRequest(requestId, auth);
+      expect(sent.status).toBe('sent');
+
+      // A crash between the receiver's answer and our bookkeeping, then the job runs again.
+      await db.query("UPDATE messages SET status = 'sending', sent_at = NULL WHERE id = $1", [sent.id]);
+      await db.query("UPDATE send_requests SET status = 'accepted' WHERE id = $1", [requestId]);
+      const { SendRequestProcessor } = await import('../../send/send-request.processor.js');
+      await t.app.get(SendRequestProcessor).process({ data: { workspaceId: other.id, requestId } } as never);
+
+      const detail = await t.http.get(`/api/messages/${sent.id}`).set(auth);
+      expect(detail.body.status).toBe('sent');
+      expect(receiver.received).toHaveLength(2);
+      expect(receiver.received[1]!.headers['webhook-id']).toBe(receiver.received[0]!.headers['webhook-id']);
+    } finally {
+      await receiver.close();
+    }
+  });
 });

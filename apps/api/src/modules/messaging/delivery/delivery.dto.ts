@@ -32,12 +32,12 @@ export class TestSendDto {
 
 export class ChannelOutcomeDto {
   @ApiProperty() channel: string;
-  @ApiProperty({ enum: ['sent', 'failed', 'suppressed', 'throttled', 'deferred', 'skipped'] }) status: string;
+  @ApiProperty({ enum: ['sent', 'unknown', 'failed', 'suppressed', 'throttled', 'deferred', 'skipped'] }) status: string;
   @ApiPropertyOptional() reason?: string;
   @ApiPropertyOptional({ format: 'uuid' }) messageId?: string;
 }
 
 export class DeliveryOutcomeDto {
-  @ApiProperty({ enum: ['sent', 'deferred', 'failed', 'suppressed', 'throttled', 'skipped'] }) status: string;
+  @ApiProperty({ enum: ['sent', 'unknown', 'deferred', 'failed', 'suppressed', 'throttled', 'skipped'] }) status: string;
   @ApiProperty({ type: [ChannelOutcomeDto] }) channels: ChannelOutcomeDto[];
 }

@@ -48,7 +48,8 @@ export interface DeliveryRequest {
 
 export interface ChannelOutcome {
   channel: string;
-  status: 'sent' | 'failed' | 'suppressed' | 'throttled' | 'deferred' | 'skipped';
+  /** unknown: a crash interrupted the hand-over and the provider cannot tell; it may have the message. */
+  status: 'sent' | 'unknown' | 'failed' | 'suppressed' | 'throttled' | 'deferred' | 'skipped';
   reason?: string;
   messageId?: string;
   providerMessageId?: string;
@@ -56,8 +57,11 @@ export interface ChannelOutcome {
 }
 
 export interface DeliveryOutcome {
-  /** sent: at least one channel handed over; deferred: waiting (quiet hours, caps, delay); otherwise why nothing went. */
-  status: 'sent' | 'deferred' | 'failed' | 'suppressed' | 'throttled' | 'skipped';
+  /**
+   * sent: at least one channel handed over; unknown: one may have been (an interrupted hand-over); deferred: waiting
+   * (quiet hours, caps, delay); otherwise why nothing went.
+   */
+  status: 'sent' | 'unknown' | 'deferred' | 'failed' | 'suppressed' | 'throttled' | 'skipped';
   channels: ChannelOutcome[];
   deferredUntil?: string;
 }
@@ -77,7 +81,7 @@ export interface DirectDeliveryRequest {
 
 export interface DirectDeliveryOutcome {
   /** skipped: no provider of the channel is configured. */
-  status: 'sent' | 'failed' | 'skipped';
+  status: 'sent' | 'unknown' | 'failed' | 'skipped';
   messageId?: string;
   providerMessageId?: string;
   reason?: string;
@@ -119,7 +123,8 @@ export class DeliveryService {
     for (const channel of order) {
       const outcome = await this.attempt(req, channel, profile, settings, topic);
       outcomes.push(outcome);
-      if (req.routing === 'single' && (outcome.status === 'sent' || outcome.status === 'deferred')) break;
+      // An unknown outcome may be a delivered message: the next channel would make it two.
+      if (req.routing === 'single' && (outcome.status === 'sent' || outcome.status === 'unknown' || outcome.status === 'deferred')) break;
     }
     return summarize(outcomes);
   }
@@ -318,7 +323,7 @@ export class DeliveryService {
         : go === 'resolve'
           ? await this.resolveUnknownOutcome(row, providers, req.channel, build)
           : await this.handOver(row, providers, req.channel, build, req.timeoutMs);
-    const status = attempt.status === 'sent' ? 'sent' : attempt.status === 'failed' ? 'failed' : 'skipped';
+    const status = attempt.status === 'sent' || attempt.status === 'unknown' || attempt.status === 'failed' ? attempt.status : 'skipped';
     return { status, messageId: attempt.messageId, providerMessageId: attempt.providerMessageId, reason: attempt.reason };
   }
 
@@ -375,7 +380,8 @@ export class DeliveryService {
   /**
    * A previous attempt marked the message `sending` and then stopped (a crash): the provider may
    * or may not have it. Resend only where that cannot duplicate: the provider deduplicates on our
-   * key, or it can tell us whether it has the message.
+   * key (`idempotentSend`), or it can tell us whether it has the message (`lookupStatus`). Otherwise
+   * the message is recorded `unknown` — never `failed`: it may well have been delivered.
    */
   private async resolveUnknownOutcome(
     row: MessageRow,
@@ -403,9 +409,10 @@ export class DeliveryService {
       }
       if (status?.status === 'not_found') return this.handOver(row, providers, channel, build);
     }
-    const reason = 'delivery outcome unknown after an interrupted attempt; not resent, to avoid a duplicate';
-    await this.messages.transition(row.id, 'failed', { reason });
-    return { channel, status: 'failed', reason, messageId: row.id };
+    const reason =
+      'outcome unknown: an attempt was interrupted after the message went to the provider, which cannot say whether it has it; not resent, to avoid a duplicate (a delivery report from the provider resolves it)';
+    await this.messages.transition(row.id, 'unknown', { reason });
+    return { channel, status: 'unknown', reason, messageId: row.id };
   }
 
   private channelMessage(
@@ -451,6 +458,7 @@ function describe(error: PluginError): string {
 function summarize(outcomes: ChannelOutcome[]): DeliveryOutcome {
   const first = (status: ChannelOutcome['status']) => outcomes.find((o) => o.status === status);
   if (first('sent')) return { status: 'sent', channels: outcomes };
+  if (first('unknown')) return { status: 'unknown', channels: outcomes };
   const deferred = first('deferred');
   if (deferred) return { status: 'deferred', channels: outcomes, deferredUntil: deferred.deferredUntil };
   for (const status of ['failed', 'throttled', 'suppressed'] as const) if (first(status)) return { status, channels: outcomes };

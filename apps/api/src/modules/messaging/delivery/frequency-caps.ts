@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { FrequencyCap } from '../../settings/delivery-settings.js';
 
 /** Statuses of messages that count against caps: handed (or being handed) to a provider. */
-export const COUNTED_STATUSES = ['sending', 'sent', 'delivered', 'opened', 'clicked', 'bounced'];
+export const COUNTED_STATUSES = ['sending', 'unknown', 'sent', 'delivered', 'opened', 'clicked', 'bounced'];
 
 /** A workspace cap (global or per channel), or a journey's own cap (counted over that journey's messages). */
 export type CapRule =

@@ -7,6 +7,7 @@ export const MESSAGE_STATUSES = [
   'throttled',
   'suppressed',
   'sending',
+  'unknown',
   'sent',
   'delivered',
   'opened',
