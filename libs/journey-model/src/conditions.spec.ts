@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { checkCondition, evaluateCondition } from './conditions.js';
+import { checkCondition, conditionVariables, contextValue, evaluateCondition } from './conditions.js';
 
 const context = {
   profile: { userId: 'u1', traits: { plan: 'pro', seats: 12, tags: ['beta', 'big'] } },
@@ -133,5 +133,27 @@ describe('checkCondition', () => {
       fc.property(fc.anything({ maxDepth: 5 }), (value) => void checkCondition(value)),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('condition variables', () => {
+  it('lists the paths a condition reads, once each, in order', () => {
+    const logic = {
+      and: [
+        { '==': [{ var: 'event.properties.plan' }, 'trial'] },
+        { or: [{ '>': [{ var: ['profile.traits.seats', 0] }, 5] }, { '==': [{ var: 'event.properties.plan' }, 'pro'] }] },
+        { in: [{ var: { cat: ['a', 'b'] } }, ['x']] },
+      ],
+    };
+    expect(conditionVariables(logic)).toEqual(['event.properties.plan', 'profile.traits.seats']);
+    expect(conditionVariables(true)).toEqual([]);
+  });
+
+  it('reads a path of the context as JSON Logic would, null when missing', () => {
+    const context = { profile: { traits: { seats: 7 } }, data: { risk: { label: 'high' } } };
+    expect(contextValue(context, 'data.risk.label')).toBe('high');
+    expect(contextValue(context, 'profile.traits.seats')).toBe(7);
+    expect(contextValue(context, 'profile.traits.missing')).toBeNull();
+    expect(contextValue(context, 'profile.traits.constructor')).toBeNull();
   });
 });

@@ -189,3 +189,33 @@ export function evaluateCondition(logic: unknown, context: RunContext): boolean 
     return false;
   }
 }
+
+/**
+ * The context paths a condition reads (`{ "var": "event.properties.plan" }` → `event.properties.plan`),
+ * each once, in order of appearance. A `var` whose path is not a literal string is skipped.
+ */
+export function conditionVariables(logic: unknown): string[] {
+  const found = new Set<string>();
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!isPlainObject(node)) return;
+    for (const [operator, args] of Object.entries(node)) {
+      if (operator === 'var') {
+        const path = Array.isArray(args) ? args[0] : args;
+        if (typeof path === 'string' && path !== '') found.add(path);
+      } else walk(args);
+    }
+  };
+  walk(logic);
+  return [...found];
+}
+
+/** The value at a dotted path of the context (`data.risk.label`), or null, as JSON Logic's `var` reads it. */
+export function contextValue(context: RunContext, path: string): unknown {
+  let value: unknown = context;
+  for (const key of path.split('.')) {
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return null;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value ?? null;
+}

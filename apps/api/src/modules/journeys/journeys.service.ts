@@ -8,10 +8,17 @@ import type { Principal } from '../auth/principal.js';
 import { JourneyDefinitions } from '../engine/journey-definitions.js';
 import { JourneyEntryService } from '../engine/journey-entry.service.js';
 import { RunStore } from '../engine/run-store.js';
+import {
+  JourneySimulator,
+  type SimulatedJourney,
+  type SimulationInput,
+  type SimulationResult,
+} from '../engine/simulation/journey-simulator.js';
 import { PreferencesService } from '../preferences/preferences.service.js';
 import { PluginRegistry } from '../plugins/plugin-registry.js';
 import { ProfileViews } from '../profiles/profile-view.js';
 import { TemplateRenderer } from '../templates/template-renderer.js';
+import type { RunStepDto, SimulateJourneyDto } from './dto/simulation.dto.js';
 import type { JourneyDto, JourneyVersionDto, RunDetailDto, RunDto, ValidationProblemDto } from './dto/journeys.dto.js';
 
 interface JourneyRow {
@@ -37,6 +44,7 @@ export class JourneysService {
     @Inject(JourneyDefinitions) private readonly definitions: JourneyDefinitions,
     @Inject(JourneyEntryService) private readonly entry: JourneyEntryService,
     @Inject(RunStore) private readonly runStore: RunStore,
+    @Inject(JourneySimulator) private readonly simulator: JourneySimulator,
     @Inject(TemplateRenderer) private readonly templates: TemplateRenderer,
     @Inject(PreferencesService) private readonly preferences: PreferencesService,
     @Inject(PluginRegistry) private readonly registry: PluginRegistry,
@@ -279,6 +287,43 @@ export class JourneysService {
     return this.run(workspaceId, runId);
   }
 
+  /** What a run of the draft (or a version) would do for one profile and event; nothing is sent, stored or called unless asked. */
+  async simulate(workspaceId: string, ref: string, input: SimulateJourneyDto): Promise<SimulationResult> {
+    return this.simulator.simulate(workspaceId, await this.simulated(workspaceId, ref, input.version), simulationInput(input));
+  }
+
+  /** One fetch or ai node of the draft (or a version), really called; its output shows what `data.<node>` holds. */
+  async runStep(workspaceId: string, ref: string, nodeId: string, input: RunStepDto): Promise<{ port: string | null; output: unknown }> {
+    return this.simulator.runStep(workspaceId, await this.simulated(workspaceId, ref, input.version), nodeId, {
+      ...simulationInput(input),
+      data: input.data,
+    });
+  }
+
+  /** The draft or a version, checked: a simulation walks only a graph that validates. */
+  private async simulated(workspaceId: string, ref: string, version: 'draft' | number | undefined): Promise<SimulatedJourney> {
+    const row = await this.row(workspaceId, ref);
+    let definition: JourneyDefinition;
+    if (version === undefined || version === 'draft') {
+      definition = row.draft;
+    } else {
+      const rows: Array<{ definition: JourneyDefinition }> = await this.dataSource.query(
+        'SELECT definition FROM journey_versions WHERE journey_id = $1 AND version = $2',
+        [row.id, version],
+      );
+      if (rows.length === 0) throw new NotFoundError(`Journey "${row.name}" has no version ${version}`);
+      definition = rows[0].definition;
+    }
+    const report = validateJourney(definition, { plugins: this.pluginSchemas() });
+    if (!report.ok) {
+      throw new UnprocessableError(
+        `The ${version === undefined || version === 'draft' ? 'draft' : `version ${version}`} has ${report.problems.length} problem(s) to fix before it can be simulated`,
+        report.problems.map((p) => ({ field: p.nodeId ? `node:${p.nodeId}` : p.path, messages: [`${p.code}: ${p.message}`] })),
+      );
+    }
+    return { journeyId: row.id, name: row.name, version: typeof version === 'number' ? version : 0, definition };
+  }
+
   private pluginSchemas() {
     // Nodes name plugins by manifest id (`"source": "http"`) or by full id; both are accepted.
     const plugins = this.registry.list().filter((p) => p.plugin.manifest.kind !== 'channel');
@@ -336,5 +381,17 @@ function toRun(row: Record<string, unknown>): RunDto {
     enteredAt: row.entered_at as Date,
     endedAt: row.ended_at as Date | null,
     endReason: row.end_reason as string | null,
+  };
+}
+
+function simulationInput(body: SimulateJourneyDto | RunStepDto): SimulationInput {
+  return {
+    userId: body.userId,
+    profile: body.profile,
+    event: body.event,
+    at: 'at' in body && body.at ? new Date(body.at) : undefined,
+    waits: 'waits' in body ? body.waits : undefined,
+    samples: 'samples' in body ? body.samples : undefined,
+    live: 'live' in body ? body.live : undefined,
   };
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { NotFoundError } from '../../infra/http/errors.js';
 
@@ -35,6 +36,17 @@ export function renderProfile(profile: RenderProfile): RenderProfile {
     traits: profile.traits,
     account: profile.account,
   };
+}
+
+/** The fields of a profile given inline (not stored). */
+export interface SampleProfile {
+  userId?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  timezone?: string | null;
+  locale?: string | null;
+  traits?: Record<string, unknown>;
+  contactPoints?: Array<{ channel: string; value: string }>;
 }
 
 interface ProfileViewRow {
@@ -79,6 +91,34 @@ export class ProfileViews {
       account: r.group_id ? { groupId: r.group_id, traits: r.account_traits ?? {} } : null,
       contactPoints: r.contact_points,
       workspaceTimezone: r.default_timezone,
+    };
+  }
+
+  /**
+   * A profile that is not stored (a simulation's sample profile): the given fields, its e-mail and
+   * phone as contact points, a fresh id, the workspace's default zone.
+   */
+  async sample(workspaceId: string, fields: SampleProfile): Promise<ProfileView> {
+    const rows: Array<{ default_timezone: string }> = await this.dataSource.query('SELECT default_timezone FROM workspaces WHERE id = $1', [
+      workspaceId,
+    ]);
+    const email = fields.email ?? null;
+    const phone = fields.phone ?? null;
+    return {
+      id: randomUUID(),
+      userId: fields.userId ?? null,
+      email,
+      phone,
+      timezone: fields.timezone ?? null,
+      locale: fields.locale ?? null,
+      traits: { ...(fields.traits ?? {}) },
+      account: null,
+      contactPoints: [
+        ...(email ? [{ channel: 'email', value: email, metadata: {} }] : []),
+        ...(phone ? [{ channel: 'sms', value: phone, metadata: {} }] : []),
+        ...(fields.contactPoints ?? []).map((c) => ({ channel: c.channel, value: c.value, metadata: {} })),
+      ],
+      workspaceTimezone: rows[0]?.default_timezone ?? 'UTC',
     };
   }
 

@@ -3,7 +3,7 @@ import { type ChannelMessage, isPluginError, type PluginError, toPluginError, ty
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { ROOT_LOGGER } from '../../../infra/logging/logging.module.js';
 import { ChannelsService, type ResolvedProvider } from '../../plugins/channels.service.js';
 import { PluginRegistry } from '../../plugins/plugin-registry.js';
@@ -17,7 +17,7 @@ import { SettingsService } from '../../settings/settings.service.js';
 import type { RenderedContent } from '../../templates/compiled-template.js';
 import { type TemplateVersionRef, TemplateRenderer } from '../../templates/template-renderer.js';
 import { TrackingLinks } from '../provider-events/tracking-links.js';
-import { CHANNELS, channelsForBlocks, isChannel } from './channels.js';
+import { CHANNELS, type ChannelSpec, channelsForBlocks, isChannel } from './channels.js';
 import { type CapRule, checkFrequencyCaps, lockProfileForDelivery } from './frequency-caps.js';
 import { InboxPublisher } from './inbox-publisher.js';
 import { HANDED_OVER, type MessageRow, MessageStore } from './message-store.js';
@@ -85,6 +85,26 @@ export interface DirectDeliveryOutcome {
   messageId?: string;
   providerMessageId?: string;
   reason?: string;
+}
+
+/** Why a message may not go now. */
+type Hold = { status: 'throttled'; reason: string } | { status: 'deferred'; until: Date; reason: string };
+
+/** One channel of a planned send (`plan`): what the pipeline would do. */
+export interface PlannedChannel {
+  channel: string;
+  status: 'would_send' | 'skipped' | 'suppressed' | 'failed' | 'throttled' | 'deferred';
+  reason?: string;
+  recipient?: string;
+  deferredUntil?: string;
+}
+
+export interface DeliveryPlan {
+  status: DeliveryOutcome['status'];
+  channels: PlannedChannel[];
+  /** The content each channel that got this far rendered, by routing channel. */
+  rendered: Array<Omit<RenderedContent, 'channel'> & { channel: string }>;
+  deferredUntil?: string;
 }
 
 /** How long a provider has to take a message. */
@@ -170,12 +190,9 @@ export class DeliveryService {
       return fromRow(existing);
     if (existing?.status === 'deferred' && existing.deferred_until && existing.deferred_until > new Date()) return fromRow(existing);
 
-    if (!isChannel(channel)) return { channel, status: 'skipped', reason: `unknown channel "${channel}"` };
-    const spec = CHANNELS[channel];
-    const recipient = spec.recipient(profile);
-    if (!recipient) return { channel, status: 'skipped', reason: `the profile has no ${channel} contact point` };
-    const providers = spec.viaProvider ? await this.channels.providersFor(req.workspaceId, channel) : [];
-    if (spec.viaProvider && providers.length === 0) return { channel, status: 'skipped', reason: `no ${channel} provider is configured` };
+    const reach = await this.reach(req, channel, profile);
+    if ('skip' in reach) return { channel, status: 'skipped', reason: reach.skip };
+    const { spec, recipient, providers } = reach;
 
     const identity = {
       workspaceId: req.workspaceId,
@@ -201,20 +218,10 @@ export class DeliveryService {
     }
 
     // Render before deciding: a template that cannot render must not use up a cap.
-    let rendered: RenderedContent;
     const links = this.preferences.unsubscribeLinks(req.workspaceId, profile.id, req.topic);
+    let rendered: RenderedContent;
     try {
-      rendered = await this.renderer.render(
-        req.workspaceId,
-        req.templateKey,
-        spec.block,
-        { profile: { ...renderProfile(profile) }, event: req.event, data: req.data, run: req.run },
-        {
-          version: req.templateVersion ?? 'published',
-          locale: profile.locale,
-          extra: { unsubscribeUrl: links.unsubscribeUrl, preferencesUrl: links.preferencesUrl },
-        },
-      );
+      rendered = await this.render(req, spec.block, profile, links);
     } catch (error) {
       const row = await this.dataSource.transaction((m) => this.messages.claim(m, identity));
       await this.messages.transition(row.id, 'failed', { reason: `template could not be rendered: ${(error as Error).message}` });
@@ -227,36 +234,14 @@ export class DeliveryService {
       const row = await this.messages.claim(m, identity);
       if (row.status === 'sending') return { row, go: 'resolve' as const };
       if (row.status !== 'queued' && row.status !== 'deferred') return { row, go: 'done' as const };
-      const now = new Date();
-      if (req.notBefore && req.notBefore > now) {
-        await this.messages.transition(row.id, 'deferred', { reason: 'delayed by the request', deferredUntil: req.notBefore }, m);
-        return { row, go: 'deferred' as const, until: req.notBefore };
+      const hold = await this.hold(m, req, channel, profile, settings, topic, new Date());
+      if (hold?.status === 'throttled') {
+        await this.messages.transition(row.id, 'throttled', { reason: hold.reason }, m);
+        return { row, go: 'throttled' as const, reason: hold.reason };
       }
-      if (!topic?.exemptFromCaps) {
-        const caps = await checkFrequencyCaps(m, {
-          profileId: profile.id,
-          channel,
-          journeyId: req.journey?.journeyId,
-          rules: [...settings.frequencyCaps, ...(req.journey?.caps ?? []).map(journeyCapRule)],
-          cooldownSeconds: settings.cooldownSeconds,
-          now,
-        });
-        if (!caps.allowed) {
-          if (caps.action === 'skip') {
-            await this.messages.transition(row.id, 'throttled', { reason: caps.reason }, m);
-            return { row, go: 'throttled' as const, reason: caps.reason };
-          }
-          await this.messages.transition(row.id, 'deferred', { reason: caps.reason, deferredUntil: caps.retryAt }, m);
-          return { row, go: 'deferred' as const, until: caps.retryAt };
-        }
-      }
-      if (!req.urgent && !topic?.bypassQuietHours && settings.quietHours.enabled) {
-        const zone = zoneFor(profile.timezone, settings, profile.workspaceTimezone);
-        const until = nextAllowedSendTime(settings.quietHours, zone, now);
-        if (until) {
-          await this.messages.transition(row.id, 'deferred', { reason: `quiet hours in ${zone}`, deferredUntil: until }, m);
-          return { row, go: 'deferred' as const, until };
-        }
+      if (hold?.status === 'deferred') {
+        await this.messages.transition(row.id, 'deferred', { reason: hold.reason, deferredUntil: hold.until }, m);
+        return { row, go: 'deferred' as const, until: hold.until };
       }
       await this.messages.transition(row.id, 'sending', { recipient, content: rendered, deferredUntil: null }, m);
       return { row, go: 'send' as const };
@@ -276,6 +261,130 @@ export class DeliveryService {
       case 'send':
         return this.handOver(row, providers, channel, build);
     }
+  }
+
+  /**
+   * What the pipeline would do with a send step now, without doing it: no message row, no
+   * provider call, no lock. Each channel's decision (skipped, suppressed, failed to render,
+   * throttled, deferred, or would send) and the rendered content. A journey simulation uses it.
+   */
+  async plan(req: DeliveryRequest, profile: ProfileView, now: Date): Promise<DeliveryPlan> {
+    const [settings, topic] = await Promise.all([
+      this.settings.get(req.workspaceId),
+      req.topic ? this.preferences.topic(req.workspaceId, req.topic) : Promise.resolve(null),
+    ]);
+    const order = req.channels ?? (await this.templateChannels(req));
+    const plan: DeliveryPlan = { status: 'skipped', channels: [], rendered: [] };
+    for (const channel of order) {
+      const decision = await this.planChannel(req, channel, profile, settings, topic, now, plan);
+      plan.channels.push(decision);
+      if (req.routing === 'single' && (decision.status === 'would_send' || decision.status === 'deferred')) break;
+    }
+    const first = (status: PlannedChannel['status']) => plan.channels.find((c) => c.status === status);
+    const deferred = first('deferred');
+    if (first('would_send')) plan.status = 'sent';
+    else if (deferred) Object.assign(plan, { status: 'deferred', deferredUntil: deferred.deferredUntil });
+    else plan.status = (['failed', 'throttled', 'suppressed'] as const).find((s) => first(s)) ?? 'skipped';
+    return plan;
+  }
+
+  private async planChannel(
+    req: DeliveryRequest,
+    channel: string,
+    profile: ProfileView,
+    settings: DeliverySettings,
+    topic: TopicInfo | null,
+    now: Date,
+    plan: DeliveryPlan,
+  ): Promise<PlannedChannel> {
+    const reach = await this.reach(req, channel, profile);
+    if ('skip' in reach) return { channel, status: 'skipped', reason: reach.skip };
+    const preference = await this.preferences.decide(req.workspaceId, profile.id, req.topic, channel);
+    if (!preference.allowed) {
+      return { channel, status: 'suppressed', reason: preference.reason ?? `opted out of ${req.topic ?? 'messages'} on ${channel}` };
+    }
+    try {
+      const links = this.preferences.unsubscribeLinks(req.workspaceId, profile.id, req.topic);
+      plan.rendered.push({ ...(await this.render(req, reach.spec.block, profile, links)), channel });
+    } catch (error) {
+      return { channel, status: 'failed', reason: `template could not be rendered: ${(error as Error).message}` };
+    }
+    const hold = await this.hold(this.dataSource.manager, req, channel, profile, settings, topic, now);
+    if (hold?.status === 'deferred') return { channel, status: 'deferred', reason: hold.reason, deferredUntil: hold.until.toISOString() };
+    if (hold) return { channel, status: hold.status, reason: hold.reason };
+    return { channel, status: 'would_send', recipient: reach.recipient };
+  }
+
+  /** Whether the channel can carry a message to the profile at all: a known channel, a recipient, a configured provider. */
+  private async reach(
+    req: DeliveryRequest,
+    channel: string,
+    profile: ProfileView,
+  ): Promise<{ skip: string } | { spec: ChannelSpec; recipient: string; providers: ResolvedProvider[] }> {
+    if (!isChannel(channel)) return { skip: `unknown channel "${channel}"` };
+    const spec = CHANNELS[channel];
+    const recipient = spec.recipient(profile);
+    if (!recipient) return { skip: `the profile has no ${channel} contact point` };
+    const providers = spec.viaProvider ? await this.channels.providersFor(req.workspaceId, channel) : [];
+    if (spec.viaProvider && providers.length === 0) return { skip: `no ${channel} provider is configured` };
+    return { spec, recipient, providers };
+  }
+
+  private render(
+    req: DeliveryRequest,
+    block: ChannelSpec['block'],
+    profile: ProfileView,
+    links: { unsubscribeUrl: string; preferencesUrl: string },
+  ) {
+    return this.renderer.render(
+      req.workspaceId,
+      req.templateKey,
+      block,
+      { profile: { ...renderProfile(profile) }, event: req.event, data: req.data, run: req.run },
+      {
+        version: req.templateVersion ?? 'published',
+        locale: profile.locale,
+        extra: { unsubscribeUrl: links.unsubscribeUrl, preferencesUrl: links.preferencesUrl },
+      },
+    );
+  }
+
+  /**
+   * The timing rules, in order: the request's own delay, frequency caps and cooldown (unless the
+   * topic is exempt), quiet hours (unless urgent or the topic bypasses them). Null: it may go now.
+   * Counts are exact only under the profile's delivery lock, which the live path holds in `m`.
+   */
+  private async hold(
+    m: EntityManager,
+    req: DeliveryRequest,
+    channel: string,
+    profile: ProfileView,
+    settings: DeliverySettings,
+    topic: TopicInfo | null,
+    now: Date,
+  ): Promise<Hold | null> {
+    if (req.notBefore && req.notBefore > now) return { status: 'deferred', until: req.notBefore, reason: 'delayed by the request' };
+    if (!topic?.exemptFromCaps) {
+      const caps = await checkFrequencyCaps(m, {
+        profileId: profile.id,
+        channel,
+        journeyId: req.journey?.journeyId,
+        rules: [...settings.frequencyCaps, ...(req.journey?.caps ?? []).map(journeyCapRule)],
+        cooldownSeconds: settings.cooldownSeconds,
+        now,
+      });
+      if (!caps.allowed) {
+        return caps.action === 'skip'
+          ? { status: 'throttled', reason: caps.reason }
+          : { status: 'deferred', until: caps.retryAt, reason: caps.reason };
+      }
+    }
+    if (!req.urgent && !topic?.bypassQuietHours && settings.quietHours.enabled) {
+      const zone = zoneFor(profile.timezone, settings, profile.workspaceTimezone);
+      const until = nextAllowedSendTime(settings.quietHours, zone, now);
+      if (until) return { status: 'deferred', until, reason: `quiet hours in ${zone}` };
+    }
+    return null;
   }
 
   /**

@@ -11,6 +11,7 @@ import { ChannelsService } from '../../plugins/channels.service.js';
 import { PluginRegistry } from '../../plugins/plugin-registry.js';
 import { InboxPublisher } from '../delivery/inbox-publisher.js';
 import { MessageStore, type MessageStatus } from '../delivery/message-store.js';
+import { dropPushTokens } from '../../profiles/contact-points.js';
 
 const STATUS_OF: Record<string, MessageStatus | undefined> = {
   sent: 'sent',
@@ -92,10 +93,7 @@ export class WebhooksController {
             providerStatus: event.status,
           });
         if (event.unregisteredTokens?.length) {
-          await this.dataSource.query("DELETE FROM contact_points WHERE profile_id = $1 AND channel = 'push' AND value = ANY($2::text[])", [
-            message.profile_id,
-            event.unregisteredTokens,
-          ]);
+          await dropPushTokens(this.dataSource, message.profile_id, event.unregisteredTokens);
         }
         applied += 1;
       }
