@@ -62,6 +62,11 @@ export class NodeRunner {
     return (handler as { run(step: NodeStep): Promise<NodeResult> }).run(step);
   }
 
+  /** Whether a node acts outside the run, so that its step is recorded before the run goes on. */
+  hasSideEffect(node: JourneyNode): boolean {
+    return nodeHandler(node.type)?.sideEffect ?? true;
+  }
+
   /** Whether a node's output is kept as `data.<nodeId>`. */
   keepsOutput(node: JourneyNode): boolean {
     return nodeHandler(node.type)?.keepsOutput ?? false;

@@ -4,18 +4,31 @@ import type { Logger } from 'pino';
 import { ROOT_LOGGER } from '../../infra/logging/logging.module.js';
 import { JourneyDefinitions } from './journey-definitions.js';
 import { NodeRunner } from './node-runner.js';
-import type { NodeResult, RunState, StoredRunContext } from './nodes/node-handler.js';
-import { type RunRow, RunStore, type StepKey } from './run-store.js';
+import type { NodeResult, RunState, StepAttempt, StoredRunContext } from './nodes/node-handler.js';
+import { type LeasedRun, type RunChange, type RunRow, RunStore, type StepRecord } from './run-store.js';
 
 /** Steps one advance may take before yielding the worker (a loop without waits is refused by validation anyway). */
 const MAX_STEPS = 100;
 /** How often a worker renews the lease of the run it is moving (the lease lasts 15 s). */
 const RENEW_MS = 5000;
 
+/** Where an advance is: the run as last written, and what it did since. */
+interface Advance {
+  run: RunRow;
+  /** The node the run was at when last written: its write applies only while it still is. */
+  from: string;
+  context: StoredRunContext;
+  node: string | null;
+  steps: StepRecord[];
+}
+
 /**
- * Moves a run through its nodes until it waits or ends. One worker at a time holds a run (a
- * lease in PostgreSQL); each step is recorded by (run, node, visit): a step completed before a
- * crash is not executed again, its recorded port is followed.
+ * Moves a run through its nodes until it waits or ends. One worker at a time holds a run (a lease
+ * in PostgreSQL). Nodes without side effects (branch, split, delay's computation, exit…) run in
+ * memory; the advance is written — its steps and the run's new state, in one statement — after
+ * each node with a side effect (send, fetch, ai, webhook, update_profile), when the run waits, and
+ * when it ends. Side effects are keyed by (run, node, visit), so an advance interrupted before its
+ * write and done again repeats none (a send finds its message).
  */
 @Injectable()
 export class RunExecutor {
@@ -28,111 +41,139 @@ export class RunExecutor {
 
   /** Returns false when the run was not advanced (not active, or held by another worker). */
   async advance(runId: string): Promise<boolean> {
-    let run: RunRow | null | undefined = await this.runs.lease(runId);
-    if (!run) return false;
+    const leased = await this.runs.lease(runId);
+    if (!leased) return false;
+    let stillActive = true;
     const renew = setInterval(() => void this.runs.renewLease(runId).catch(() => undefined), RENEW_MS);
     try {
-      const definition = await this.definitions.version(run.journey_id, run.version);
-      for (let steps = 0; run && steps < MAX_STEPS; steps += 1) {
-        run = await this.step(definition, run);
-      }
+      const definition = await this.definitions.version(leased.journey_id, leased.version);
+      stillActive = await this.execute(definition, leased);
       return true;
     } catch (error) {
       this.logger.error({ err: error, runId }, 'run step failed; it will be retried');
       throw error;
     } finally {
       clearInterval(renew);
-      // Waiting and ended runs released their lease with their last update; only a run that is
-      // still active (stopped mid-way, or after MAX_STEPS) needs this.
-      if (run) await this.runs.releaseLease(runId);
+      // Waiting and ended runs released their lease with their last write; only a run that is
+      // still active (stopped by an error, or after MAX_STEPS) needs this.
+      if (stillActive) await this.runs.releaseLease(runId);
     }
   }
 
-  /** Executes the run's current node; returns the run to continue with, or null when it waits, ends or was stopped. */
-  private async step(definition: JourneyDefinition, run: RunRow): Promise<RunRow | null> {
-    if (!run.current_node) return this.finish(run.id, 'completed', 'reached the end');
-    const node = nodeById(definition, run.current_node);
-    if (!node) return this.finish(run.id, 'failed', `node ${run.current_node} is not in version ${run.version}`);
-    const visit = run.context.visits?.[node.id] ?? 1;
-    const at: StepKey = { runId: run.id, nodeId: node.id, visit };
-    const step = await this.runs.claimStep(at, node.type, { config: node.config ?? {} });
-    const result: NodeResult =
-      step.status === 'completed'
-        ? { kind: 'next', port: step.port ?? 'next', output: step.output }
-        : await this.nodes.run(
-            definition,
-            node,
-            visit,
-            stateOf(run),
-            step.status === 'waiting' ? 'resumed' : step.fresh ? 'first' : 'retry',
-          );
-    return this.apply(definition, run, node, at, result);
+  /** Returns whether the run is still active (and leased) when the advance stops. */
+  private async execute(definition: JourneyDefinition, leased: LeasedRun): Promise<boolean> {
+    if (!leased.current_node) {
+      await this.runs.finish(leased.id, 'completed', 'reached the end');
+      return false;
+    }
+    const advance: Advance = { run: leased, from: leased.current_node, context: leased.context, node: leased.current_node, steps: [] };
+    // Only the node the run was leased at can have a recorded step (a wait that is over, or an
+    // advance interrupted after writing it).
+    let recorded: Pick<LeasedRun, 'step_status' | 'step_port' | 'step_output'> | undefined = leased;
+    for (let taken = 0; taken < MAX_STEPS; taken += 1) {
+      const node = nodeById(definition, advance.node!);
+      if (!node)
+        return this.write(advance, { kind: 'end', status: 'failed', reason: `node ${advance.node} is not in version ${leased.version}` });
+      const visit = advance.context.visits?.[node.id] ?? 1;
+      const startedAt = Date.now();
+      let result: NodeResult;
+      if (recorded?.step_status === 'completed') {
+        result = { kind: 'next', port: recorded.step_port ?? 'next', output: recorded.step_output };
+      } else {
+        const attempt: StepAttempt = recorded?.step_status === 'waiting' ? 'resumed' : recorded?.step_status ? 'retry' : 'first';
+        result = await this.nodes.run(definition, node, visit, this.stateOf(advance), attempt);
+      }
+      recorded = undefined;
+      const step = { nodeId: node.id, visit, nodeType: node.type, input: { config: node.config ?? {} }, startedAt };
+
+      if (result.kind === 'wait') {
+        advance.steps.push({ ...step, status: 'waiting', output: result.output ?? null });
+        const timer = result.until && result.timer ? { kind: result.timer, due: result.until } : null;
+        return this.write(advance, {
+          kind: 'wait',
+          node: node.id,
+          visit,
+          waitingFor: result.waitFor?.event ?? null,
+          filter: result.waitFor?.filter,
+          timer,
+        });
+      }
+      if (result.kind === 'end') {
+        const failed = result.status === 'failed';
+        advance.steps.push({
+          ...step,
+          status: failed ? 'failed' : 'completed',
+          error: failed ? result.reason : null,
+          finishedAt: Date.now(),
+        });
+        return this.write(advance, { kind: 'end', status: result.status, reason: result.reason });
+      }
+
+      advance.steps.push({ ...step, status: 'completed', port: result.port, output: result.output ?? null, finishedAt: Date.now() });
+      advance.context = {
+        ...advance.context,
+        visits: { ...advance.context.visits, [node.id]: visit + 1 },
+        data: this.nodes.keepsOutput(node) ? { ...advance.context.data, [node.id]: result.output } : advance.context.data,
+      };
+      const next = nextNode(definition, node.id, result.port);
+      const nextDefinition = next ? nodeById(definition, next) : undefined;
+      if (nextDefinition?.type === 'exit') {
+        // An exit node does nothing but end the run: its step is recorded with the run's end.
+        const exitVisit = advance.context.visits[nextDefinition.id] ?? 1;
+        const now = Date.now();
+        advance.steps.push({
+          nodeId: nextDefinition.id,
+          visit: exitVisit,
+          nodeType: 'exit',
+          input: { config: nextDefinition.config ?? {} },
+          status: 'completed',
+          startedAt: now,
+          finishedAt: now,
+        });
+        advance.context = { ...advance.context, visits: { ...advance.context.visits, [nextDefinition.id]: exitVisit + 1 } };
+        advance.node = nextDefinition.id;
+        return this.write(advance, { kind: 'end', status: 'completed', reason: `reached exit node ${nextDefinition.id}` });
+      }
+      if (!next) {
+        const reason = node.type === 'exit' ? `reached exit node ${node.id}` : `port "${result.port}" of ${node.id} is not connected`;
+        advance.node = null;
+        return this.write(advance, { kind: 'end', status: 'completed', reason });
+      }
+      advance.node = next;
+      if (this.nodes.hasSideEffect(node)) {
+        const moved = await this.runs.record(advance.run.id, advance.from, advance.steps, { kind: 'move', context: advance.context, next });
+        if (!moved) return false; // stopped meanwhile (a goal exit, a cancel)
+        Object.assign(advance, { run: moved, from: next, context: moved.context, steps: [] });
+      }
+    }
+    // A long chain without waits: what was done is written, and the run goes on in another advance.
+    if (advance.steps.length > 0)
+      await this.runs.record(advance.run.id, advance.from, advance.steps, { kind: 'move', context: advance.context, next: advance.node! });
+    return true;
   }
 
-  /**
-   * Records the step's result and moves the run on, in one statement. The context is the one this
-   * worker holds: while its lease lasts, nobody else writes it.
-   */
-  private async apply(
-    definition: JourneyDefinition,
-    run: RunRow,
-    node: JourneyNode,
-    at: StepKey,
-    result: NodeResult,
-  ): Promise<RunRow | null> {
-    if (result.kind === 'wait') {
-      await this.runs.waitAt(at, {
-        output: result.output,
-        waitingFor: result.waitFor?.event ?? null,
-        filter: result.waitFor?.filter,
-        timer: result.until && result.timer ? { kind: result.timer, due: result.until } : null,
-      });
-      return null;
-    }
-    if (result.kind === 'end') {
-      await this.runs.endAt(at, result);
-      return null;
-    }
+  /** Writes the advance with the run's final change for it; the run is no longer active afterwards. */
+  private async write(advance: Advance, change: DistributiveOmit<RunChange, 'context' | 'node'> & { node?: string }): Promise<false> {
+    const full = {
+      ...change,
+      context: advance.context,
+      node: change.kind === 'move' ? undefined : (change.node ?? advance.node),
+    } as RunChange;
+    await this.runs.record(advance.run.id, advance.from, advance.steps, full);
+    return false;
+  }
 
-    const context: StoredRunContext = {
-      ...run.context,
-      visits: { ...run.context.visits, [node.id]: at.visit + 1 },
-      data: this.nodes.keepsOutput(node) ? { ...run.context.data, [node.id]: result.output } : run.context.data,
+  private stateOf(advance: Advance): RunState {
+    const { run } = advance;
+    return {
+      id: run.id,
+      workspaceId: run.workspace_id,
+      journeyId: run.journey_id,
+      version: run.version,
+      profileId: run.profile_id,
+      context: advance.context,
     };
-    const step = { port: result.port, output: result.output };
-    const next = nextNode(definition, node.id, result.port);
-    const nextDefinition = next ? nodeById(definition, next) : undefined;
-    if (nextDefinition?.type === 'exit') {
-      const exitVisit = context.visits[nextDefinition.id] ?? 1;
-      const ended = { ...context, visits: { ...context.visits, [nextDefinition.id]: exitVisit + 1 } };
-      await this.runs.completeAndExit(at, step, ended, {
-        nodeId: nextDefinition.id,
-        visit: exitVisit,
-        input: { config: nextDefinition.config ?? {} },
-      });
-      return null;
-    }
-    if (!next) {
-      const reason = node.type === 'exit' ? `reached exit node ${node.id}` : `port "${result.port}" of ${node.id} is not connected`;
-      await this.runs.completeAndEnd(at, step, context, reason);
-      return null;
-    }
-    return this.runs.moveOn(at, step, context, next);
-  }
-
-  private async finish(runId: string, status: 'completed' | 'failed', reason: string): Promise<null> {
-    await this.runs.finish(runId, status, reason);
-    return null;
   }
 }
 
-function stateOf(run: RunRow): RunState {
-  return {
-    id: run.id,
-    workspaceId: run.workspace_id,
-    journeyId: run.journey_id,
-    version: run.version,
-    profileId: run.profile_id,
-    context: run.context,
-  };
-}
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

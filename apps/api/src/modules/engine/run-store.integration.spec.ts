@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { ownDatabaseUrl, startTestApp, type TestApp, type TestWorkspace, uniqueSuffix } from '../../testing/test-app.js';
 import { ProfileViews } from '../profiles/profile-view.js';
 import type { StoredRunContext } from './nodes/node-handler.js';
-import { type NewRun, RunStore } from './run-store.js';
+import { type NewRun, RunStore, type StepRecord } from './run-store.js';
 
 /**
  * The run store's statements against PostgreSQL: API role only (no worker moves these runs), on a
@@ -98,43 +98,70 @@ describe('RunStore (integration: PostgreSQL)', () => {
     expect(await runs.lease(run.id)).toBeDefined();
   });
 
-  it('claims a step once; a second claim returns what the first recorded', async () => {
-    const run = newRun(await profile());
-    await runs.insertRun(run);
-    const at = { runId: run.id, nodeId: 'pause', visit: 1 };
-    expect(await runs.claimStep(at, 'delay', { config: {} })).toMatchObject({ status: 'started', fresh: true });
-    expect(await runs.claimStep(at, 'delay', { config: {} })).toEqual({ status: 'started', port: null, output: null });
+  const step = (nodeId: string, status: StepRecord['status'], extra: Partial<StepRecord> = {}): StepRecord => ({
+    nodeId,
+    visit: 1,
+    nodeType: nodeId === 'done' ? 'exit' : 'delay',
+    status,
+    input: { config: {} },
+    startedAt: Date.now(),
+    ...extra,
   });
 
-  it('waits on a timer, fires it when due, and moves on only while the run is where it was', async () => {
+  it('records an advance in one statement and leases the run with its current step', async () => {
     const run = newRun(await profile());
     await runs.insertRun(run);
-    const at = { runId: run.id, nodeId: 'pause', visit: 1 };
-    await runs.claimStep(at, 'delay', {});
-    await runs.waitAt(at, {
-      output: { until: 'soon' },
+    await runs.lease(run.id);
+    await runs.record(run.id, 'pause', [step('pause', 'waiting', { output: { until: 'soon' } })], {
+      kind: 'wait',
+      context: run.context,
+      node: 'pause',
+      visit: 1,
       waitingFor: null,
-      filter: null,
       timer: { kind: 'delay', due: new Date(Date.now() - 1000) },
     });
-    expect(await statusOf(run.id)).toMatchObject({ status: 'waiting' });
+    expect(await statusOf(run.id)).toMatchObject({ status: 'waiting', current_node: 'pause' });
     expect(await runs.fireDueTimers(500)).toEqual([run.id]);
     expect(await runs.fireDueTimers(500)).toEqual([]);
-    expect(await statusOf(run.id)).toMatchObject({ status: 'active', current_node: 'pause' });
+    // Leased again after its timer fired: the step it waits at comes with it.
+    expect(await runs.lease(run.id)).toMatchObject({
+      status: 'active',
+      current_node: 'pause',
+      step_status: 'waiting',
+      step_output: { until: 'soon' },
+    });
 
     const context = { ...run.context, visits: { pause: 2 } };
-    const moved = await runs.moveOn(at, { port: 'next', output: null }, context, 'done');
+    const moved = await runs.record(run.id, 'pause', [step('pause', 'completed', { port: 'next', finishedAt: Date.now() })], {
+      kind: 'move',
+      context,
+      next: 'done',
+    });
     expect(moved).toMatchObject({ current_node: 'done', context: { visits: { pause: 2 } } });
-    // The run is no longer at `pause`: a late move from there changes nothing.
-    expect(await runs.moveOn(at, { port: 'next', output: null }, context, 'pause')).toBeNull();
+    // The run is no longer at `pause`: a late write from there changes nothing.
+    expect(await runs.record(run.id, 'pause', [], { kind: 'move', context, next: 'pause' })).toBeNull();
+    const steps = (await runs.detail(ws.id, run.id))!.steps.map((s) => [s.node_id, s.status, s.port]);
+    expect(steps).toEqual([
+      ['start', 'completed', 'next'],
+      ['pause', 'completed', 'next'],
+    ]);
   });
 
-  it('completes through an exit node in one statement, recording the exit step', async () => {
+  it('ends a run with the steps of its last advance, exit step included', async () => {
     const run = newRun(await profile());
     await runs.insertRun(run);
-    const at = { runId: run.id, nodeId: 'pause', visit: 1 };
-    await runs.claimStep(at, 'delay', {});
-    await runs.completeAndExit(at, { port: 'next', output: null }, run.context, { nodeId: 'done', visit: 1, input: { config: {} } });
+    await runs.record(
+      run.id,
+      'pause',
+      [step('pause', 'completed', { port: 'next', finishedAt: Date.now() }), step('done', 'completed', { finishedAt: Date.now() })],
+      {
+        kind: 'end',
+        context: run.context,
+        node: 'done',
+        status: 'completed',
+        reason: 'reached exit node done',
+      },
+    );
     expect(await statusOf(run.id)).toMatchObject({ status: 'completed', current_node: 'done', end_reason: 'reached exit node done' });
     const steps = (await runs.detail(ws.id, run.id))!.steps.map((s) => [s.node_id, s.status]);
     expect(steps).toEqual([
@@ -147,12 +174,12 @@ describe('RunStore (integration: PostgreSQL)', () => {
   it('stops a run in flight once, firing its timers; cancels every run of an archived journey', async () => {
     const run = newRun(await profile());
     await runs.insertRun(run);
-    const at = { runId: run.id, nodeId: 'pause', visit: 1 };
-    await runs.claimStep(at, 'delay', {});
-    await runs.waitAt(at, {
-      output: null,
+    await runs.record(run.id, 'pause', [step('pause', 'waiting')], {
+      kind: 'wait',
+      context: run.context,
+      node: 'pause',
+      visit: 1,
       waitingFor: null,
-      filter: null,
       timer: { kind: 'delay', due: new Date(Date.now() + 3_600_000) },
     });
     expect(await runs.stop(run.id, 'exited', 'goal event paid')).toBe(true);
@@ -168,7 +195,7 @@ describe('RunStore (integration: PostgreSQL)', () => {
 
   it('counts runs per journey and status, and lists a journey’s runs newest first', async () => {
     const counts = (await runs.countsByJourney(ws.id)).get(journeyId)!;
-    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(8);
+    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(7);
     const page = await runs.runsOf(journeyId, { limit: 3 });
     expect(page).toHaveLength(4);
     expect(new Date(page[0].entered_at as Date).getTime()).toBeGreaterThanOrEqual(new Date(page[1].entered_at as Date).getTime());

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { fromEpochMs } from '../../infra/database/epoch-ms.js';
 import { returnedRows } from '../../infra/database/returning.js';
 import { cursorTime, decodeCursor } from '../../infra/http/cursor.js';
 import type { StoredRunContext } from './nodes/node-handler.js';
@@ -17,13 +18,43 @@ export interface RunRow {
   context: StoredRunContext;
 }
 
-export interface StepRow {
-  status: 'started' | 'completed' | 'failed' | 'waiting';
-  port: string | null;
-  output: unknown;
-  /** Recorded by this claim: no earlier attempt of the step exists. */
-  fresh?: boolean;
+/** A leased run, with the step recorded for its current node and visit, if any (a wait that is over, or an interrupted advance). */
+export interface LeasedRun extends RunRow {
+  step_status: 'started' | 'completed' | 'failed' | 'waiting' | null;
+  step_port: string | null;
+  step_output: unknown;
 }
+
+/** A step an advance took, to record. Times are epoch milliseconds. */
+export interface StepRecord {
+  nodeId: string;
+  visit: number;
+  nodeType: string;
+  status: 'completed' | 'failed' | 'waiting';
+  input: unknown;
+  output?: unknown;
+  port?: string | null;
+  error?: string | null;
+  startedAt: number;
+  finishedAt?: number | null;
+}
+
+/** Where an advance leaves the run. */
+export type RunChange =
+  /** On to `next` (it goes on in this advance or the next). */
+  | { kind: 'move'; context: StoredRunContext; next: string }
+  /** Waiting at `node`: until a timer, and/or for an event. */
+  | {
+      kind: 'wait';
+      context: StoredRunContext;
+      node: string;
+      visit: number;
+      waitingFor: string | null;
+      filter?: unknown;
+      timer: { kind: string; due: Date } | null;
+    }
+  /** Ended at `node`. */
+  | { kind: 'end'; context: StoredRunContext; node: string | null; status: 'completed' | 'failed'; reason: string };
 
 /** A run in flight (active or waiting) of one profile, as the stream consumer needs it. */
 export interface InFlightRun {
@@ -85,9 +116,32 @@ function endRuns(where: string, status: string, reason: string, sets = ''): stri
 }
 const FIRE_TIMERS = 'UPDATE journey_timers SET fired_at = now() WHERE run_id IN (SELECT id FROM run) AND fired_at IS NULL';
 
-const COMPLETE_STEP = `step AS (
-           UPDATE journey_steps SET status = 'completed', port = $4, output = $5, finished_at = now() WHERE run_id = $1 AND node_id = $2 AND visit = $3
+/**
+ * A CTE writing an advance's steps, read from the jsonb parameter $3 (`stepRow`s) for run $1. Times
+ * travel as epoch milliseconds (see infra/database/epoch-ms.ts).
+ */
+const RECORD_STEPS = `steps AS (
+           INSERT INTO journey_steps (run_id, node_id, visit, node_type, status, input, output, port, error, started_at, finished_at)
+           SELECT $1, s.node_id, s.visit, s.node_type, s.status, s.input, s.output, s.port, s.error, ${fromEpochMs('s.started')},
+                  CASE WHEN s.finished IS NOT NULL THEN ${fromEpochMs('s.finished')} END
+             FROM jsonb_to_recordset($3::jsonb) AS s(node_id text, visit integer, node_type text, status text, input jsonb, output jsonb,
+                                                     port text, error text, started bigint, finished bigint)
+           ON CONFLICT (run_id, node_id, visit) DO UPDATE
+             SET status = EXCLUDED.status, output = EXCLUDED.output, port = EXCLUDED.port, error = EXCLUDED.error, finished_at = EXCLUDED.finished_at
          )`;
+
+const stepRow = (step: StepRecord) => ({
+  node_id: step.nodeId,
+  visit: step.visit,
+  node_type: step.nodeType,
+  status: step.status,
+  input: step.input,
+  output: step.output ?? null,
+  port: step.port ?? null,
+  error: step.error ?? null,
+  started: step.startedAt,
+  finished: step.finishedAt ?? null,
+});
 
 /**
  * Every statement on `journey_runs`, `journey_steps` and `journey_timers`: the engine's tables.
@@ -101,14 +155,17 @@ export class RunStore {
 
   // ── Leases ───────────────────────────────────────────────────────────────────────────────────
 
-  /** Takes the run's lease when it is active and nobody holds it; undefined otherwise. */
-  async lease(runId: string): Promise<RunRow | undefined> {
-    const rows = returnedRows<RunRow>(
-      await this.dataSource.query(
-        `UPDATE journey_runs SET lease_until = now() + ${LEASE}, updated_at = now()
-          WHERE id = $1 AND status = 'active' AND (lease_until IS NULL OR lease_until < now()) RETURNING *`,
-        [runId],
-      ),
+  /** Takes the run's lease when it is active and nobody holds it, with its current step; undefined otherwise. */
+  async lease(runId: string): Promise<LeasedRun | undefined> {
+    const rows: LeasedRun[] = await this.dataSource.query(
+      `WITH leased AS (
+         UPDATE journey_runs SET lease_until = now() + ${LEASE}, updated_at = now()
+          WHERE id = $1 AND status = 'active' AND (lease_until IS NULL OR lease_until < now()) RETURNING *
+       )
+       SELECT l.*, s.status AS step_status, s.port AS step_port, s.output AS step_output
+         FROM leased l LEFT JOIN journey_steps s
+           ON s.run_id = l.id AND s.node_id = l.current_node AND s.visit = COALESCE((l.context->'visits'->>l.current_node)::integer, 1)`,
+      [runId],
     );
     return rows[0];
   }
@@ -123,112 +180,55 @@ export class RunStore {
     await this.dataSource.query('UPDATE journey_runs SET lease_until = NULL WHERE id = $1', [runId]);
   }
 
-  // ── Steps ────────────────────────────────────────────────────────────────────────────────────
-
-  /** Records the step as started, or returns what an earlier attempt recorded (a retry after a crash, or a wait that is over). */
-  async claimStep(at: StepKey, nodeType: string, input: unknown): Promise<StepRow> {
-    const inserted: StepRow[] = await this.dataSource.query(
-      `INSERT INTO journey_steps (run_id, node_id, visit, node_type, status, input) VALUES ($1, $2, $3, $4, 'started', $5)
-       ON CONFLICT (run_id, node_id, visit) DO NOTHING RETURNING status, port, output`,
-      [at.runId, at.nodeId, at.visit, nodeType, JSON.stringify(input)],
-    );
-    if (inserted.length > 0) return { ...inserted[0], fresh: true };
-    const rows: StepRow[] = await this.dataSource.query(
-      'SELECT status, port, output FROM journey_steps WHERE run_id = $1 AND node_id = $2 AND visit = $3',
-      [at.runId, at.nodeId, at.visit],
-    );
-    return rows[0];
-  }
-
-  /** The step waits (a delay, a wait for an event, a deferred send): the run waits with it, and its timer is set. */
-  async waitAt(
-    at: StepKey,
-    wait: { output: unknown; waitingFor: string | null; filter: unknown; timer: { kind: string; due: Date } | null },
-  ): Promise<void> {
-    await this.dataSource.query(
-      `WITH step AS (
-         UPDATE journey_steps SET status = 'waiting', output = $4 WHERE run_id = $1 AND node_id = $2 AND visit = $3
-       ), run AS (
-         UPDATE journey_runs SET status = 'waiting', waiting_for = $5, wait = $6, lease_until = NULL, updated_at = now()
-          WHERE ${STILL_HERE} RETURNING id
-       )
-       INSERT INTO journey_timers (run_id, node_id, visit, kind, due_at)
-       SELECT id, $2, $3, $7, $8 FROM run WHERE $7::text IS NOT NULL
-       ON CONFLICT (run_id, node_id, visit, kind) DO UPDATE SET due_at = EXCLUDED.due_at, fired_at = NULL`,
-      [
-        at.runId,
-        at.nodeId,
-        at.visit,
-        JSON.stringify(wait.output ?? null),
-        wait.waitingFor,
-        wait.waitingFor ? JSON.stringify({ nodeId: at.nodeId, visit: at.visit, filter: wait.filter ?? null }) : null,
-        wait.timer?.kind ?? null,
-        wait.timer?.due ?? null,
-      ],
-    );
-  }
-
-  /** The step ends the run (an exit node reached as the current node, or a node that failed the run). */
-  async endAt(at: StepKey, end: { status: 'completed' | 'failed'; reason: string }): Promise<void> {
-    const failed = end.status === 'failed';
-    await this.dataSource.query(
-      `WITH step AS (
-         UPDATE journey_steps SET status = $4, finished_at = now(), error = $5 WHERE run_id = $1 AND node_id = $2 AND visit = $3
-       ), ${endRuns(STILL_HERE, '$6', '$7')}
-       ${FIRE_TIMERS}`,
-      [at.runId, at.nodeId, at.visit, failed ? 'failed' : 'completed', failed ? end.reason : null, end.status, end.reason],
-    );
-  }
-
-  /** The step completed through `port` and the run moves to `nextNode`; the run as it is now, or null when it was stopped meanwhile. */
-  async moveOn(at: StepKey, step: { port: string; output: unknown }, context: StoredRunContext, nextNode: string): Promise<RunRow | null> {
-    const [updated] = returnedRows<RunRow>(
-      await this.dataSource.query(
-        `WITH ${COMPLETE_STEP}
-         UPDATE journey_runs SET context = $6, current_node = $7, updated_at = now() WHERE ${STILL_HERE} RETURNING *`,
-        [at.runId, at.nodeId, at.visit, step.port, JSON.stringify(step.output ?? null), JSON.stringify(context), nextNode],
-      ),
-    );
-    return updated ?? null;
-  }
-
-  /** The step completed and its port leads nowhere: the run is completed. */
-  async completeAndEnd(at: StepKey, step: { port: string; output: unknown }, context: StoredRunContext, reason: string): Promise<void> {
-    await this.dataSource.query(
-      `WITH ${COMPLETE_STEP}, ${endRuns(STILL_HERE, "'completed'", '$7', 'context = $6, current_node = NULL,')} ${FIRE_TIMERS}`,
-      [at.runId, at.nodeId, at.visit, step.port, JSON.stringify(step.output ?? null), JSON.stringify(context), reason],
-    );
-  }
+  // ── Advances ─────────────────────────────────────────────────────────────────────────────────
 
   /**
-   * The step completed and its port leads to an exit node: an exit node does nothing but end the
-   * run, so its step is recorded and the run ends in the same statement.
+   * Records what an advance did — its steps, in order — and the run's new state, in one statement.
+   * The run changes only while it is still active at `from`, the node the advance started at (a
+   * goal exit or a cancel that came meanwhile wins; the steps are recorded all the same). A step
+   * recorded before (a wait that is over, a retry) is updated.
    */
-  async completeAndExit(
-    at: StepKey,
-    step: { port: string; output: unknown },
-    context: StoredRunContext,
-    exit: { nodeId: string; visit: number; input: unknown },
-  ): Promise<void> {
-    await this.dataSource.query(
-      `WITH ${COMPLETE_STEP}, ${endRuns(STILL_HERE, "'completed'", '$10', 'context = $6, current_node = $7,')}, exit_step AS (
-         INSERT INTO journey_steps (run_id, node_id, visit, node_type, status, input, finished_at)
-         SELECT id, $7, $8, 'exit', 'completed', $9, now() FROM run ON CONFLICT (run_id, node_id, visit) DO NOTHING
-       )
-       ${FIRE_TIMERS}`,
-      [
-        at.runId,
-        at.nodeId,
-        at.visit,
-        step.port,
-        JSON.stringify(step.output ?? null),
-        JSON.stringify(context),
-        exit.nodeId,
-        exit.visit,
-        JSON.stringify(exit.input),
-        `reached exit node ${exit.nodeId}`,
-      ],
-    );
+  async record(runId: string, from: string, steps: StepRecord[], change: RunChange): Promise<RunRow | null> {
+    const head = [runId, from, JSON.stringify(steps.map(stepRow)), JSON.stringify(change.context)];
+    switch (change.kind) {
+      case 'move': {
+        const [moved] = returnedRows<RunRow>(
+          await this.dataSource.query(
+            `WITH ${RECORD_STEPS}
+             UPDATE journey_runs SET context = $4, current_node = $5, updated_at = now() WHERE ${STILL_HERE} RETURNING *`,
+            [...head, change.next],
+          ),
+        );
+        return moved ?? null;
+      }
+      case 'wait':
+        await this.dataSource.query(
+          `WITH ${RECORD_STEPS}, run AS (
+             UPDATE journey_runs SET context = $4, current_node = $5, status = 'waiting', waiting_for = $7, wait = $8, lease_until = NULL, updated_at = now()
+              WHERE ${STILL_HERE} RETURNING id
+           )
+           INSERT INTO journey_timers (run_id, node_id, visit, kind, due_at)
+           SELECT id, $5, $6, $9, $10 FROM run WHERE $9::text IS NOT NULL
+           ON CONFLICT (run_id, node_id, visit, kind) DO UPDATE SET due_at = EXCLUDED.due_at, fired_at = NULL`,
+          [
+            ...head,
+            change.node,
+            change.visit,
+            change.waitingFor,
+            change.waitingFor ? JSON.stringify({ nodeId: change.node, visit: change.visit, filter: change.filter ?? null }) : null,
+            change.timer?.kind ?? null,
+            change.timer?.due ?? null,
+          ],
+        );
+        return null;
+      case 'end':
+        await this.dataSource.query(
+          `WITH ${RECORD_STEPS}, ${endRuns(STILL_HERE, '$6', '$7', 'context = $4, current_node = $5,')}
+           ${FIRE_TIMERS}`,
+          [...head, change.node, change.status, change.reason],
+        );
+        return null;
+    }
   }
 
   // ── Ending runs from outside ─────────────────────────────────────────────────────────────────

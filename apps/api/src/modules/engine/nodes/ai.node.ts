@@ -19,6 +19,7 @@ function traitValue(output: LlmOutput): unknown {
 export const aiNode: NodeHandler<'ai'> = {
   type: 'ai',
   keepsOutput: true,
+  sideEffect: true,
   async run({ node, run, idempotencyKey, context, liquid, effects }) {
     const config = node.config;
     try {

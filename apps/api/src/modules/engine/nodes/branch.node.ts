@@ -5,6 +5,7 @@ import type { NodeHandler } from './node-handler.js';
 export const branchNode: NodeHandler<'branch'> = {
   type: 'branch',
   keepsOutput: false,
+  sideEffect: false,
   async run({ node, context }) {
     const ctx = await context();
     const hit = node.config.branches.find((branch) => evaluateCondition(branch.when, ctx));

@@ -5,6 +5,7 @@ import type { NodeHandler } from './node-handler.js';
 export const delayNode: NodeHandler<'delay'> = {
   type: 'delay',
   keepsOutput: false,
+  sideEffect: false,
   async run({ node, attempt, now, profile }) {
     if (attempt === 'resumed') return { kind: 'next', port: 'next' };
     const p = await profile();

@@ -4,5 +4,6 @@ import type { NodeHandler } from './node-handler.js';
 export const exitNode: NodeHandler<'exit'> = {
   type: 'exit',
   keepsOutput: false,
+  sideEffect: false,
   run: async ({ node }) => ({ kind: 'end', status: 'completed', reason: `reached exit node ${node.id}` }),
 };

@@ -8,6 +8,7 @@ const DEFAULT_TIMEOUT_MS = 5000;
 export const fetchNode: NodeHandler<'fetch'> = {
   type: 'fetch',
   keepsOutput: true,
+  sideEffect: true,
   async run({ node, run, idempotencyKey, context, liquid, effects }) {
     try {
       const request = (await liquid.value(node.config.request, await context())) as FetchRequest;

@@ -101,5 +101,10 @@ export interface NodeHandler<T extends NodeType = NodeType> {
   readonly type: T;
   /** Whether the node's output is kept in the run's data as `data.<nodeId>`. */
   readonly keepsOutput: boolean;
+  /**
+   * Whether it acts outside the run (sends, calls, writes): such a step is recorded before the run
+   * goes on. Nodes without side effects run in memory, their steps recorded with the next write.
+   */
+  readonly sideEffect: boolean;
   run(step: NodeStep<T>): Promise<NodeResult>;
 }

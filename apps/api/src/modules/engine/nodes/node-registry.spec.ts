@@ -11,6 +11,16 @@ describe('node registry', () => {
     expect(NODE_TYPE_NAMES.filter((type) => NODE_HANDLERS[type].keepsOutput).sort()).toEqual(['ai', 'fetch', 'webhook']);
   });
 
+  it('records the steps of nodes that act outside the run before it goes on, and only those', () => {
+    expect(NODE_TYPE_NAMES.filter((type) => NODE_HANDLERS[type].sideEffect).sort()).toEqual([
+      'ai',
+      'fetch',
+      'send',
+      'update_profile',
+      'webhook',
+    ]);
+  });
+
   it('knows no other type', () => {
     expect(nodeHandler('teleport' as never)).toBeUndefined();
     expect(nodeHandler('toString' as never)).toBeUndefined();

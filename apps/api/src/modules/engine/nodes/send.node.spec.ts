@@ -23,7 +23,6 @@ describe('send node', () => {
       routing: 'single',
       topic: 'onboarding',
       idempotencyBase: 'run:r-1:welcome:1',
-      fresh: true,
       journey: { journeyId: 'j-1', runId: 'r-1', nodeId: 'welcome', caps },
     });
   });

@@ -11,7 +11,8 @@ import type { NodeHandler } from './node-handler.js';
 export const sendNode: NodeHandler<'send'> = {
   type: 'send',
   keepsOutput: false,
-  async run({ node, definition, run, attempt, idempotencyKey, effects }) {
+  sideEffect: true,
+  async run({ node, definition, run, idempotencyKey, effects }) {
     const outcome = await effects.deliver({
       workspaceId: run.workspaceId,
       profileId: run.profileId,
@@ -24,7 +25,6 @@ export const sendNode: NodeHandler<'send'> = {
       event: run.context.event,
       run: run.context.run,
       idempotencyBase: idempotencyKey,
-      fresh: attempt === 'first',
       journey: { journeyId: run.journeyId, runId: run.id, nodeId: node.id, caps: definition.caps },
     });
     if (outcome.status === 'deferred' && outcome.deferredUntil) {

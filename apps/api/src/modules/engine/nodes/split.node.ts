@@ -5,6 +5,7 @@ import type { NodeHandler } from './node-handler.js';
 export const splitNode: NodeHandler<'split'> = {
   type: 'split',
   keepsOutput: false,
+  sideEffect: false,
   async run({ node, run }) {
     const port = splitVariant(node.config.variants, run.profileId, run.journeyId, node.id);
     return { kind: 'next', port, output: { variant: port } };

@@ -4,5 +4,6 @@ import type { NodeHandler } from './node-handler.js';
 export const triggerNode: NodeHandler<'trigger'> = {
   type: 'trigger',
   keepsOutput: false,
+  sideEffect: false,
   run: async () => ({ kind: 'next', port: 'next' }),
 };

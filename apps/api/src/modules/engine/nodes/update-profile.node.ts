@@ -4,6 +4,7 @@ import type { NodeHandler } from './node-handler.js';
 export const updateProfileNode: NodeHandler<'update_profile'> = {
   type: 'update_profile',
   keepsOutput: false,
+  sideEffect: true,
   async run({ node, run, context, liquid, effects }) {
     const set = (await liquid.value(node.config.set ?? {}, await context())) as Record<string, unknown>;
     await effects.setTraits(run, set);

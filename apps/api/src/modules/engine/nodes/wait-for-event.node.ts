@@ -7,6 +7,7 @@ import type { NodeHandler } from './node-handler.js';
 export const waitForEventNode: NodeHandler<'wait_for_event'> = {
   type: 'wait_for_event',
   keepsOutput: false,
+  sideEffect: false,
   async run({ node, attempt, now }) {
     if (attempt === 'resumed') return { kind: 'next', port: 'timeout', output: { matched: false } };
     const until = new Date(now.getTime() + Number(node.config.timeoutSeconds) * 1000);

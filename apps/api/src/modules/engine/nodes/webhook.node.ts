@@ -12,6 +12,7 @@ const TIMEOUT_MS = 10_000;
 export const webhookNode: NodeHandler<'webhook'> = {
   type: 'webhook',
   keepsOutput: true,
+  sideEffect: true,
   async run({ node, run, idempotencyKey, context, liquid, effects }) {
     try {
       const ctx = await context();

@@ -37,8 +37,6 @@ export interface DeliveryRequest {
   run?: Record<string, unknown>;
   /** Base of each message's idempotency key: `send:<requestId>` or `run:<runId>:<nodeId>:<visit>`. */
   idempotencyBase: string;
-  /** No message of this base can exist yet (a journey step's first attempt): earlier attempts are not looked up. */
-  fresh?: boolean;
   requestId?: string;
   journey?: { journeyId: string; runId: string; nodeId: string; caps?: JourneyCap[] };
   /** Skips quiet hours (also tag "urgent" on /send, or a topic that bypasses them). */
@@ -185,11 +183,6 @@ export class DeliveryService {
     topic: TopicInfo | null,
   ): Promise<Attempt> {
     const key = `${req.idempotencyBase}:${channel}`;
-    const existing = req.fresh ? undefined : await this.messages.find(req.workspaceId, key);
-    if (existing && existing.status !== 'queued' && existing.status !== 'deferred' && existing.status !== 'sending')
-      return fromRow(existing);
-    if (existing?.status === 'deferred' && existing.deferred_until && existing.deferred_until > new Date()) return fromRow(existing);
-
     const reach = await this.reach(req, channel, profile);
     if ('skip' in reach) return { channel, status: 'skipped', reason: reach.skip };
     const { spec, recipient, providers } = reach;
@@ -209,32 +202,37 @@ export class DeliveryService {
     };
 
     const preference = await this.preferences.decide(req.workspaceId, profile.id, req.topic, channel);
-    if (!preference.allowed) {
-      const row = await this.dataSource.transaction((m) => this.messages.claim(m, identity));
-      await this.messages.transition(row.id, 'suppressed', {
-        reason: preference.reason ?? `opted out of ${req.topic ?? 'messages'} on ${channel}`,
-      });
-      return { channel, status: 'suppressed', reason: preference.reason, messageId: row.id };
-    }
-
     // Render before deciding: a template that cannot render must not use up a cap.
     const links = this.preferences.unsubscribeLinks(req.workspaceId, profile.id, req.topic);
-    let rendered: RenderedContent;
-    try {
-      rendered = await this.render(req, spec.block, profile, links);
-    } catch (error) {
-      const row = await this.dataSource.transaction((m) => this.messages.claim(m, identity));
-      await this.messages.transition(row.id, 'failed', { reason: `template could not be rendered: ${(error as Error).message}` });
-      return { channel, status: 'failed', reason: (error as Error).message, messageId: row.id };
+    let rendered: RenderedContent | undefined;
+    let renderError: string | undefined;
+    if (preference.allowed) {
+      try {
+        rendered = await this.render(req, spec.block, profile, links);
+      } catch (error) {
+        renderError = (error as Error).message;
+      }
     }
 
-    // Decide under the profile's delivery lock, and mark `sending` in the same transaction.
+    // Decide under the profile's delivery lock, on the message claimed by its key (an earlier
+    // attempt's decision stands), and mark it `sending` in the same transaction.
     const decision = await this.dataSource.transaction(async (m) => {
       await lockProfileForDelivery(m, profile.id);
       const row = await this.messages.claim(m, identity);
       if (row.status === 'sending') return { row, go: 'resolve' as const };
       if (row.status !== 'queued' && row.status !== 'deferred') return { row, go: 'done' as const };
-      const hold = await this.hold(m, req, channel, profile, settings, topic, new Date());
+      const now = new Date();
+      if (row.status === 'deferred' && row.deferred_until && row.deferred_until > now) return { row, go: 'done' as const };
+      if (!preference.allowed) {
+        const reason = preference.reason ?? `opted out of ${req.topic ?? 'messages'} on ${channel}`;
+        await this.messages.transition(row.id, 'suppressed', { reason }, m);
+        return { row, go: 'suppressed' as const, reason };
+      }
+      if (!rendered) {
+        await this.messages.transition(row.id, 'failed', { reason: `template could not be rendered: ${renderError}` }, m);
+        return { row, go: 'failed' as const, reason: renderError! };
+      }
+      const hold = await this.hold(m, req, channel, profile, settings, topic, now);
       if (hold?.status === 'throttled') {
         await this.messages.transition(row.id, 'throttled', { reason: hold.reason }, m);
         return { row, go: 'throttled' as const, reason: hold.reason };
@@ -248,10 +246,14 @@ export class DeliveryService {
     });
 
     const { row } = decision;
-    const build = () => this.channelMessage(channel, recipient, rendered, links.headers, row.id, profile);
+    const build = () => this.channelMessage(channel, recipient, rendered!, links.headers, row.id, profile);
     switch (decision.go) {
       case 'done':
         return fromRow(row);
+      case 'suppressed':
+        return { channel, status: 'suppressed', reason: decision.reason, messageId: row.id };
+      case 'failed':
+        return { channel, status: 'failed', reason: decision.reason, messageId: row.id };
       case 'throttled':
         return { channel, status: 'throttled', reason: decision.reason, messageId: row.id };
       case 'deferred':

@@ -102,14 +102,6 @@ export class MessageStore {
     return rows[0];
   }
 
-  async find(workspaceId: string, idempotencyKey: string): Promise<MessageRow | undefined> {
-    const rows: MessageRow[] = await this.dataSource.query('SELECT * FROM messages WHERE workspace_id = $1 AND idempotency_key = $2', [
-      workspaceId,
-      idempotencyKey,
-    ]);
-    return rows[0];
-  }
-
   /** Moves a message to a status, stamping its time and recording the change in its timeline. */
   async transition(
     messageId: string,
