@@ -1,4 +1,4 @@
-import { type JourneyDefinition, type JourneyNode, nextNode, nodeById } from '@itinera/journey-model';
+import { type JourneyDefinition, nextNode, nodeById } from '@itinera/journey-model';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ROOT_LOGGER } from '../../infra/logging/logging.module.js';
