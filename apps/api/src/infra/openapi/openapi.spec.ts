@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { renderOpenApiDocument } from './render.js';
 
 describe('committed OpenAPI document', () => {
@@ -16,5 +18,19 @@ describe('committed OpenAPI document', () => {
     );
     expect(document.components.securitySchemes).toHaveProperty('bearer');
     expect(document.components.schemas.CreateApiKeyDto.required).toEqual(expect.arrayContaining(['name', 'kind']));
+  });
+
+  it('names every DTO class once: the document keeps one schema per name, so a second class of the same name replaces the first', async () => {
+    const modules = fileURLToPath(new URL('../../modules', import.meta.url));
+    const files = (await readdir(modules, { recursive: true })).filter((f) => f.endsWith('.dto.ts'));
+    const seen = new Map<string, string>();
+    const repeated: string[] = [];
+    for (const file of files) {
+      for (const [, name] of (await readFile(join(modules, file), 'utf8')).matchAll(/^export class (\w+)/gm)) {
+        if (seen.has(name)) repeated.push(`${name} (${seen.get(name)}, ${file})`);
+        seen.set(name, file);
+      }
+    }
+    expect(repeated).toEqual([]);
   });
 });

@@ -18,7 +18,7 @@ import { PreferencesService } from '../preferences/preferences.service.js';
 import { PluginRegistry } from '../plugins/plugin-registry.js';
 import { ProfileViews } from '../profiles/profile-view.js';
 import { TemplateRenderer } from '../templates/template-renderer.js';
-import type { RunStepDto, SimulateJourneyDto } from './dto/simulation.dto.js';
+import type { RunNodeDto, SimulateJourneyDto } from './dto/simulation.dto.js';
 import type { JourneyDto, JourneyVersionDto, RunDetailDto, RunDto, ValidationProblemDto } from './dto/journeys.dto.js';
 
 interface JourneyRow {
@@ -293,7 +293,7 @@ export class JourneysService {
   }
 
   /** One fetch or ai node of the draft (or a version), really called; its output shows what `data.<node>` holds. */
-  async runStep(workspaceId: string, ref: string, nodeId: string, input: RunStepDto): Promise<{ port: string | null; output: unknown }> {
+  async runStep(workspaceId: string, ref: string, nodeId: string, input: RunNodeDto): Promise<{ port: string | null; output: unknown }> {
     return this.simulator.runStep(workspaceId, await this.simulated(workspaceId, ref, input.version), nodeId, {
       ...simulationInput(input),
       data: input.data,
@@ -384,7 +384,7 @@ function toRun(row: Record<string, unknown>): RunDto {
   };
 }
 
-function simulationInput(body: SimulateJourneyDto | RunStepDto): SimulationInput {
+function simulationInput(body: SimulateJourneyDto | RunNodeDto): SimulationInput {
   return {
     userId: body.userId,
     profile: body.profile,

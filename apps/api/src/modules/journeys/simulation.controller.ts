@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common'
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Caller, RequireRole } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
-import { RunStepDto, SimulateJourneyDto, SimulationDto, StepRunDto } from './dto/simulation.dto.js';
+import { RunNodeDto, SimulateJourneyDto, SimulationDto, StepRunDto } from './dto/simulation.dto.js';
 import { JourneysService } from './journeys.service.js';
 
 /** Testing a journey before publishing it: no message sent, no profile changed, no call made unless asked. */
@@ -32,7 +32,7 @@ export class SimulationController {
     @Caller() caller: Principal,
     @Param('id') id: string,
     @Param('nodeId') nodeId: string,
-    @Body() body: RunStepDto,
+    @Body() body: RunNodeDto,
   ): Promise<StepRunDto> {
     return this.journeys.runStep(caller.workspaceId, id, nodeId, body);
   }

@@ -130,7 +130,7 @@ export class SimulateJourneyDto {
   live?: string[];
 }
 
-export class RunStepDto {
+export class RunNodeDto {
   @ApiPropertyOptional({
     oneOf: [
       { type: 'string', enum: ['draft'] },
@@ -138,7 +138,7 @@ export class RunStepDto {
     ],
   })
   @IsOptional()
-  @ValidateIf((o: RunStepDto) => typeof o.version === 'string')
+  @ValidateIf((o: RunNodeDto) => typeof o.version === 'string')
   @IsIn(['draft'], { message: 'version must be "draft" or a version number' })
   version?: 'draft' | number;
 
