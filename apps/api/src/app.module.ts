@@ -11,6 +11,7 @@ import type { Metrics } from './infra/metrics/metrics.js';
 import { MetricsModule } from './infra/metrics/metrics.module.js';
 import { QueueModule } from './infra/queue/queue.module.js';
 import { RedisModule } from './infra/redis/redis.module.js';
+import { AnalyticsModule } from './modules/analytics/analytics.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { BootstrapModule } from './modules/bootstrap/bootstrap.module.js';
 import { InboxModule } from './modules/inbox/inbox.module.js';
@@ -61,6 +62,7 @@ export class AppModule {
         InboxModule,
         JourneysModule,
         SendModule,
+        AnalyticsModule,
         ...(config.runsWorker ? [WorkerModule] : []),
       ],
     };

@@ -135,7 +135,7 @@ export class JourneyEntryService {
       const goal = (definition.exit ?? []).find((e) => e.event === event.name);
       if (!goal) continue;
       if (goal.filter && !(await this.matches(goal.filter, run.workspace_id, profileId, event))) continue;
-      await this.runs.stop(run.id, 'exited', `goal event ${event.name}`);
+      await this.runs.stop(run.id, 'exited', `goal event ${event.name}`, event.name);
     }
   }
 

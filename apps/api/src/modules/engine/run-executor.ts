@@ -5,6 +5,7 @@ import { ROOT_LOGGER } from '../../infra/logging/logging.module.js';
 import { JourneyDefinitions } from './journey-definitions.js';
 import { NodeRunner } from './node-runner.js';
 import type { NodeResult, RunState, StepAttempt, StoredRunContext } from './nodes/node-handler.js';
+import type { StatDelta } from '../analytics/stat-deltas.js';
 import { type LeasedRun, type RunChange, type RunRow, RunStore, type StepRecord } from './run-store.js';
 
 /** Steps one advance may take before yielding the worker (a loop without waits is refused by validation anyway). */
@@ -20,6 +21,8 @@ interface Advance {
   context: StoredRunContext;
   node: string | null;
   steps: StepRecord[];
+  /** `node#visit` of the step the run was leased at, when it was recorded before (a wait): it was counted as entered then. */
+  recordedStep?: string;
 }
 
 /**
@@ -66,7 +69,14 @@ export class RunExecutor {
       await this.runs.finish(leased.id, 'completed', 'reached the end');
       return false;
     }
-    const advance: Advance = { run: leased, from: leased.current_node, context: leased.context, node: leased.current_node, steps: [] };
+    const advance: Advance = {
+      run: leased,
+      from: leased.current_node,
+      context: leased.context,
+      node: leased.current_node,
+      steps: [],
+      recordedStep: leased.step_status ? `${leased.current_node}#${leased.context.visits?.[leased.current_node] ?? 1}` : undefined,
+    };
     // Only the node the run was leased at can have a recorded step (a wait that is over, or an
     // advance interrupted after writing it).
     let recorded: Pick<LeasedRun, 'step_status' | 'step_port' | 'step_output'> | undefined = leased;
@@ -77,6 +87,8 @@ export class RunExecutor {
       const visit = advance.context.visits?.[node.id] ?? 1;
       const startedAt = Date.now();
       let result: NodeResult;
+      // A step completed before (a wait its event ended) is recorded and counted already: only its port is followed.
+      const alreadyCompleted = recorded?.step_status === 'completed';
       if (recorded?.step_status === 'completed') {
         result = { kind: 'next', port: recorded.step_port ?? 'next', output: recorded.step_output };
       } else {
@@ -109,7 +121,8 @@ export class RunExecutor {
         return this.write(advance, { kind: 'end', status: result.status, reason: result.reason });
       }
 
-      advance.steps.push({ ...step, status: 'completed', port: result.port, output: result.output ?? null, finishedAt: Date.now() });
+      if (!alreadyCompleted)
+        advance.steps.push({ ...step, status: 'completed', port: result.port, output: result.output ?? null, finishedAt: Date.now() });
       advance.context = {
         ...advance.context,
         visits: { ...advance.context.visits, [node.id]: visit + 1 },
@@ -141,14 +154,26 @@ export class RunExecutor {
       }
       advance.node = next;
       if (this.nodes.hasSideEffect(node)) {
-        const moved = await this.runs.record(advance.run.id, advance.from, advance.steps, { kind: 'move', context: advance.context, next });
+        const moved = await this.runs.record(
+          advance.run.id,
+          advance.from,
+          advance.steps,
+          { kind: 'move', context: advance.context, next },
+          stepDeltas(advance),
+        );
         if (!moved) return false; // stopped meanwhile (a goal exit, a cancel)
-        Object.assign(advance, { run: moved, from: next, context: moved.context, steps: [] });
+        Object.assign(advance, { run: moved, from: next, context: moved.context, steps: [], recordedStep: undefined });
       }
     }
     // A long chain without waits: what was done is written, and the run goes on in another advance.
     if (advance.steps.length > 0)
-      await this.runs.record(advance.run.id, advance.from, advance.steps, { kind: 'move', context: advance.context, next: advance.node! });
+      await this.runs.record(
+        advance.run.id,
+        advance.from,
+        advance.steps,
+        { kind: 'move', context: advance.context, next: advance.node! },
+        stepDeltas(advance),
+      );
     return true;
   }
 
@@ -159,7 +184,9 @@ export class RunExecutor {
       context: advance.context,
       node: change.kind === 'move' ? undefined : (change.node ?? advance.node),
     } as RunChange;
-    await this.runs.record(advance.run.id, advance.from, advance.steps, full);
+    const deltas = stepDeltas(advance);
+    if (change.kind === 'end') deltas.push({ metric: 'run_ended', port: change.status });
+    await this.runs.record(advance.run.id, advance.from, advance.steps, full, deltas);
     return false;
   }
 
@@ -174,6 +201,17 @@ export class RunExecutor {
       context: advance.context,
     };
   }
+}
+
+/** The analytics counts of an advance's steps (see analytics/stat-deltas.ts). */
+function stepDeltas(advance: Advance): StatDelta[] {
+  const deltas: StatDelta[] = [];
+  for (const step of advance.steps) {
+    if (`${step.nodeId}#${step.visit}` !== advance.recordedStep) deltas.push({ metric: 'node_entered', node: step.nodeId });
+    if (step.status === 'completed') deltas.push({ metric: 'node_completed', node: step.nodeId, port: step.port ?? '' });
+    if (step.status === 'failed') deltas.push({ metric: 'node_failed', node: step.nodeId });
+  }
+  return deltas;
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

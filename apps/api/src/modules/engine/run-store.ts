@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { fromEpochMs } from '../../infra/database/epoch-ms.js';
 import { returnedRows } from '../../infra/database/returning.js';
 import { cursorTime, decodeCursor } from '../../infra/http/cursor.js';
+import { deltaRows, insertDeltasSql, type StatDelta } from '../analytics/stat-deltas.js';
 import type { StoredRunContext } from './nodes/node-handler.js';
 
 export type RunStatus = 'active' | 'waiting' | 'completed' | 'failed' | 'exited' | 'cancelled';
@@ -111,10 +112,30 @@ const PENDING_DUE_AT = '(CASE WHEN fired_at IS NULL THEN due_at END)';
 function endRuns(where: string, status: string, reason: string, sets = ''): string {
   return `run AS (
            UPDATE journey_runs SET ${sets} status = ${status}, end_reason = ${reason}, ended_at = now(), waiting_for = NULL, wait = NULL, lease_until = NULL, updated_at = now()
-            WHERE ${where} RETURNING id
+            WHERE ${where} RETURNING id, journey_id, version, profile_id, current_node, entered_at
          )`;
 }
 const FIRE_TIMERS = 'UPDATE journey_timers SET fired_at = now() WHERE run_id IN (SELECT id FROM run) AND fired_at IS NULL';
+
+/**
+ * The counts of `stop` ($2 the status, $4 the goal event or null): the run's end and where it was;
+ * for a goal, the conversion with its time, each split variant the run took, and the send node and
+ * template of the last message the run sent.
+ */
+const STOP_STATS = `stats AS (
+         INSERT INTO journey_stat_deltas (journey_id, version, metric, node_id, port, n, total)
+         SELECT journey_id, version, 'run_ended', '', $2, 1, 0 FROM run
+         UNION ALL SELECT journey_id, version, 'node_stopped', current_node, '', 1, 0 FROM run WHERE current_node IS NOT NULL
+         UNION ALL SELECT journey_id, version, 'converted', '', $4, 1, extract(epoch FROM now() - entered_at) FROM run WHERE $4::text IS NOT NULL
+         UNION ALL SELECT run.journey_id, run.version, 'variant_converted', st.node_id, st.port, 1, 0
+                     FROM run JOIN journey_steps st ON st.run_id = run.id AND st.node_type = 'split' AND st.port IS NOT NULL WHERE $4::text IS NOT NULL
+         UNION ALL SELECT run.journey_id, run.version, 'last_touch', touch.node_id, COALESCE(touch.template_key, ''), 1, 0
+                     FROM run CROSS JOIN LATERAL (
+                       SELECT node_id, template_key FROM messages
+                        WHERE profile_id = run.profile_id AND run_id = run.id AND sent_at IS NOT NULL AND node_id IS NOT NULL
+                        ORDER BY created_at DESC LIMIT 1
+                     ) touch WHERE $4::text IS NOT NULL
+       )`;
 
 /**
  * A CTE writing an advance's steps, read from the jsonb parameter $3 (`stepRow`s) for run $1. Times
@@ -188,27 +209,28 @@ export class RunStore {
    * goal exit or a cancel that came meanwhile wins; the steps are recorded all the same). A step
    * recorded before (a wait that is over, a retry) is updated.
    */
-  async record(runId: string, from: string, steps: StepRecord[], change: RunChange): Promise<RunRow | null> {
-    const head = [runId, from, JSON.stringify(steps.map(stepRow)), JSON.stringify(change.context)];
+  async record(runId: string, from: string, steps: StepRecord[], change: RunChange, deltas: StatDelta[] = []): Promise<RunRow | null> {
+    // $5 is the advance's counts: they apply only with the run's change (a run stopped meanwhile was counted by `stop`).
+    const head = [runId, from, JSON.stringify(steps.map(stepRow)), JSON.stringify(change.context), deltaRows(deltas)];
     switch (change.kind) {
       case 'move': {
-        const [moved] = returnedRows<RunRow>(
-          await this.dataSource.query(
-            `WITH ${RECORD_STEPS}
-             UPDATE journey_runs SET context = $4, current_node = $5, updated_at = now() WHERE ${STILL_HERE} RETURNING *`,
-            [...head, change.next],
-          ),
+        const rows: RunRow[] = await this.dataSource.query(
+          `WITH ${RECORD_STEPS}, run AS (
+             UPDATE journey_runs SET context = $4, current_node = $6, updated_at = now() WHERE ${STILL_HERE} RETURNING *
+           ), ${insertDeltasSql('stats', '$5', 'run')}
+           SELECT * FROM run`,
+          [...head, change.next],
         );
-        return moved ?? null;
+        return rows[0] ?? null;
       }
       case 'wait':
         await this.dataSource.query(
           `WITH ${RECORD_STEPS}, run AS (
-             UPDATE journey_runs SET context = $4, current_node = $5, status = 'waiting', waiting_for = $7, wait = $8, lease_until = NULL, updated_at = now()
-              WHERE ${STILL_HERE} RETURNING id
-           )
+             UPDATE journey_runs SET context = $4, current_node = $6, status = 'waiting', waiting_for = $8, wait = $9, lease_until = NULL, updated_at = now()
+              WHERE ${STILL_HERE} RETURNING id, journey_id, version
+           ), ${insertDeltasSql('stats', '$5', 'run')}
            INSERT INTO journey_timers (run_id, node_id, visit, kind, due_at)
-           SELECT id, $5, $6, $9, $10 FROM run WHERE $9::text IS NOT NULL
+           SELECT id, $6, $7, $10, $11 FROM run WHERE $10::text IS NOT NULL
            ON CONFLICT (run_id, node_id, visit, kind) DO UPDATE SET due_at = EXCLUDED.due_at, fired_at = NULL`,
           [
             ...head,
@@ -223,7 +245,7 @@ export class RunStore {
         return null;
       case 'end':
         await this.dataSource.query(
-          `WITH ${RECORD_STEPS}, ${endRuns(STILL_HERE, '$6', '$7', 'context = $4, current_node = $5,')}
+          `WITH ${RECORD_STEPS}, ${endRuns(STILL_HERE, '$7', '$8', 'context = $4, current_node = $6,')}, ${insertDeltasSql('stats', '$5', 'run')}
            ${FIRE_TIMERS}`,
           [...head, change.node, change.status, change.reason],
         );
@@ -235,14 +257,28 @@ export class RunStore {
 
   /** Ends an active run that cannot go on (no current node, a node missing from its version). */
   async finish(runId: string, status: 'completed' | 'failed', reason: string): Promise<void> {
-    await this.dataSource.query(`WITH ${endRuns("id = $1 AND status = 'active'", '$2', '$3')} ${FIRE_TIMERS}`, [runId, status, reason]);
+    await this.dataSource.query(
+      `WITH ${endRuns("id = $1 AND status = 'active'", '$2', '$3')}, ${insertDeltasSql('stats', '$4', 'run')} ${FIRE_TIMERS}`,
+      [runId, status, reason, deltaRows([{ metric: 'run_ended', port: status }])],
+    );
   }
 
-  /** Ends a run in flight: a goal event (`exited`) or a cancel (`cancelled`); false when it had ended already. */
-  async stop(runId: string, status: 'exited' | 'cancelled', reason: string, m: Queryable = this.dataSource): Promise<boolean> {
+  /**
+   * Ends a run in flight: a goal event (`exited`, with the goal's event name) or a cancel
+   * (`cancelled`); false when it had ended already. A goal is a conversion: it is counted with the
+   * time it took, the variants of the run's splits and the last message the run sent (last touch).
+   */
+  async stop(
+    runId: string,
+    status: 'exited' | 'cancelled',
+    reason: string,
+    goal: string | null = null,
+    m: Queryable = this.dataSource,
+  ): Promise<boolean> {
     const rows: Array<{ id: string }> = await m.query(
-      `WITH ${endRuns("id = $1 AND status IN ('active', 'waiting')", '$2', '$3')}, fired AS (${FIRE_TIMERS}) SELECT id FROM run`,
-      [runId, status, reason],
+      `WITH ${endRuns("id = $1 AND status IN ('active', 'waiting')", '$2', '$3')}, fired AS (${FIRE_TIMERS}), ${STOP_STATS}
+       SELECT id FROM run`,
+      [runId, status, reason, goal],
     );
     return rows.length > 0;
   }
@@ -250,7 +286,13 @@ export class RunStore {
   /** Cancels every run in flight of a journey (it is being archived); returns how many. */
   async cancelJourneyRuns(journeyId: string, reason: string, m: Queryable = this.dataSource): Promise<number> {
     const rows: Array<{ id: string }> = await m.query(
-      `WITH ${endRuns("journey_id = $1 AND status IN ('active', 'waiting')", "'cancelled'", '$2')}, fired AS (${FIRE_TIMERS}) SELECT id FROM run`,
+      `WITH ${endRuns("journey_id = $1 AND status IN ('active', 'waiting')", "'cancelled'", '$2')}, fired AS (${FIRE_TIMERS}), stats AS (
+         INSERT INTO journey_stat_deltas (journey_id, version, metric, node_id, port, n)
+         SELECT journey_id, version, 'run_ended', '', 'cancelled', count(*) FROM run GROUP BY journey_id, version
+         UNION ALL
+         SELECT journey_id, version, 'node_stopped', current_node, '', count(*) FROM run WHERE current_node IS NOT NULL GROUP BY journey_id, version, current_node
+       )
+       SELECT id FROM run`,
       [journeyId, reason],
     );
     return rows.length;
@@ -274,7 +316,7 @@ export class RunStore {
        ), step AS (
          INSERT INTO journey_steps (run_id, node_id, visit, node_type, status, input, output, port, finished_at)
          SELECT id, $10, 1, 'trigger', 'completed', $11, $12, 'next', now() FROM run
-       )
+       ), ${insertDeltasSql('stats', '$15', '(SELECT $3::uuid AS journey_id, $4::integer AS version FROM run)')}
        SELECT id FROM run`,
       [
         run.id,
@@ -291,6 +333,12 @@ export class RunStore {
         JSON.stringify(run.trigger.output),
         typeof run.reentry === 'string' ? run.reentry : 'after',
         typeof run.reentry === 'string' ? 0 : run.reentry.afterSeconds,
+        deltaRows([
+          { metric: 'run_entered' },
+          { metric: 'node_entered', node: run.trigger.nodeId },
+          { metric: 'node_completed', node: run.trigger.nodeId, port: 'next' },
+          ...(run.firstNode ? [] : [{ metric: 'run_ended' as const, port: 'completed' }]),
+        ]),
       ],
     );
     if (inserted.length === 0) return false;
@@ -314,9 +362,12 @@ export class RunStore {
     return this.dataSource.transaction(async (m) => {
       const changed = returnedRows(
         await m.query(
-          `UPDATE journey_runs SET status = 'active', waiting_for = NULL, wait = NULL, updated_at = now()
-            WHERE id = $1 AND status = 'waiting' AND current_node = $2 RETURNING id`,
-          [at.runId, at.nodeId],
+          `WITH run AS (
+             UPDATE journey_runs SET status = 'active', waiting_for = NULL, wait = NULL, updated_at = now()
+              WHERE id = $1 AND status = 'waiting' AND current_node = $2 RETURNING id, journey_id, version
+           ), ${insertDeltasSql('stats', '$3', 'run')}
+           SELECT id FROM run`,
+          [at.runId, at.nodeId, deltaRows([{ metric: 'node_completed', node: at.nodeId, port: 'matched' }])],
         ),
       );
       if (changed.length === 0) return false;

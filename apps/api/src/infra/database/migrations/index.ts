@@ -9,6 +9,7 @@ import { EventsOnStream1764480000000 } from './1764480000000-events-on-stream.js
 import { StatusIndexes1764490000000 } from './1764490000000-status-indexes.js';
 import { IngestAtOnce1764500000000 } from './1764500000000-ingest-at-once.js';
 import { MessageStatusUnknown1764515000000 } from './1764515000000-message-status-unknown.js';
+import { JourneyAnalytics1764520000000 } from './1764520000000-journey-analytics.js';
 
 /** Every migration, oldest first. Forward-only: add a new one, never edit a landed one. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   StatusIndexes1764490000000,
   IngestAtOnce1764500000000,
   MessageStatusUnknown1764515000000,
+  JourneyAnalytics1764520000000,
 ];

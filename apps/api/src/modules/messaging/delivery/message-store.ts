@@ -134,10 +134,17 @@ export class MessageStore {
     if (status === 'sending') sets.push('attempts = attempts + 1');
     // The status and its timeline entry in one statement (one round trip, one commit).
     const detail = JSON.stringify({ ...(fields.reason ? { reason: fields.reason } : {}), ...fields.detail });
+    // A journey's message reaching a status it was not in is counted for the journey's analytics.
+    const statusParam = `$${params.push(status)}`;
     await m.query(
-      `WITH changed AS (UPDATE messages SET ${sets.join(', ')} WHERE id = $1 RETURNING id)
-       INSERT INTO message_events (message_id, status, occurred_at, detail)
-       SELECT id, $${params.push(status)}, $${params.push(at)}, $${params.push(detail)} FROM changed`,
+      `WITH before AS (SELECT id AS before_id, status AS prior_status FROM messages WHERE id = $1), changed AS (
+         UPDATE messages SET ${sets.join(', ')} FROM before WHERE messages.id = before.before_id
+         RETURNING messages.id, messages.journey_id, messages.node_id, messages.run_id, before.prior_status AS before_status
+       ), events AS (
+         INSERT INTO message_events (message_id, status, occurred_at, detail)
+         SELECT id, ${statusParam}, $${params.push(at)}, $${params.push(detail)} FROM changed
+       )
+       ${COUNT_MESSAGE(`c.before_status IS DISTINCT FROM ${statusParam}`, statusParam)}`,
       params,
     );
   }
@@ -149,8 +156,14 @@ export class MessageStore {
   async report(messageId: string, status: MessageStatus, occurredAt: Date, detail: Record<string, unknown> = {}): Promise<void> {
     const stamp = TIMESTAMP_OF[status];
     const forward = RANK[status] !== undefined ? `CASE WHEN COALESCE(${rankSql()}, 0) < ${RANK[status]} THEN $2 ELSE status END` : '$2';
+    // Counted the first time the message reaches the status (providers repeat their reports).
     await this.dataSource.query(
-      `UPDATE messages SET status = ${forward}, ${stamp ? `${stamp} = COALESCE(${stamp}, $3),` : ''} status_reason = COALESCE($4, status_reason), updated_at = now() WHERE id = $1`,
+      `WITH before AS (SELECT id AS before_id, ${stamp ?? 'NULL::timestamptz'} AS prior_stamp, status AS prior_status FROM messages WHERE id = $1), changed AS (
+         UPDATE messages SET status = ${forward}, ${stamp ? `${stamp} = COALESCE(${stamp}, $3),` : ''} status_reason = COALESCE($4, status_reason), updated_at = now()
+           FROM before WHERE messages.id = before.before_id
+         RETURNING messages.id, messages.journey_id, messages.node_id, messages.run_id, before.prior_stamp AS before_stamp, before.prior_status AS before_status
+       )
+       ${COUNT_MESSAGE(stamp ? 'c.before_stamp IS NULL' : 'c.before_status IS DISTINCT FROM $2', '$2')}`,
       [messageId, status, occurredAt, (detail.reason as string | undefined) ?? null],
     );
     await this.record(messageId, status, occurredAt, detail);
@@ -171,6 +184,13 @@ export class MessageStore {
     ]);
   }
 }
+
+/** The statement's end: counts the `changed` message for its send node when `when` holds (see analytics/stat-deltas.ts). */
+const COUNT_MESSAGE = (when: string, status: string) =>
+  `INSERT INTO journey_stat_deltas (journey_id, version, metric, node_id, port, n, total)
+   SELECT c.journey_id, r.version, 'message', c.node_id, ${status}, 1, 0
+     FROM changed c JOIN journey_runs r ON r.id = c.run_id
+    WHERE c.journey_id IS NOT NULL AND c.node_id IS NOT NULL AND ${when}`;
 
 function rankSql(): string {
   return `CASE status ${Object.entries(RANK)
