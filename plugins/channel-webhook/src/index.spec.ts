@@ -139,7 +139,7 @@ describe('channel-webhook', () => {
   });
 
   it('sends custom headers and the Authorization secret but never lets them replace the signature', async () => {
-    await plugin.send(context({ ...config(), authorization: 'Bearer internal-token' }), {
+    await plugin.send(context({ ...config(), authorization: 'Bearer internal-token', authorizationHosts: ['127.0.0.1'] }), {
       ...message(),
       method: 'PUT',
       headers: { 'X-Tenant': 'acme', 'Webhook-Signature': 'v1,forged' },

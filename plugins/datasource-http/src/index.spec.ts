@@ -165,7 +165,7 @@ describe('datasource-http: results', () => {
   });
 
   it('sends a JSON body, the request headers and the configured secret headers', async () => {
-    const values = { ...allowLoopback(), headers: { Authorization: 'Bearer crm-token' } };
+    const values = { ...allowLoopback(), headers: { Authorization: 'Bearer crm-token' }, secretHeadersHosts: ['127.0.0.1'] };
     const result = await plugin.fetch(context(values), {
       method: 'POST',
       url: `${api.origin}/echo`,
