@@ -97,6 +97,14 @@ export class InboxController {
       return;
     }
     response.writeHead(200, { ...headers, Connection: 'keep-alive' });
+    // Listened for first: a client gone while the stream is being set up must not leave a
+    // subscription and a heartbeat timer behind.
+    let closed = false;
+    const cleanUps: Array<() => void> = [];
+    response.on('close', () => {
+      closed = true;
+      for (const cleanUp of cleanUps) cleanUp();
+    });
     response.write(`retry: 3000\nevent: ready\ndata: ${JSON.stringify(await this.inbox.counts(workspaceId, userId))}\n\n`);
     const unsubscribe = await this.inbox.subscribe(workspaceId, profileId, (payload) => {
       void (async () => {
@@ -109,10 +117,8 @@ export class InboxController {
       })().catch(() => undefined);
     });
     const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), HEARTBEAT_MS);
-    request.on('close', () => {
-      clearInterval(heartbeat);
-      unsubscribe();
-    });
+    cleanUps.push(() => clearInterval(heartbeat), unsubscribe);
+    if (closed) for (const cleanUp of cleanUps) cleanUp();
   }
 }
 
