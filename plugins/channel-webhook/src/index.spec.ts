@@ -151,6 +151,15 @@ describe('channel-webhook', () => {
     expect(request!.verified).not.toBeInstanceOf(Error);
   });
 
+  it('sends the Authorization secret only to authorizationHosts, and refuses one no host may receive', async () => {
+    const values = { ...config(), allowHosts: ['127.0.0.1', 'localhost'], authorization: 'Bearer internal-token', authorizationHosts: ['hooks.example.test'] };
+    await plugin.send(context(values), message());
+    expect(receiver.received[0]!.headers.authorization).toBeUndefined();
+    expect(receiver.received[0]!.verified).not.toBeInstanceOf(Error);
+    const unbound = await failure(plugin.send(context({ ...config(), authorization: 'Bearer internal-token' }), message()));
+    expect(unbound).toMatchObject({ retryable: false, code: 'invalid_config' });
+  });
+
   it('sends a string body as it is', async () => {
     await plugin.send(context(), { url: `${receiver.url}/raw`, body: '{"already":"json"}' });
     expect(receiver.received[0]!.body).toBe('{"already":"json"}');

@@ -180,6 +180,12 @@ describe('datasource-http: results', () => {
     expect(JSON.parse(echoed.body)).toEqual({ userId: 'u1' });
   });
 
+  it('refuses secret headers that no host may receive', async () => {
+    const values = { ...allowLoopback(), headers: { Authorization: 'Bearer crm-token' } };
+    expect(await failure(plugin.fetch(context(values), { url: `${api.origin}/echo` }))).toMatchObject({ retryable: false, code: 'invalid_config' });
+    await expect(plugin.checkConfig!(context(values))).resolves.toMatchObject({ ok: false, message: expect.stringContaining('secretHeadersHosts') });
+  });
+
   it('throws 4xx as permanent errors carrying the status and body', async () => {
     const error = await failure(plugin.fetch(context(), { url: `${api.origin}/status?code=422` }));
     expect(error).toMatchObject({ retryable: false, code: 'invalid_request', providerStatus: 422 });
@@ -370,6 +376,14 @@ describe('datasource-http: redirects', () => {
     expect(echoed.headers.authorization).toBeUndefined();
     expect(echoed.headers['x-keep']).toBe('1');
     expect(echoed.body).toBe('');
+  });
+
+  it('sends the secret headers only to secretHeadersHosts: a URL a node names elsewhere, or a redirect there, gets none', async () => {
+    const values = { ...trusted(), headers: { Authorization: 'Bearer crm-token' }, secretHeadersHosts: [`trusted.example:${api.port}`] };
+    const authorizationAt = async (url: string) => ((await source.fetch(context(values), { url })).body as { headers: Record<string, string> }).headers.authorization;
+    expect(await authorizationAt(at('trusted.example', '/echo'))).toBe('Bearer crm-token');
+    expect(await authorizationAt(at('other.example', '/echo'))).toBeUndefined();
+    expect(await authorizationAt(at('trusted.example', `/redirect?to=${encodeURIComponent(at('other.example', '/echo'))}`))).toBeUndefined();
   });
 
   it('checks every hop against the allow-list, not just the first', async () => {
