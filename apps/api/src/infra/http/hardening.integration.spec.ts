@@ -79,9 +79,9 @@ describe('hardening: content types, security headers, CORS, named 4xx for unstor
   });
 
   describe('unstorable input is a 4xx naming the field', () => {
-    it('a NUL in a path parameter, a query parameter, a body field and a cursor', async () => {
+    it('a NUL in a path parameter (nothing by that name can exist: 404), a query parameter, a body field and a cursor', async () => {
       const path = await t.http.get('/api/profiles/%00').set(owner());
-      expect(path.status).toBe(400);
+      expect(path.status).toBe(404);
       expect(path.body.errors).toEqual([{ field: 'userId', messages: ['contains a NUL (\\u0000) character'] }]);
       const query = await t.http.get('/api/events?event=%00').set(owner());
       expect(query.status).toBe(400);

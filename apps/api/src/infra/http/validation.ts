@@ -1,6 +1,6 @@
 import { type ArgumentMetadata, ValidationPipe, type ValidationError as ClassValidatorError } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
-import { type FieldError, ValidationError } from './errors.js';
+import { type FieldError, NotFoundError, ValidationError } from './errors.js';
 import { findInputProblem, type JsonLimits } from './input-rules.js';
 
 /** Problems listed in one answer; the message counts the rest. */
@@ -54,7 +54,12 @@ export class RequestValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'param' || metadata.type === 'query') {
       const problem = findInputProblem(value, PARAMETER_LIMITS, metadata.data ?? '');
-      if (problem) throw invalidRequest([{ field: problem.field === 'body' ? (metadata.data ?? metadata.type) : problem.field, messages: [problem.message] }]);
+      if (problem) {
+        const details = [{ field: problem.field === 'body' ? (metadata.data ?? metadata.type) : problem.field, messages: [problem.message] }];
+        // A path naming something that cannot be stored names nothing that exists, as other unknown ids do.
+        if (metadata.type === 'param') throw new NotFoundError(`Nothing exists at this path: ${details[0].field} ${problem.message}`, details);
+        throw invalidRequest(details);
+      }
     }
     if (!metadata.metatype || !this.toValidate(metadata) || value === undefined || value === null) return super.transform(value, metadata);
     if (!isPlainObject(value)) {
