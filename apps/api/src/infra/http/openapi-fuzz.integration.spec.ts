@@ -46,15 +46,31 @@ const DOCUMENT = JSON.parse(readFileSync(new URL('../../../openapi.json', import
   components: { schemas: Record<string, Schema> };
 };
 
-const OPERATIONS: Operation[] = Object.entries(DOCUMENT.paths).flatMap(([path, methods]) =>
-  Object.entries(methods).map(([method, op]) => ({
-    method: method.toUpperCase(),
-    path,
-    parameters: op.parameters ?? [],
-    bodySchema: op.requestBody?.content['application/json']?.schema,
-    writeKeyAuth: (op.security ?? []).some((s) => 'writeKey' in s),
-  })),
-);
+const token: Parameter = { name: 'token', in: 'path', required: true, schema: { type: 'string' } };
+/** Routes left out of the document (hosted pages, provider webhooks, tracking, metrics) are fuzzed too: they take no credentials. */
+const UNDOCUMENTED: Operation[] = [
+  { method: 'GET', path: '/unsubscribe/{token}', parameters: [token], writeKeyAuth: false },
+  { method: 'POST', path: '/unsubscribe/{token}', parameters: [token], writeKeyAuth: false },
+  { method: 'GET', path: '/preferences/{token}', parameters: [token, { name: 'saved', in: 'query', schema: { type: 'string' } }], writeKeyAuth: false },
+  { method: 'POST', path: '/preferences/{token}', parameters: [token], writeKeyAuth: false },
+  { method: 'POST', path: '/webhooks/{pluginId}', parameters: [{ name: 'pluginId', in: 'path', required: true }, { name: 'provider', in: 'query' }], writeKeyAuth: false },
+  { method: 'GET', path: '/t/o/{token}', parameters: [token], writeKeyAuth: false },
+  { method: 'GET', path: '/t/c/{token}', parameters: [token, { name: 'u', in: 'query' }], writeKeyAuth: false },
+  { method: 'GET', path: '/metrics', parameters: [], writeKeyAuth: false },
+];
+
+const OPERATIONS: Operation[] = [
+  ...Object.entries(DOCUMENT.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, op]) => ({
+      method: method.toUpperCase(),
+      path,
+      parameters: op.parameters ?? [],
+      bodySchema: op.requestBody?.content['application/json']?.schema,
+      writeKeyAuth: (op.security ?? []).some((s) => 'writeKey' in s),
+    })),
+  ),
+  ...UNDOCUMENTED,
+];
 
 /** Strings an attacker or a careless client sends: traversal, injection, template syntax, odd Unicode. */
 const HOSTILE_STRINGS = [
@@ -285,6 +301,8 @@ describe('OpenAPI-driven fuzzing: no input gets a 5xx or stores anything when re
     if (name === 'version') return '1';
     if (name === 'action') return 'read';
     if (name === 'type') return 'track';
+    if (name === 'pluginId') return '@itinera/channel-webhook/webhook';
+    if (name === 'token') return 'not-a-signed-token';
     return randomUUID();
   }
 
