@@ -30,7 +30,8 @@ export interface CreateAppOptions {
 /**
  * Builds the HTTP application with everything the API role serves: security headers, CORS for
  * the browser-facing routes, JSON body parsing with size, depth, width and text bounds, request
- * logs with ids, metrics, the one exception filter and validation pipe, OpenAPI and the admin SPA. Not listening yet: callers decide (main.ts listens; tests may too).
+ * logs with ids, metrics, the one exception filter and validation pipe, OpenAPI and the admin SPA.
+ * Not listening yet: callers decide (main.ts listens; tests may too).
  */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
   const logger = options.logger ?? createLogger(config);

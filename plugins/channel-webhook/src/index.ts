@@ -70,7 +70,9 @@ async function send(ctx: Ctx, message: WebhookMessage): Promise<SendResult> {
   delete headers.authorization;
   const authorizationHosts = ctx.config.authorizationHosts ?? [];
   if (ctx.secrets.authorization && authorizationHosts.length === 0) {
-    throw new PermanentError('An Authorization header is configured but authorizationHosts names no host it may be sent to', { code: 'invalid_config' });
+    throw new PermanentError('An Authorization header is configured but authorizationHosts names no host it may be sent to', {
+      code: 'invalid_config',
+    });
   }
   Object.assign(headers, signWebhook(ctx.secrets.signingSecret, id, payload));
 
@@ -155,7 +157,8 @@ export const webhookPlugin = defineChannelPlugin<WebhookMessage, WebhookConfig, 
           items: { type: 'string', minLength: 1 },
           default: [],
           title: 'Allowed internal hosts',
-          description: 'Host names (or *.domain), optionally with :port to allow that port only, that may resolve to private or loopback addresses.',
+          description:
+            'Host names (or *.domain), optionally with :port to allow that port only, that may resolve to private or loopback addresses.',
         },
         allowCidrs: {
           type: 'array',

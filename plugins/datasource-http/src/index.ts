@@ -118,7 +118,9 @@ export function createHttpDataSource(options: HttpSourceOptions = {}): DataSourc
     }
     const secretHeaders = ctx.secrets.headers ?? {};
     if (Object.keys(secretHeaders).length > 0 && ctx.config.secretHeadersHosts.length === 0) {
-      throw new PermanentError('Secret headers are configured but secretHeadersHosts names no host they may be sent to', { code: 'invalid_config' });
+      throw new PermanentError('Secret headers are configured but secretHeadersHosts names no host they may be sent to', {
+        code: 'invalid_config',
+      });
     }
     const started = Date.now();
     const budget = Math.min(request.timeoutMs ?? ctx.config.defaultTimeoutMs, remainingMs(ctx, started));
@@ -188,7 +190,10 @@ export function createHttpDataSource(options: HttpSourceOptions = {}): DataSourc
   }
 
   async function checkConfig(ctx: Ctx): Promise<CheckConfigResult> {
-    const problems = checkNetworkPolicy({ allowHosts: [...ctx.config.allowHosts, ...ctx.config.secretHeadersHosts], allowCidrs: ctx.config.allowCidrs });
+    const problems = checkNetworkPolicy({
+      allowHosts: [...ctx.config.allowHosts, ...ctx.config.secretHeadersHosts],
+      allowCidrs: ctx.config.allowCidrs,
+    });
     if (problems.length > 0) return { ok: false, message: `Invalid allow-list: ${problems.join('; ')}` };
     if (Object.keys(ctx.secrets.headers ?? {}).length > 0 && ctx.config.secretHeadersHosts.length === 0) {
       return { ok: false, message: 'Secret headers are configured: list the hosts they may be sent to in secretHeadersHosts' };
@@ -218,7 +223,8 @@ export function createHttpDataSource(options: HttpSourceOptions = {}): DataSourc
             items: { type: 'string', minLength: 1 },
             default: [],
             title: 'Allowed internal hosts',
-            description: 'Host names (or *.domain), optionally with :port to allow that port only, that may resolve to private or loopback addresses, e.g. crm.internal:8080.',
+            description:
+              'Host names (or *.domain), optionally with :port to allow that port only, that may resolve to private or loopback addresses, e.g. crm.internal:8080.',
           },
           allowCidrs: {
             type: 'array',
@@ -239,7 +245,8 @@ export function createHttpDataSource(options: HttpSourceOptions = {}): DataSourc
             items: { type: 'string', minLength: 1 },
             default: [],
             title: 'Hosts that receive the secret headers',
-            description: 'Host names, *.domain or host:port. Requests to any other host (and redirects to one) go without the secret headers.',
+            description:
+              'Host names, *.domain or host:port. Requests to any other host (and redirects to one) go without the secret headers.',
           },
           defaultTimeoutMs: { type: 'integer', minimum: 100, maximum: 120_000, default: 10_000, title: 'Default timeout (ms)' },
           maxResponseBytes: {

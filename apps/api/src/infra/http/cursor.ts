@@ -4,7 +4,8 @@ import { unstorableTextReason } from './input-rules.js';
 /** Sort keys are timestamps and ids: short, plain text. */
 const MAX_KEY_LENGTH = 64;
 const isCursorKey = (key: unknown): key is string | number =>
-  (typeof key === 'string' && key.length <= MAX_KEY_LENGTH && unstorableTextReason(key) === undefined) || (typeof key === 'number' && Number.isFinite(key));
+  (typeof key === 'string' && key.length <= MAX_KEY_LENGTH && unstorableTextReason(key) === undefined) ||
+  (typeof key === 'number' && Number.isFinite(key));
 
 /** Opaque keyset-pagination cursors: a base64url JSON array of the last row's sort keys. */
 export function encodeCursor(keys: Array<string | number>): string {

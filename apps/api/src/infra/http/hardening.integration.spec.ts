@@ -15,10 +15,18 @@ describe('hardening: content types, security headers, CORS, named 4xx for unstor
   describe('content types', () => {
     it('a JSON route answers 415 to a text/plain or form body and changes nothing', async () => {
       const before = (await t.http.get('/api/workspace').set(owner())).body;
-      const plain = await t.http.patch('/api/workspace').set(owner()).set('Content-Type', 'text/plain').send(JSON.stringify({ name: 'Renamed' }));
+      const plain = await t.http
+        .patch('/api/workspace')
+        .set(owner())
+        .set('Content-Type', 'text/plain')
+        .send(JSON.stringify({ name: 'Renamed' }));
       expect(plain.status).toBe(415);
       expect(plain.body.message).toMatch(/Send the body as JSON \(Content-Type: application\/json\); got Content-Type: text\/plain/);
-      const form = await t.http.post('/api/api-keys').set(owner()).set('Content-Type', 'application/x-www-form-urlencoded').send('name=x&kind=write');
+      const form = await t.http
+        .post('/api/api-keys')
+        .set(owner())
+        .set('Content-Type', 'application/x-www-form-urlencoded')
+        .send('name=x&kind=write');
       expect(form.status).toBe(415);
       expect((await t.http.get('/api/workspace').set(owner())).body).toEqual(before);
       // Without a body a JSON route behaves as before; routes that read other types are unaffected.
@@ -73,7 +81,10 @@ describe('hardening: content types, security headers, CORS, named 4xx for unstor
         .send({ userId: `cors-${uniqueSuffix()}`, event: 'viewed' });
       expect(sent.status).toBe(200);
       expect(sent.headers['access-control-allow-origin']).toBe('https://shop.example.test');
-      const management = await t.http.options('/api/workspace').set('Origin', 'https://shop.example.test').set('Access-Control-Request-Method', 'PATCH');
+      const management = await t.http
+        .options('/api/workspace')
+        .set('Origin', 'https://shop.example.test')
+        .set('Access-Control-Request-Method', 'PATCH');
       expect(management.headers['access-control-allow-origin']).toBeUndefined();
     });
   });
@@ -86,7 +97,11 @@ describe('hardening: content types, security headers, CORS, named 4xx for unstor
       const query = await t.http.get('/api/events?event=%00').set(owner());
       expect(query.status).toBe(400);
       expect(query.body.errors[0].field).toBe('event');
-      const field = await t.http.post('/api/api-keys').set(owner()).set('Content-Type', 'application/json').send('{"name":"a\\u0000b","kind":"write"}');
+      const field = await t.http
+        .post('/api/api-keys')
+        .set(owner())
+        .set('Content-Type', 'application/json')
+        .send('{"name":"a\\u0000b","kind":"write"}');
       expect(field.status).toBe(400);
       expect(field.body.errors).toEqual([{ field: 'name', messages: ['contains a NUL (\\u0000) character'] }]);
       const cursor = await t.http.get('/api/profiles?cursor=WyJcdTAwMDAiLCJcdTAwMDAiXQ').set(owner());
@@ -95,10 +110,17 @@ describe('hardening: content types, security headers, CORS, named 4xx for unstor
     });
 
     it('a lone surrogate in an e-mail field and in a nested field', async () => {
-      const login = await t.http.post('/api/auth/login').set('Content-Type', 'application/json').send('{"email":"a\\ud800@example.test","password":"x"}');
+      const login = await t.http
+        .post('/api/auth/login')
+        .set('Content-Type', 'application/json')
+        .send('{"email":"a\\ud800@example.test","password":"x"}');
       expect(login.status).toBe(400);
       expect(login.body.errors).toEqual([{ field: 'email', messages: ['is not valid Unicode text (a lone UTF-16 surrogate)'] }]);
-      const send = await t.http.post('/send').set(owner()).set('Content-Type', 'application/json').send('{"message":{"to":{"user_id":"u"},"template":"t","data":{"x":["ok","\\udc00"]}}}');
+      const send = await t.http
+        .post('/send')
+        .set(owner())
+        .set('Content-Type', 'application/json')
+        .send('{"message":{"to":{"user_id":"u"},"template":"t","data":{"x":["ok","\\udc00"]}}}');
       expect(send.status).toBe(400);
       expect(send.body.errors[0].field).toBe('message.data.x.1');
     });
@@ -124,13 +146,22 @@ describe('hardening: content types, security headers, CORS, named 4xx for unstor
   describe('bounded answers', () => {
     it('lists at most 20 problems and counts the rest; a non-object body is refused before it is walked', async () => {
       const many = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`extra${i}`, i]));
-      const res = await t.http.post('/api/api-keys').set(owner()).send({ name: 'x', kind: 'write', ...many });
+      const res = await t.http
+        .post('/api/api-keys')
+        .set(owner())
+        .send({ name: 'x', kind: 'write', ...many });
       expect(res.status).toBe(400);
       expect(res.body.errors).toHaveLength(20);
       expect(res.body.message).toMatch(/; and 80 more problems$/);
-      const array = await t.http.post('/api/auth/login').set('Content-Type', 'application/json').send(JSON.stringify(new Array(5000).fill({ email: 'a@b.c' })));
+      const array = await t.http
+        .post('/api/auth/login')
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify(new Array(5000).fill({ email: 'a@b.c' })));
       expect(array.status).toBe(400);
-      expect(array.body).toMatchObject({ message: 'Request body must be a JSON object', errors: [{ field: 'body', messages: ['must be a JSON object'] }] });
+      expect(array.body).toMatchObject({
+        message: 'Request body must be a JSON object',
+        errors: [{ field: 'body', messages: ['must be a JSON object'] }],
+      });
     });
   });
 });

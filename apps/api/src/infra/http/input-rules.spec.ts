@@ -49,7 +49,8 @@ describe('assertJsonStructure', () => {
   it('stops at the first excess: a 1 MB wide array costs a few kilobytes of scanning', () => {
     const wide = bytes(`[${new Array(500_000).fill('1').join(',')}]`);
     const started = process.cpuUsage();
-    for (let i = 0; i < 20; i += 1) expect(() => assertJsonStructure(wide, { maxDepth: 64, maxArrayLength: 10_000 })).toThrow(JsonStructureError);
+    for (let i = 0; i < 20; i += 1)
+      expect(() => assertJsonStructure(wide, { maxDepth: 64, maxArrayLength: 10_000 })).toThrow(JsonStructureError);
     const used = process.cpuUsage(started);
     expect((used.user + used.system) / 20).toBeLessThan(10_000);
   });
@@ -75,10 +76,19 @@ describe('assertJsonStructure', () => {
 
 describe('findInputProblem', () => {
   it('names the first problem by its path, in keys and values', () => {
-    expect(findInputProblem({ a: [{ b: 'ok' }, { b: 'x\u0000' }] }, limits)).toEqual({ field: 'a.1.b', message: expect.stringMatching(/NUL/) });
-    expect(findInputProblem({ a: { 'k\ud800': 1 } }, limits)).toEqual({ field: 'a.k\\ud800', message: expect.stringMatching(/key that is not valid Unicode/) });
+    expect(findInputProblem({ a: [{ b: 'ok' }, { b: 'x\u0000' }] }, limits)).toEqual({
+      field: 'a.1.b',
+      message: expect.stringMatching(/NUL/),
+    });
+    expect(findInputProblem({ a: { 'k\ud800': 1 } }, limits)).toEqual({
+      field: 'a.k\\ud800',
+      message: expect.stringMatching(/key that is not valid Unicode/),
+    });
     expect(findInputProblem('\ud800', limits, 'userId')).toEqual({ field: 'userId', message: expect.stringMatching(/lone/) });
-    expect(findInputProblem({ a: { b: { c: { d: {} } } } }, limits)).toMatchObject({ field: 'a.b.c.d', message: 'is nested more than 4 levels deep' });
+    expect(findInputProblem({ a: { b: { c: { d: {} } } } }, limits)).toMatchObject({
+      field: 'a.b.c.d',
+      message: 'is nested more than 4 levels deep',
+    });
     expect(findInputProblem([1, 2, 3, 4], limits)).toMatchObject({ field: 'body', message: expect.stringMatching(/4 elements/) });
     expect(findInputProblem({ fine: ['a', null, { x: '😀' }] }, limits)).toBeUndefined();
   });

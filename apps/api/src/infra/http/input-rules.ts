@@ -51,7 +51,8 @@ export function findInputProblem(root: unknown, limits: JsonLimits, prefix = '')
     if (typeof value !== 'object' || value === null) continue;
     if (depth + 1 > limits.maxDepth) return { field: path || 'body', message: `is nested more than ${limits.maxDepth} levels deep` };
     if (Array.isArray(value)) {
-      if (value.length > limits.maxArrayLength) return { field: path || 'body', message: `has ${value.length} elements; at most ${limits.maxArrayLength} are accepted` };
+      if (value.length > limits.maxArrayLength)
+        return { field: path || 'body', message: `has ${value.length} elements; at most ${limits.maxArrayLength} are accepted` };
       for (let i = value.length - 1; i >= 0; i -= 1) stack.push({ value: value[i], path: join(path, i), depth: depth + 1 });
       continue;
     }

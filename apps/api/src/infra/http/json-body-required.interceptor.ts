@@ -27,7 +27,9 @@ export class JsonBodyRequiredInterceptor implements NestInterceptor {
       // A parser that read the body consumed the request stream.
       if (!request.readableEnded && hasBody(request) && this.routeTakesBody(context)) {
         const type = request.headers['content-type'] ?? 'none';
-        throw new UnsupportedMediaTypeError(`Send the body as JSON (Content-Type: application/json); got Content-Type: ${type.slice(0, 100)}`);
+        throw new UnsupportedMediaTypeError(
+          `Send the body as JSON (Content-Type: application/json); got Content-Type: ${type.slice(0, 100)}`,
+        );
       }
     }
     return next.handle();

@@ -41,7 +41,11 @@ export function jsonBodyParser(options: JsonBodyOptions): RequestHandler {
       if (!options.checkText || !req.readableEnded) return next();
       const problem = findInputProblem(req.body, options.structure);
       if (!problem) return next();
-      next(new ValidationError(`Invalid request: ${problem.field} ${problem.message}`, [{ field: problem.field, messages: [problem.message] }]));
+      next(
+        new ValidationError(`Invalid request: ${problem.field} ${problem.message}`, [
+          { field: problem.field, messages: [problem.message] },
+        ]),
+      );
     });
   };
   return parseAndCheck;

@@ -42,7 +42,13 @@ interface RawResponse {
 
 const SEED = Number(process.env.ITINERA_FUZZ_SEED ?? 20251202);
 const DOCUMENT = JSON.parse(readFileSync(new URL('../../../openapi.json', import.meta.url), 'utf8')) as {
-  paths: Record<string, Record<string, { parameters?: Parameter[]; requestBody?: { content: Record<string, { schema: Schema }> }; security?: Array<Record<string, unknown>> }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      { parameters?: Parameter[]; requestBody?: { content: Record<string, { schema: Schema }> }; security?: Array<Record<string, unknown>> }
+    >
+  >;
   components: { schemas: Record<string, Schema> };
 };
 
@@ -51,9 +57,22 @@ const token: Parameter = { name: 'token', in: 'path', required: true, schema: { 
 const UNDOCUMENTED: Operation[] = [
   { method: 'GET', path: '/unsubscribe/{token}', parameters: [token], writeKeyAuth: false },
   { method: 'POST', path: '/unsubscribe/{token}', parameters: [token], writeKeyAuth: false },
-  { method: 'GET', path: '/preferences/{token}', parameters: [token, { name: 'saved', in: 'query', schema: { type: 'string' } }], writeKeyAuth: false },
+  {
+    method: 'GET',
+    path: '/preferences/{token}',
+    parameters: [token, { name: 'saved', in: 'query', schema: { type: 'string' } }],
+    writeKeyAuth: false,
+  },
   { method: 'POST', path: '/preferences/{token}', parameters: [token], writeKeyAuth: false },
-  { method: 'POST', path: '/webhooks/{pluginId}', parameters: [{ name: 'pluginId', in: 'path', required: true }, { name: 'provider', in: 'query' }], writeKeyAuth: false },
+  {
+    method: 'POST',
+    path: '/webhooks/{pluginId}',
+    parameters: [
+      { name: 'pluginId', in: 'path', required: true },
+      { name: 'provider', in: 'query' },
+    ],
+    writeKeyAuth: false,
+  },
   { method: 'GET', path: '/t/o/{token}', parameters: [token], writeKeyAuth: false },
   { method: 'GET', path: '/t/c/{token}', parameters: [token, { name: 'u', in: 'query' }], writeKeyAuth: false },
   { method: 'GET', path: '/metrics', parameters: [], writeKeyAuth: false },
@@ -107,8 +126,10 @@ const GZIP_BOMB = gzipSync(JSON.stringify({ name: '0'.repeat(30_000_000) }));
 
 function resolve(schema: Schema | undefined): Schema {
   let current = schema ?? {};
-  for (let i = 0; i < 10 && typeof current.$ref === 'string'; i += 1) current = DOCUMENT.components.schemas[(current.$ref as string).split('/').pop()!] ?? {};
-  if (Array.isArray(current.allOf) && current.allOf.length === 1 && !current.properties) return { ...resolve(current.allOf[0] as Schema), ...current, allOf: undefined };
+  for (let i = 0; i < 10 && typeof current.$ref === 'string'; i += 1)
+    current = DOCUMENT.components.schemas[(current.$ref as string).split('/').pop()!] ?? {};
+  if (Array.isArray(current.allOf) && current.allOf.length === 1 && !current.properties)
+    return { ...resolve(current.allOf[0] as Schema), ...current, allOf: undefined };
   return current;
 }
 
@@ -127,7 +148,11 @@ function sampleOf(schemaRef: Schema | undefined, depth = 0): unknown {
   if (type === 'object' || schema.properties) {
     const properties = (schema.properties ?? {}) as Record<string, Schema>;
     const required = new Set((schema.required as string[] | undefined) ?? []);
-    return Object.fromEntries(Object.entries(properties).filter(([name]) => required.has(name) && depth < 5).map(([name, s]) => [name, sampleOf(s, depth + 1)]));
+    return Object.fromEntries(
+      Object.entries(properties)
+        .filter(([name]) => required.has(name) && depth < 5)
+        .map(([name, s]) => [name, sampleOf(s, depth + 1)]),
+    );
   }
   return 'fuzz';
 }
@@ -135,7 +160,11 @@ function sampleOf(schemaRef: Schema | undefined, depth = 0): unknown {
 /** Bodies around the schema: every known field conformant, hostile, of the wrong type or missing; unknown fields too. */
 function bodyArbitrary(schemaRef: Schema | undefined, depth = 0): fc.Arbitrary<unknown> {
   const schema = resolve(schemaRef);
-  const hostile = fc.oneof(fc.constantFrom(...HOSTILE_STRINGS), fc.string({ unit: 'binary', maxLength: 20 }), fc.constantFrom(null, -1, 1.5, 1e308, true, [], {}));
+  const hostile = fc.oneof(
+    fc.constantFrom(...HOSTILE_STRINGS),
+    fc.string({ unit: 'binary', maxLength: 20 }),
+    fc.constantFrom(null, -1, 1.5, 1e308, true, [], {}),
+  );
   const conformant = fc.constant(sampleOf(schema, depth));
   if (depth > 3) return fc.oneof(conformant, hostile);
   if (schema.type === 'object' || schema.properties) {
@@ -143,14 +172,25 @@ function bodyArbitrary(schemaRef: Schema | undefined, depth = 0): fc.Arbitrary<u
       Object.entries((schema.properties ?? {}) as Record<string, Schema>).map(([name, s]) => [name, bodyArbitrary(s, depth + 1)]),
     ) as Record<string, fc.Arbitrary<unknown>>;
     const record = fc.record(properties, { requiredKeys: [] });
-    const extra = fc.dictionary(fc.oneof(fc.string({ unit: 'binary', maxLength: 8 }), fc.constantFrom('__proto__', 'constructor', 'a.b')), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 2 });
-    return fc.oneof({ weight: 4, arbitrary: record }, { weight: 1, arbitrary: fc.tuple(record, extra).map(([a, b]) => ({ ...b, ...a })) }, { weight: 1, arbitrary: hostile });
+    const extra = fc.dictionary(
+      fc.oneof(fc.string({ unit: 'binary', maxLength: 8 }), fc.constantFrom('__proto__', 'constructor', 'a.b')),
+      fc.jsonValue({ maxDepth: 2 }),
+      { maxKeys: 2 },
+    );
+    return fc.oneof(
+      { weight: 4, arbitrary: record },
+      { weight: 1, arbitrary: fc.tuple(record, extra).map(([a, b]) => ({ ...b, ...a })) },
+      { weight: 1, arbitrary: hostile },
+    );
   }
   if (schema.type === 'array') return fc.oneof(fc.array(bodyArbitrary(schema.items as Schema, depth + 1), { maxLength: 3 }), hostile);
   if (schema.type === 'integer' || schema.type === 'number') {
     const min = typeof schema.minimum === 'number' ? schema.minimum : -10;
     // Small values: a worker probe holding a job for 30 s is valid but would stall the run.
-    return fc.oneof(fc.integer({ min, max: Math.max(min, Math.min(typeof schema.maximum === 'number' ? schema.maximum : 100, 200)) }), hostile);
+    return fc.oneof(
+      fc.integer({ min, max: Math.max(min, Math.min(typeof schema.maximum === 'number' ? schema.maximum : 100, 200)) }),
+      hostile,
+    );
   }
   return fc.oneof(conformant, hostile, fc.jsonValue({ maxDepth: 2 }));
 }
@@ -159,13 +199,15 @@ function bodyArbitrary(schemaRef: Schema | undefined, depth = 0): fc.Arbitrary<u
 function mapStrings(value: unknown, replace: (s: string) => string): unknown {
   if (typeof value === 'string') return replace(value);
   if (Array.isArray(value)) return value.map((v) => mapStrings(v, replace));
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, replace)]));
+  if (typeof value === 'object' && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, replace)]));
   return value;
 }
 
 /** The sample with at least one string in it to spoil (a body without strings gets one). */
 function withStrings(sample: unknown): unknown {
-  if (typeof sample === 'object' && sample !== null && !Array.isArray(sample)) return { ...sample, ...(JSON.stringify(sample).includes('"') ? {} : { note: 'fuzz' }) };
+  if (typeof sample === 'object' && sample !== null && !Array.isArray(sample))
+    return { ...sample, ...(JSON.stringify(sample).includes('"') ? {} : { note: 'fuzz' }) };
   return sample;
 }
 
@@ -193,16 +235,33 @@ describe('OpenAPI-driven fuzzing: no input gets a 5xx or stores anything when re
     baseUrl = { host: '127.0.0.1', port: address.port };
     db = t.app.get(DataSource);
     const owner = { Authorization: `Bearer ${ws.keys.owner}` };
-    seeds = { journeyId: '', topicKey: `fuzz-topic-${uniqueSuffix()}`, templateKey: `fuzz-template-${uniqueSuffix()}`, userId: `fuzz-user-${uniqueSuffix()}` };
-    await t.http.put(`/api/profiles/${seeds.userId}`).set(owner).send({ traits: { email: 'fuzz@example.test', plan: 'pro' } }).expect(200);
-    await t.http.post('/api/topics').set(owner).send({ key: seeds.topicKey, name: 'Fuzz topic', defaultPreference: 'opted_in' }).expect(201);
+    seeds = {
+      journeyId: '',
+      topicKey: `fuzz-topic-${uniqueSuffix()}`,
+      templateKey: `fuzz-template-${uniqueSuffix()}`,
+      userId: `fuzz-user-${uniqueSuffix()}`,
+    };
+    await t.http
+      .put(`/api/profiles/${seeds.userId}`)
+      .set(owner)
+      .send({ traits: { email: 'fuzz@example.test', plan: 'pro' } })
+      .expect(200);
+    await t.http
+      .post('/api/topics')
+      .set(owner)
+      .send({ key: seeds.topicKey, name: 'Fuzz topic', defaultPreference: 'opted_in' })
+      .expect(201);
     await t.http
       .post('/api/templates')
       .set(owner)
       .send({ key: seeds.templateKey, name: 'Fuzz template', content: { inapp: { title: 'Hi', body: 'Hello {{ profile.userId }}' } } })
       .expect(201);
     // A draft that cannot be published: nothing the fuzzer does starts runs in the background.
-    const journey = await t.http.post('/api/journeys').set(owner).send({ name: `Fuzz journey ${uniqueSuffix()}`, definition: { nodes: [], edges: [] } }).expect(201);
+    const journey = await t.http
+      .post('/api/journeys')
+      .set(owner)
+      .send({ name: `Fuzz journey ${uniqueSuffix()}`, definition: { nodes: [], edges: [] } })
+      .expect(201);
     seeds.journeyId = journey.body.id as string;
   }, 60_000);
 
@@ -215,7 +274,13 @@ describe('OpenAPI-driven fuzzing: no input gets a 5xx or stores anything when re
     return new Promise((resolveResponse, reject) => {
       const body = req.body === undefined ? undefined : Buffer.isBuffer(req.body) ? req.body : Buffer.from(req.body);
       const outgoing = httpRequest(
-        { ...baseUrl, agent: false, method: req.method, path: req.path, headers: { ...(body ? { 'content-length': String(body.length) } : {}), ...req.headers } },
+        {
+          ...baseUrl,
+          agent: false,
+          method: req.method,
+          path: req.path,
+          headers: { ...(body ? { 'content-length': String(body.length) } : {}), ...req.headers },
+        },
         (response) => {
           if (String(response.headers['content-type']).startsWith('text/event-stream')) {
             // A live inbox stream (the fuzzer created that user): its answer is the status line.
@@ -225,7 +290,9 @@ describe('OpenAPI-driven fuzzing: no input gets a 5xx or stores anything when re
           }
           const chunks: Buffer[] = [];
           response.on('data', (c: Buffer) => chunks.push(c));
-          response.on('end', () => resolveResponse({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+          response.on('end', () =>
+            resolveResponse({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }),
+          );
           response.on('error', reject);
         },
       );
@@ -284,7 +351,8 @@ describe('OpenAPI-driven fuzzing: no input gets a 5xx or stores anything when re
       if (res.body.length > 16 * 1024) failures.push(`${shown} → ${res.status} with a ${res.body.length}-byte error body`);
       const after = await rowCounts();
       const changed = Object.keys(after).filter((table) => after[table] !== before[table]);
-      if (changed.length > 0) failures.push(`${shown} → ${res.status} yet changed ${changed.map((c) => `${c} ${before[c]}→${after[c]}`).join(', ')}`);
+      if (changed.length > 0)
+        failures.push(`${shown} → ${res.status} yet changed ${changed.map((c) => `${c} ${before[c]}→${after[c]}`).join(', ')}`);
     }
     return res;
   }
@@ -317,71 +385,307 @@ describe('OpenAPI-driven fuzzing: no input gets a 5xx or stores anything when re
   const encoded = (op: Operation) => (name: string) => encodeURIComponent(pathValue(op, name));
 
   function authHeaders(op: Operation): Record<string, string> {
-    if (op.writeKeyAuth && !op.path.startsWith('/inbox')) return { Authorization: `Basic ${Buffer.from(`${ws.writeKey}:`).toString('base64')}` };
+    if (op.writeKeyAuth && !op.path.startsWith('/inbox'))
+      return { Authorization: `Basic ${Buffer.from(`${ws.writeKey}:`).toString('base64')}` };
     return { Authorization: `Bearer ${ws.keys.owner}` };
   }
 
   const takesBody = (op: Operation) => op.bodySchema !== undefined || ['POST', 'PUT', 'PATCH'].includes(op.method);
-  const sample = (op: Operation) => (op.path === '/v1/batch' ? { batch: [sampleOf({ $ref: '#/components/schemas/SegmentEventDto' })] } : sampleOf(op.bodySchema));
+  const sample = (op: Operation) =>
+    op.path === '/v1/batch' ? { batch: [sampleOf({ $ref: '#/components/schemas/SegmentEventDto' })] } : sampleOf(op.bodySchema);
   const queryParams = (op: Operation) => op.parameters.filter((p) => p.in === 'query');
   const pathParams = (op: Operation) => op.parameters.filter((p) => p.in === 'path');
   const json = { 'content-type': 'application/json' };
   /** Deterministic draws from an arbitrary, seeded per operation. */
-  const draw = <T>(arbitrary: fc.Arbitrary<T>, op: Operation, count: number) => fc.sample(arbitrary, { seed: SEED + OPERATIONS.indexOf(op), numRuns: count });
+  const draw = <T>(arbitrary: fc.Arbitrary<T>, op: Operation, count: number) =>
+    fc.sample(arbitrary, { seed: SEED + OPERATIONS.indexOf(op), numRuns: count });
 
   /** The input classes of the review, each as the requests it makes for one operation. */
   const classes: Array<[name: string, build: (op: Operation) => RawRequest[]]> = [
-    ['malformed JSON', (op) => (takesBody(op) ? [{ method: op.method, path: pathWith(op, encoded(op)), headers: { ...authHeaders(op), ...json }, body: '{"name": "x",' }] : [])],
-    ['10,000-deep JSON', (op) => (takesBody(op) ? [{ method: op.method, path: pathWith(op, encoded(op)), headers: { ...authHeaders(op), ...json }, body: DEEP_ARRAYS }] : [])],
-    ['deep JSON in a field', (op) => (takesBody(op) ? [{ method: op.method, path: pathWith(op, encoded(op)), headers: { ...authHeaders(op), ...json }, body: `${textOf({ ...(withStrings(sample(op)) as object), deep: 0 }).slice(0, -2)}${DEEP_OBJECT_TEXT}}` }] : [])],
-    ['1 MB wide array', (op) => (takesBody(op) ? [{ method: op.method, path: pathWith(op, encoded(op)), headers: { ...authHeaders(op), ...json }, body: WIDE_ARRAY }] : [])],
-    ['body over the limit', (op) => (takesBody(op) ? [{ method: op.method, path: pathWith(op, encoded(op)), headers: { ...authHeaders(op), ...json }, body: OVER_LIMIT }] : [])],
-    ['gzip bomb', (op) => (takesBody(op) ? [{ method: op.method, path: pathWith(op, encoded(op)), headers: { ...authHeaders(op), ...json, 'content-encoding': 'gzip' }, body: GZIP_BOMB }] : [])],
-    ['NUL in string fields', (op) => (takesBody(op) ? [{ method: op.method, path: pathWith(op, encoded(op)), headers: { ...authHeaders(op), ...json }, body: jsonWith(sample(op), '\u0000') }] : [])],
-    ['NUL in a key', (op) => (takesBody(op) ? [{ method: op.method, path: pathWith(op, encoded(op)), headers: { ...authHeaders(op), ...json }, body: textOf({ ...(withStrings(sample(op)) as object), 'a\u0000': 1 }) }] : [])],
-    ['lone surrogates in string fields', (op) => (takesBody(op) ? [{ method: op.method, path: pathWith(op, encoded(op)), headers: { ...authHeaders(op), ...json }, body: jsonWith(sample(op), '\ud800') }, { method: op.method, path: pathWith(op, encoded(op)), headers: { ...authHeaders(op), ...json }, body: jsonWith(sample(op), '\udfff') }] : [])],
-    ['hostile strings in fields', (op) => (takesBody(op) ? draw(fc.constantFrom(...HOSTILE_STRINGS), op, 3).map((s) => ({ method: op.method, path: pathWith(op, encoded(op)), headers: { ...authHeaders(op), ...json }, body: textOf(mapStrings(withStrings(sample(op)), () => s)) })) : [])],
-    ['a JSON scalar or array body', (op) => (takesBody(op) ? ['"text"', '[1,2]', 'null', '42'].map((body) => ({ method: op.method, path: pathWith(op, encoded(op)), headers: { ...authHeaders(op), ...json }, body })) : [])],
-    ['text/plain body', (op) => (takesBody(op) ? [{ method: op.method, path: pathWith(op, encoded(op)), headers: { ...authHeaders(op), 'content-type': 'text/plain' }, body: textOf(sample(op)) }] : [])],
-    ['form body', (op) => (takesBody(op) ? [{ method: op.method, path: pathWith(op, encoded(op)), headers: { ...authHeaders(op), 'content-type': 'application/x-www-form-urlencoded' }, body: 'name=x&email=a%40b' }] : [])],
-    ['NUL in path parameters', (op) => (pathParams(op).length ? [{ method: op.method, path: pathWith(op, () => 'a%00b'), headers: authHeaders(op) }] : [])],
-    ['bad percent-encoding in path parameters', (op) => (pathParams(op).length ? [{ method: op.method, path: pathWith(op, () => '%E0%A4%A'), headers: authHeaders(op) }, { method: op.method, path: pathWith(op, () => '%ED%A0%80'), headers: authHeaders(op) }] : [])],
-    ['hostile path parameters', (op) => (pathParams(op).length ? draw(fc.constantFrom(...HOSTILE_STRINGS.filter((s) => s !== '' && s !== '.' && s !== '..')), op, 3).map((s) => ({ method: op.method, path: pathWith(op, () => encodeURIComponent(s)), headers: authHeaders(op) })) : [])],
-    ['NUL in query parameters', (op) => (queryParams(op).length ? [{ method: op.method, path: pathWith(op, encoded(op), Object.fromEntries(queryParams(op).map((p) => [p.name, 'a%00b']))), headers: authHeaders(op) }] : [])],
-    ['bad percent-encoding and hostile query parameters', (op) => (queryParams(op).length ? [{ method: op.method, path: pathWith(op, encoded(op), Object.fromEntries(queryParams(op).map((p) => [p.name, '%E0%A4%A']))), headers: authHeaders(op) }, ...draw(fc.constantFrom(...HOSTILE_STRINGS), op, 2).map((s) => ({ method: op.method, path: pathWith(op, encoded(op), Object.fromEntries(queryParams(op).map((p) => [p.name, encodeURIComponent(s)]))), headers: authHeaders(op) })), { method: op.method, path: `${pathWith(op, encoded(op))}?${queryParams(op).map((p) => `${p.name}=1&${p.name}=2`).join('&')}`, headers: authHeaders(op) }] : [])],
-    ['NUL inside a cursor', (op) => (queryParams(op).some((p) => p.name === 'cursor') ? ['WyJcdTAwMDAiLCJcdTAwMDAiXQ', Buffer.from('["2025-01-01T00:00:00.000000Z","\\ud800"]').toString('base64url'), Buffer.from('[1e400,"x"]').toString('base64url'), '!!!'].map((cursor) => ({ method: op.method, path: pathWith(op, encoded(op), { cursor }), headers: authHeaders(op) })) : [])],
-    ['JSON session cookie, no credentials', (op) => [{ method: op.method, path: pathWith(op, encoded(op)), headers: { cookie: 'itinera_session=j:{}', ...(takesBody(op) ? json : {}) }, body: takesBody(op) ? textOf(sample(op)) : undefined }, { method: op.method, path: pathWith(op, encoded(op)), headers: { cookie: 'itinera_session=j:["a"]; itinera_session=%00' } }]],
-    ['malformed credentials', (op) => [{ method: op.method, path: pathWith(op, encoded(op)), headers: { authorization: `Basic ${Buffer.from('itn_wk_\u0000\ud800:').toString('base64')}` } }, { method: op.method, path: pathWith(op, encoded(op)), headers: { authorization: 'Bearer itn_sk_%00' } }]],
+    [
+      'malformed JSON',
+      (op) =>
+        takesBody(op)
+          ? [{ method: op.method, path: pathWith(op, encoded(op)), headers: { ...authHeaders(op), ...json }, body: '{"name": "x",' }]
+          : [],
+    ],
+    [
+      '10,000-deep JSON',
+      (op) =>
+        takesBody(op)
+          ? [{ method: op.method, path: pathWith(op, encoded(op)), headers: { ...authHeaders(op), ...json }, body: DEEP_ARRAYS }]
+          : [],
+    ],
+    [
+      'deep JSON in a field',
+      (op) =>
+        takesBody(op)
+          ? [
+              {
+                method: op.method,
+                path: pathWith(op, encoded(op)),
+                headers: { ...authHeaders(op), ...json },
+                body: `${textOf({ ...(withStrings(sample(op)) as object), deep: 0 }).slice(0, -2)}${DEEP_OBJECT_TEXT}}`,
+              },
+            ]
+          : [],
+    ],
+    [
+      '1 MB wide array',
+      (op) =>
+        takesBody(op)
+          ? [{ method: op.method, path: pathWith(op, encoded(op)), headers: { ...authHeaders(op), ...json }, body: WIDE_ARRAY }]
+          : [],
+    ],
+    [
+      'body over the limit',
+      (op) =>
+        takesBody(op)
+          ? [{ method: op.method, path: pathWith(op, encoded(op)), headers: { ...authHeaders(op), ...json }, body: OVER_LIMIT }]
+          : [],
+    ],
+    [
+      'gzip bomb',
+      (op) =>
+        takesBody(op)
+          ? [
+              {
+                method: op.method,
+                path: pathWith(op, encoded(op)),
+                headers: { ...authHeaders(op), ...json, 'content-encoding': 'gzip' },
+                body: GZIP_BOMB,
+              },
+            ]
+          : [],
+    ],
+    [
+      'NUL in string fields',
+      (op) =>
+        takesBody(op)
+          ? [
+              {
+                method: op.method,
+                path: pathWith(op, encoded(op)),
+                headers: { ...authHeaders(op), ...json },
+                body: jsonWith(sample(op), '\u0000'),
+              },
+            ]
+          : [],
+    ],
+    [
+      'NUL in a key',
+      (op) =>
+        takesBody(op)
+          ? [
+              {
+                method: op.method,
+                path: pathWith(op, encoded(op)),
+                headers: { ...authHeaders(op), ...json },
+                body: textOf({ ...(withStrings(sample(op)) as object), 'a\u0000': 1 }),
+              },
+            ]
+          : [],
+    ],
+    [
+      'lone surrogates in string fields',
+      (op) =>
+        takesBody(op)
+          ? [
+              {
+                method: op.method,
+                path: pathWith(op, encoded(op)),
+                headers: { ...authHeaders(op), ...json },
+                body: jsonWith(sample(op), '\ud800'),
+              },
+              {
+                method: op.method,
+                path: pathWith(op, encoded(op)),
+                headers: { ...authHeaders(op), ...json },
+                body: jsonWith(sample(op), '\udfff'),
+              },
+            ]
+          : [],
+    ],
+    [
+      'hostile strings in fields',
+      (op) =>
+        takesBody(op)
+          ? draw(fc.constantFrom(...HOSTILE_STRINGS), op, 3).map((s) => ({
+              method: op.method,
+              path: pathWith(op, encoded(op)),
+              headers: { ...authHeaders(op), ...json },
+              body: textOf(mapStrings(withStrings(sample(op)), () => s)),
+            }))
+          : [],
+    ],
+    [
+      'a JSON scalar or array body',
+      (op) =>
+        takesBody(op)
+          ? ['"text"', '[1,2]', 'null', '42'].map((body) => ({
+              method: op.method,
+              path: pathWith(op, encoded(op)),
+              headers: { ...authHeaders(op), ...json },
+              body,
+            }))
+          : [],
+    ],
+    [
+      'text/plain body',
+      (op) =>
+        takesBody(op)
+          ? [
+              {
+                method: op.method,
+                path: pathWith(op, encoded(op)),
+                headers: { ...authHeaders(op), 'content-type': 'text/plain' },
+                body: textOf(sample(op)),
+              },
+            ]
+          : [],
+    ],
+    [
+      'form body',
+      (op) =>
+        takesBody(op)
+          ? [
+              {
+                method: op.method,
+                path: pathWith(op, encoded(op)),
+                headers: { ...authHeaders(op), 'content-type': 'application/x-www-form-urlencoded' },
+                body: 'name=x&email=a%40b',
+              },
+            ]
+          : [],
+    ],
+    [
+      'NUL in path parameters',
+      (op) => (pathParams(op).length ? [{ method: op.method, path: pathWith(op, () => 'a%00b'), headers: authHeaders(op) }] : []),
+    ],
+    [
+      'bad percent-encoding in path parameters',
+      (op) =>
+        pathParams(op).length
+          ? [
+              { method: op.method, path: pathWith(op, () => '%E0%A4%A'), headers: authHeaders(op) },
+              { method: op.method, path: pathWith(op, () => '%ED%A0%80'), headers: authHeaders(op) },
+            ]
+          : [],
+    ],
+    [
+      'hostile path parameters',
+      (op) =>
+        pathParams(op).length
+          ? draw(fc.constantFrom(...HOSTILE_STRINGS.filter((s) => s !== '' && s !== '.' && s !== '..')), op, 3).map((s) => ({
+              method: op.method,
+              path: pathWith(op, () => encodeURIComponent(s)),
+              headers: authHeaders(op),
+            }))
+          : [],
+    ],
+    [
+      'NUL in query parameters',
+      (op) =>
+        queryParams(op).length
+          ? [
+              {
+                method: op.method,
+                path: pathWith(op, encoded(op), Object.fromEntries(queryParams(op).map((p) => [p.name, 'a%00b']))),
+                headers: authHeaders(op),
+              },
+            ]
+          : [],
+    ],
+    [
+      'bad percent-encoding and hostile query parameters',
+      (op) =>
+        queryParams(op).length
+          ? [
+              {
+                method: op.method,
+                path: pathWith(op, encoded(op), Object.fromEntries(queryParams(op).map((p) => [p.name, '%E0%A4%A']))),
+                headers: authHeaders(op),
+              },
+              ...draw(fc.constantFrom(...HOSTILE_STRINGS), op, 2).map((s) => ({
+                method: op.method,
+                path: pathWith(op, encoded(op), Object.fromEntries(queryParams(op).map((p) => [p.name, encodeURIComponent(s)]))),
+                headers: authHeaders(op),
+              })),
+              {
+                method: op.method,
+                path: `${pathWith(op, encoded(op))}?${queryParams(op)
+                  .map((p) => `${p.name}=1&${p.name}=2`)
+                  .join('&')}`,
+                headers: authHeaders(op),
+              },
+            ]
+          : [],
+    ],
+    [
+      'NUL inside a cursor',
+      (op) =>
+        queryParams(op).some((p) => p.name === 'cursor')
+          ? [
+              'WyJcdTAwMDAiLCJcdTAwMDAiXQ',
+              Buffer.from('["2025-01-01T00:00:00.000000Z","\\ud800"]').toString('base64url'),
+              Buffer.from('[1e400,"x"]').toString('base64url'),
+              '!!!',
+            ].map((cursor) => ({ method: op.method, path: pathWith(op, encoded(op), { cursor }), headers: authHeaders(op) }))
+          : [],
+    ],
+    [
+      'JSON session cookie, no credentials',
+      (op) => [
+        {
+          method: op.method,
+          path: pathWith(op, encoded(op)),
+          headers: { cookie: 'itinera_session=j:{}', ...(takesBody(op) ? json : {}) },
+          body: takesBody(op) ? textOf(sample(op)) : undefined,
+        },
+        { method: op.method, path: pathWith(op, encoded(op)), headers: { cookie: 'itinera_session=j:["a"]; itinera_session=%00' } },
+      ],
+    ],
+    [
+      'malformed credentials',
+      (op) => [
+        {
+          method: op.method,
+          path: pathWith(op, encoded(op)),
+          headers: { authorization: `Basic ${Buffer.from('itn_wk_\u0000\ud800:').toString('base64')}` },
+        },
+        { method: op.method, path: pathWith(op, encoded(op)), headers: { authorization: 'Bearer itn_sk_%00' } },
+      ],
+    ],
   ];
 
-  it(
-    'every operation × every input class',
-    async () => {
-      for (const op of OPERATIONS) {
-        for (const [name, build] of classes) {
-          for (const req of build(op)) await probe(`${name} [${op.method} ${op.path}]`, req);
-        }
+  it('every operation × every input class', async () => {
+    for (const op of OPERATIONS) {
+      for (const [name, build] of classes) {
+        for (const req of build(op)) await probe(`${name} [${op.method} ${op.path}]`, req);
       }
-      expect(failures).toEqual([]);
-    },
-    240_000,
-  );
+    }
+    expect(failures).toEqual([]);
+  }, 240_000);
 
-  it(
-    'property: schema-derived bodies on every operation that takes one',
-    async () => {
-      for (const op of OPERATIONS.filter(takesBody)) {
-        const arbitrary = op.path === '/v1/batch' ? fc.record({ batch: fc.array(bodyArbitrary({ $ref: '#/components/schemas/SegmentEventDto' }), { minLength: 1, maxLength: 4 }) }) : bodyArbitrary(op.bodySchema);
-        await fc.assert(
-          fc.asyncProperty(arbitrary, async (body) => {
-            await probe(`schema body [${op.method} ${op.path}]`, { method: op.method, path: pathWith(op, encoded(op)), headers: { ...authHeaders(op), ...json }, body: textOf(body) ?? 'null' });
-          }),
-          { seed: SEED + OPERATIONS.indexOf(op), numRuns: 8 },
-        );
-      }
-      expect(failures).toEqual([]);
-      expect(requests).toBeGreaterThan(1000);
-    },
-    240_000,
-  );
+  it('property: schema-derived bodies on every operation that takes one', async () => {
+    for (const op of OPERATIONS.filter(takesBody)) {
+      const arbitrary =
+        op.path === '/v1/batch'
+          ? fc.record({ batch: fc.array(bodyArbitrary({ $ref: '#/components/schemas/SegmentEventDto' }), { minLength: 1, maxLength: 4 }) })
+          : bodyArbitrary(op.bodySchema);
+      await fc.assert(
+        fc.asyncProperty(arbitrary, async (body) => {
+          await probe(`schema body [${op.method} ${op.path}]`, {
+            method: op.method,
+            path: pathWith(op, encoded(op)),
+            headers: { ...authHeaders(op), ...json },
+            body: textOf(body) ?? 'null',
+          });
+        }),
+        { seed: SEED + OPERATIONS.indexOf(op), numRuns: 8 },
+      );
+    }
+    expect(failures).toEqual([]);
+    expect(requests).toBeGreaterThan(1000);
+  }, 240_000);
 });

@@ -27,7 +27,12 @@ describe('unauthenticated requests cost the server little, however the body is s
   beforeAll(async () => {
     api = await startApiProcess({ ITINERA_ROLE: 'api' });
     // Warm up the routes (first requests compile code paths).
-    for (let i = 0; i < 3; i += 1) await fetch(`${api.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: wideArray(20_000) });
+    for (let i = 0; i < 3; i += 1)
+      await fetch(`${api.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: wideArray(20_000),
+      });
   }, 60_000);
 
   afterAll(async () => {
@@ -57,5 +62,4 @@ describe('unauthenticated requests cost the server little, however the body is s
     const perRequest = (cpuMs(api.child.pid!) - before) / REPEATS;
     expect(perRequest).toBeLessThan(100);
   });
-
 });

@@ -14,21 +14,33 @@ export function toFieldErrors(errors: ClassValidatorError[], parent = ''): Field
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
     const own = error.constraints
-      ? [{ field, messages: Object.values(error.constraints).map((m) => m.replace(/^property (\S+) should not exist$/, 'is not a known field')) }]
+      ? [
+          {
+            field,
+            messages: Object.values(error.constraints).map((m) => m.replace(/^property (\S+) should not exist$/, 'is not a known field')),
+          },
+        ]
       : [];
     return [...own, ...toFieldErrors(error.children ?? [], field)];
   });
 }
 
 /** A 400 listing at most MAX_REPORTED_PROBLEMS field errors, so its size does not grow with the input. */
-export function invalidRequest(details: FieldError[]): ValidationError {
-  const shown = details.slice(0, MAX_REPORTED_PROBLEMS);
-  const more = details.length - shown.length;
-  const summary = shown.map((d) => `${d.field}: ${d.messages.join(', ')}`).join('; ');
-  return new ValidationError(`Invalid request: ${summary}${more > 0 ? `; and ${more} more problems` : ''}`, shown);
+export class InvalidRequestError extends ValidationError {
+  constructor(readonly allDetails: FieldError[]) {
+    const shown = allDetails.slice(0, MAX_REPORTED_PROBLEMS);
+    const more = allDetails.length - shown.length;
+    const summary = shown.map((d) => `${d.field}: ${d.messages.join(', ')}`).join('; ');
+    super(`Invalid request: ${summary}${more > 0 ? `; and ${more} more problems` : ''}`, shown);
+  }
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+export function invalidRequest(details: FieldError[]): InvalidRequestError {
+  return new InvalidRequestError(details);
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * The one validation pipe: unknown fields rejected, types enforced, field-level messages. Before
@@ -55,16 +67,22 @@ export class RequestValidationPipe extends ValidationPipe {
     if (metadata.type === 'param' || metadata.type === 'query') {
       const problem = findInputProblem(value, PARAMETER_LIMITS, metadata.data ?? '');
       if (problem) {
-        const details = [{ field: problem.field === 'body' ? (metadata.data ?? metadata.type) : problem.field, messages: [problem.message] }];
+        const details = [
+          { field: problem.field === 'body' ? (metadata.data ?? metadata.type) : problem.field, messages: [problem.message] },
+        ];
         // A path naming something that cannot be stored names nothing that exists, as other unknown ids do.
-        if (metadata.type === 'param') throw new NotFoundError(`Nothing exists at this path: ${details[0].field} ${problem.message}`, details);
+        if (metadata.type === 'param') {
+          throw new NotFoundError(`Nothing exists at this path: ${details[0].field} ${problem.message}`, details);
+        }
         throw invalidRequest(details);
       }
     }
     if (!metadata.metatype || !this.toValidate(metadata) || value === undefined || value === null) return super.transform(value, metadata);
     if (!isPlainObject(value)) {
       const what = metadata.type === 'body' ? 'Request body' : `The ${metadata.type}`;
-      throw new ValidationError(`${what} must be a JSON object`, [{ field: metadata.data ?? metadata.type, messages: ['must be a JSON object'] }]);
+      throw new ValidationError(`${what} must be a JSON object`, [
+        { field: metadata.data ?? metadata.type, messages: ['must be a JSON object'] },
+      ]);
     }
     const known = this.fieldsOf(metadata.metatype);
     const unknown = Object.keys(value).filter((key) => !known.has(key));
@@ -74,7 +92,7 @@ export class RequestValidationPipe extends ValidationPipe {
     try {
       await super.transform(rest, metadata);
     } catch (error) {
-      if (error instanceof ValidationError) throw invalidRequest([...(error.details ?? []), ...unknownErrors]);
+      if (error instanceof InvalidRequestError) throw invalidRequest([...error.allDetails, ...unknownErrors]);
       throw error;
     }
     throw invalidRequest(unknownErrors);

@@ -35,7 +35,11 @@ export class ApiKeysController {
   @Patch(':id')
   @ApiOperation({ summary: "Rename a key or change a write key's allowed browser origins" })
   @ApiOkResponse({ type: ApiKeyDto })
-  async update(@Caller() caller: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: UpdateApiKeyDto): Promise<ApiKeyDto> {
+  async update(
+    @Caller() caller: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: UpdateApiKeyDto,
+  ): Promise<ApiKeyDto> {
     const current = (await this.apiKeys.list(caller.workspaceId)).find((k) => k.id === id);
     if (current?.kind === 'secret' && body.allowedOrigins?.length) throw secretKeyOrigins();
     const { keyHash: _hash, ...visible } = await this.apiKeys.update(caller.workspaceId, id, body);

@@ -1,5 +1,13 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import { ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiCookieAuth,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '../../infra/config/app-config.js';
 import { Caller, Public, RequireRole } from './auth.decorators.js';
@@ -23,7 +31,9 @@ export class AuthController {
   @ApiOperation({ summary: 'Sign in to the admin; sets an HttpOnly session cookie' })
   @ApiOkResponse({ type: IdentityDto })
   @ApiUnauthorizedResponse({ description: 'E-mail or password is incorrect' })
-  @ApiTooManyRequestsResponse({ description: 'Too many attempts for this e-mail or from this address; `Retry-After` says when to try again' })
+  @ApiTooManyRequestsResponse({
+    description: 'Too many attempts for this e-mail or from this address; `Retry-After` says when to try again',
+  })
   async login(@Body() body: LoginDto, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<IdentityDto> {
     const { token, principal } = await this.auth.login(body.email, body.password, request.ip);
     response.cookie(SESSION_COOKIE, token, {

@@ -12,7 +12,10 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** The least role a route needs: its @RequireRole, else viewer for reads and editor for writes. */
 export function requiredRole(reflector: Reflector, context: ExecutionContext): WorkspaceRole {
   const method = context.switchToHttp().getRequest<Request>().method;
-  return reflector.getAllAndOverride<WorkspaceRole>(REQUIRED_ROLE, [context.getHandler(), context.getClass()]) ?? (READ_METHODS.has(method) ? 'viewer' : 'editor');
+  return (
+    reflector.getAllAndOverride<WorkspaceRole>(REQUIRED_ROLE, [context.getHandler(), context.getClass()]) ??
+    (READ_METHODS.has(method) ? 'viewer' : 'editor')
+  );
 }
 
 export function assertRole(principal: Principal, needed: WorkspaceRole): void {

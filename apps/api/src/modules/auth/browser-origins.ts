@@ -12,7 +12,12 @@ export function originMatches(origin: string, allowed: readonly string[]): boole
     const wildcard = /^(https?:\/\/)\*\.(.+)$/.exec(entry);
     if (!wildcard) return entry === given;
     const [, scheme, rest] = wildcard;
-    return given.startsWith(scheme) && given.endsWith(`.${rest}`) && given.length > scheme.length + rest.length + 1 && !given.slice(scheme.length, -rest.length - 1).includes('/');
+    return (
+      given.startsWith(scheme) &&
+      given.endsWith(`.${rest}`) &&
+      given.length > scheme.length + rest.length + 1 &&
+      !given.slice(scheme.length, -rest.length - 1).includes('/')
+    );
   });
 }
 

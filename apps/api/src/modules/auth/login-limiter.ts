@@ -35,7 +35,8 @@ export class LoginLimiter {
       [keys, this.config.ITINERA_LOGIN_WINDOW_SECONDS],
     );
     if (Math.random() * CLEAN_UP_EVERY < 1) await this.deleteExpired();
-    const limitOf = (key: string) => (key.startsWith('account:') ? this.config.ITINERA_LOGIN_ACCOUNT_ATTEMPTS : this.config.ITINERA_LOGIN_ADDRESS_ATTEMPTS);
+    const limitOf = (key: string) =>
+      key.startsWith('account:') ? this.config.ITINERA_LOGIN_ACCOUNT_ATTEMPTS : this.config.ITINERA_LOGIN_ADDRESS_ATTEMPTS;
     const exceeded = rows.filter((row) => row.attempts > limitOf(row.key));
     if (exceeded.length > 0) {
       const retryAfter = Math.max(...exceeded.map((row) => row.retry_after));
@@ -49,7 +50,9 @@ export class LoginLimiter {
   }
 
   private async deleteExpired(): Promise<void> {
-    await this.dataSource.query('DELETE FROM login_attempts WHERE window_started_at < now() - make_interval(secs => $1)', [this.config.ITINERA_LOGIN_WINDOW_SECONDS]);
+    await this.dataSource.query('DELETE FROM login_attempts WHERE window_started_at < now() - make_interval(secs => $1)', [
+      this.config.ITINERA_LOGIN_WINDOW_SECONDS,
+    ]);
   }
 }
 

@@ -40,7 +40,11 @@ describe('sign-in limits (integration: two API processes)', () => {
   });
 
   const login = (api: ApiProcess, body: { email: string; password: string }, address: string) =>
-    fetch(`${api.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': address }, body: JSON.stringify(body) });
+    fetch(`${api.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
+      body: JSON.stringify(body),
+    });
 
   async function statuses(attempts: Array<[ApiProcess, { email: string; password: string }, string]>): Promise<number[]> {
     const result: number[] = [];
@@ -50,7 +54,13 @@ describe('sign-in limits (integration: two API processes)', () => {
 
   it("counts an account's attempts across processes; past the limit even the right password gets 429 with Retry-After", async () => {
     const wrong = { email, password: 'wrong-password' };
-    expect(await statuses([[a, wrong, freshAddress()], [b, wrong, freshAddress()], [a, wrong, freshAddress()]])).toEqual([401, 401, 401]);
+    expect(
+      await statuses([
+        [a, wrong, freshAddress()],
+        [b, wrong, freshAddress()],
+        [a, wrong, freshAddress()],
+      ]),
+    ).toEqual([401, 401, 401]);
     const limited = await login(b, wrong, freshAddress());
     expect(limited.status).toBe(429);
     const retryAfter = Number(limited.headers.get('retry-after'));
@@ -64,24 +74,43 @@ describe('sign-in limits (integration: two API processes)', () => {
 
   it('limits an unknown e-mail exactly like a known one', async () => {
     const unknown = { email: `nobody-${suffix()}@example.test`, password: 'whatever-password' };
-    expect(await statuses([[a, unknown, freshAddress()], [b, unknown, freshAddress()], [a, unknown, freshAddress()], [b, unknown, freshAddress()]])).toEqual([401, 401, 401, 429]);
+    expect(
+      await statuses([
+        [a, unknown, freshAddress()],
+        [b, unknown, freshAddress()],
+        [a, unknown, freshAddress()],
+        [b, unknown, freshAddress()],
+      ]),
+    ).toEqual([401, 401, 401, 429]);
   });
 
   it("a successful sign-in starts the account's count over", async () => {
     const other = { email: `member-${suffix()}@example.test`, password: `pw-${suffix()}-${suffix()}` };
     // A member of the default workspace, added with the owner's session.
-    const added = await fetch(`${a.url}/api/members`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: ownerCookie }, body: JSON.stringify({ ...other, role: 'viewer' }) });
+    const added = await fetch(`${a.url}/api/members`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: ownerCookie },
+      body: JSON.stringify({ ...other, role: 'viewer' }),
+    });
     expect(added.status).toBe(201);
     const wrong = { ...other, password: 'not-it' };
-    expect(await statuses([[a, wrong, freshAddress()], [b, wrong, freshAddress()], [a, other, freshAddress()], [b, wrong, freshAddress()], [a, wrong, freshAddress()], [b, wrong, freshAddress()]])).toEqual([
-      401, 401, 200, 401, 401, 401,
-    ]);
+    expect(
+      await statuses([
+        [a, wrong, freshAddress()],
+        [b, wrong, freshAddress()],
+        [a, other, freshAddress()],
+        [b, wrong, freshAddress()],
+        [a, wrong, freshAddress()],
+        [b, wrong, freshAddress()],
+      ]),
+    ).toEqual([401, 401, 200, 401, 401, 401]);
     expect((await login(a, wrong, freshAddress())).status).toBe(429);
   });
 
   it('limits a client address across processes, whatever e-mails it tries', async () => {
     const address = freshAddress();
-    const attempt = (api: ApiProcess) => login(api, { email: `spray-${suffix()}@example.test`, password: 'guess' }, address).then((r) => r.status);
+    const attempt = (api: ApiProcess) =>
+      login(api, { email: `spray-${suffix()}@example.test`, password: 'guess' }, address).then((r) => r.status);
     const answers: number[] = [];
     for (let i = 0; i < 6; i += 1) answers.push(await attempt(i % 2 === 0 ? a : b));
     expect(answers).toEqual([401, 401, 401, 401, 401, 401]);
@@ -93,7 +122,9 @@ describe('sign-in limits (integration: two API processes)', () => {
 
   it('parallel attempts on both processes cannot overshoot the limit', async () => {
     const target = { email: `parallel-${suffix()}@example.test`, password: 'guess' };
-    const answers = await Promise.all(Array.from({ length: 16 }, (_, i) => login(i % 2 === 0 ? a : b, target, freshAddress()).then((r) => r.status)));
+    const answers = await Promise.all(
+      Array.from({ length: 16 }, (_, i) => login(i % 2 === 0 ? a : b, target, freshAddress()).then((r) => r.status)),
+    );
     expect(answers.filter((s) => s === 401)).toHaveLength(3);
     expect(answers.filter((s) => s === 429)).toHaveLength(13);
   });

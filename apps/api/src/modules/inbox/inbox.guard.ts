@@ -45,7 +45,9 @@ export class InboxGuard implements CanActivate {
     const writeKey = basic ? Buffer.from(basic[1], 'base64').toString('utf8').split(':')[0] : queryString(request.query.writeKey);
     const token = queryString(request.headers['x-itinera-user-token']) ?? queryString(request.query.token);
     if (!writeKey || !token) {
-      throw new UnauthorizedError("Inbox requests need the secret key, or the write key with the user's token (X-Itinera-User-Token or ?token=)");
+      throw new UnauthorizedError(
+        "Inbox requests need the secret key, or the write key with the user's token (X-Itinera-User-Token or ?token=)",
+      );
     }
     const key = await this.apiKeys.findActive(writeKey, 'write');
     if (!key) throw new UnauthorizedError('The write key is not valid or has been revoked');

@@ -17,7 +17,11 @@ describe('inbox access (integration: PostgreSQL + Redis)', () => {
     userId = `inbox-${uniqueSuffix()}`;
     topicKey = `news-${uniqueSuffix()}`;
     const owner = { Authorization: `Bearer ${ws.keys.owner}` };
-    await t.http.put(`/api/profiles/${userId}`).set(owner).send({ traits: { plan: 'pro' } }).expect(200);
+    await t.http
+      .put(`/api/profiles/${userId}`)
+      .set(owner)
+      .send({ traits: { plan: 'pro' } })
+      .expect(200);
     await t.http.post('/api/topics').set(owner).send({ key: topicKey, name: 'News', defaultPreference: 'opted_in' }).expect(201);
     token = t.app.get(InboxTokens).tokenFor(ws.id, userId);
   });
@@ -42,14 +46,18 @@ describe('inbox access (integration: PostgreSQL + Redis)', () => {
         expect(res.body.message).toMatch(/needs the editor role; the caller has viewer/);
       }
       // The profile-side route agrees.
-      expect((await t.http.put(`/api/profiles/${userId}/preferences/${topicKey}`).set(bearer('viewer')).send({ status: 'opted_out' })).status).toBe(403);
+      expect(
+        (await t.http.put(`/api/profiles/${userId}/preferences/${topicKey}`).set(bearer('viewer')).send({ status: 'opted_out' })).status,
+      ).toBe(403);
       const preferences = await t.http.get(`/inbox/${userId}/preferences`).set(bearer('owner'));
       expect(JSON.stringify(preferences.body)).not.toMatch(/opted_out/);
     });
 
     it('an editor key writes', async () => {
       expect((await t.http.post(`/inbox/${userId}/messages/bulk`).set(bearer('editor')).send({ action: 'read' })).status).toBe(200);
-      expect((await t.http.put(`/inbox/${userId}/preferences/${topicKey}`).set(bearer('editor')).send({ status: 'opted_in' })).status).toBe(200);
+      expect((await t.http.put(`/inbox/${userId}/preferences/${topicKey}`).set(bearer('editor')).send({ status: 'opted_in' })).status).toBe(
+        200,
+      );
     });
 
     it('the user themself (write key and token) reads and writes their own feed', async () => {
@@ -83,11 +91,17 @@ describe('inbox access (integration: PostgreSQL + Redis)', () => {
       expect(actual.status).toBe(200);
       expect(actual.headers['access-control-allow-origin']).toBe('https://app.example.test');
       // The management API stays same-origin.
-      expect((await t.http.options('/api/profiles').set('Origin', 'https://app.example.test').set('Access-Control-Request-Method', 'GET')).headers['access-control-allow-origin']).toBeUndefined();
+      expect(
+        (await t.http.options('/api/profiles').set('Origin', 'https://app.example.test').set('Access-Control-Request-Method', 'GET'))
+          .headers['access-control-allow-origin'],
+      ).toBeUndefined();
     });
 
     it("a write key's allowed origins narrow both /inbox and /v1", async () => {
-      const created = await t.http.post('/api/api-keys').set(bearer('owner')).send({ name: 'web', kind: 'write', allowedOrigins: ['https://app.example.test', 'https://*.example.org'] });
+      const created = await t.http
+        .post('/api/api-keys')
+        .set(bearer('owner'))
+        .send({ name: 'web', kind: 'write', allowedOrigins: ['https://app.example.test', 'https://*.example.org'] });
       expect(created.status).toBe(201);
       expect(created.body.allowedOrigins).toEqual(['https://app.example.test', 'https://*.example.org']);
       const key = created.body.key as string;
@@ -112,8 +126,22 @@ describe('inbox access (integration: PostgreSQL + Redis)', () => {
       expect(updated.status).toBe(200);
       expect(updated.body.allowedOrigins).toBeNull();
       expect(await track('https://evil.example.test')).toBe(200);
-      expect((await t.http.post('/api/api-keys').set(bearer('owner')).send({ name: 'x', kind: 'write', allowedOrigins: ['https://app.example.test/path'] })).status).toBe(400);
-      expect((await t.http.post('/api/api-keys').set(bearer('owner')).send({ name: 'x', kind: 'secret', allowedOrigins: ['https://app.example.test'] })).status).toBe(400);
+      expect(
+        (
+          await t.http
+            .post('/api/api-keys')
+            .set(bearer('owner'))
+            .send({ name: 'x', kind: 'write', allowedOrigins: ['https://app.example.test/path'] })
+        ).status,
+      ).toBe(400);
+      expect(
+        (
+          await t.http
+            .post('/api/api-keys')
+            .set(bearer('owner'))
+            .send({ name: 'x', kind: 'secret', allowedOrigins: ['https://app.example.test'] })
+        ).status,
+      ).toBe(400);
     });
   });
 

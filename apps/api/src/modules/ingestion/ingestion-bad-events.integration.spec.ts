@@ -20,11 +20,15 @@ describe('ingestion of batches with bad events (integration: PostgreSQL + Redis)
   const basic = () => `Basic ${Buffer.from(`${ws.writeKey}:`).toString('base64')}`;
   /** A placeholder replaced by JSON nested `levels` deep when the body is written (JSON.stringify would overflow its stack). */
   const deep = (levels: number) => `@@deep:${levels}@@`;
-  const bodyText = (body: unknown) => JSON.stringify(body).replace(/"@@deep:(\d+)@@"/g, (_m, n: string) => `${'{"a":'.repeat(Number(n))}1${'}'.repeat(Number(n))}`);
+  const bodyText = (body: unknown) =>
+    JSON.stringify(body).replace(/"@@deep:(\d+)@@"/g, (_m, n: string) => `${'{"a":'.repeat(Number(n))}1${'}'.repeat(Number(n))}`);
   const storedMessageIds = async (prefix: string) =>
-    ((await db.query('SELECT message_id FROM events WHERE workspace_id = $1 AND message_id LIKE $2 ORDER BY message_id', [ws.id, `${prefix}%`])) as Array<{ message_id: string }>).map(
-      (r) => r.message_id,
-    );
+    (
+      (await db.query('SELECT message_id FROM events WHERE workspace_id = $1 AND message_id LIKE $2 ORDER BY message_id', [
+        ws.id,
+        `${prefix}%`,
+      ])) as Array<{ message_id: string }>
+    ).map((r) => r.message_id);
 
   it('stores the valid events and lists every bad one by index with its reason', async () => {
     const run = `mixed-${uniqueSuffix()}`;
@@ -40,7 +44,11 @@ describe('ingestion of batches with bad events (integration: PostgreSQL + Redis)
       { type: 'track', userId: '..', event: 'x', messageId: `${run}-bad-dots` },
       good(8),
     ];
-    const res = await t.http.post('/v1/batch').set('Authorization', basic()).set('Content-Type', 'application/json').send(bodyText({ batch }));
+    const res = await t.http
+      .post('/v1/batch')
+      .set('Authorization', basic())
+      .set('Content-Type', 'application/json')
+      .send(bodyText({ batch }));
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ success: true, accepted: 3, duplicates: 0 });
     const rejected = res.body.rejected as Array<{ index: number; messageId: string; reason: string }>;
@@ -60,7 +68,11 @@ describe('ingestion of batches with bad events (integration: PostgreSQL + Redis)
       { type: 'track', userId: 'u\ud800', event: 'x', messageId: `${run}-0` },
       { type: 'track', userId: 'u', event: 'x', messageId: `${run}-1`, properties: deep(200) },
     ];
-    const res = await t.http.post('/v1/batch').set('Authorization', basic()).set('Content-Type', 'application/json').send(bodyText({ batch }));
+    const res = await t.http
+      .post('/v1/batch')
+      .set('Authorization', basic())
+      .set('Content-Type', 'application/json')
+      .send(bodyText({ batch }));
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['batch.0', 'batch.1']);
     expect(await storedMessageIds(run)).toEqual([]);

@@ -39,7 +39,9 @@ export class IngestionController {
       throw new ValidationError(`"batch" has ${body.batch.length} events; the limit is ${LIMITS.batchEvents} per request`);
     }
     const shared = findInputProblem({ context: body.context, sentAt: body.sentAt }, BODY_LIMITS);
-    if (shared) throw new ValidationError(`Invalid batch: ${shared.field} ${shared.message}`, [{ field: shared.field, messages: [shared.message] }]);
+    if (shared) {
+      throw new ValidationError(`Invalid batch: ${shared.field} ${shared.message}`, [{ field: shared.field, messages: [shared.message] }]);
+    }
     const receivedAt = new Date();
     const accepted: NormalizedEvent[] = [];
     const rejected: Rejected[] = [];

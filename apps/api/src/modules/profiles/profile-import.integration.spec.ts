@@ -15,16 +15,23 @@ describe('profile import with bad rows mid-chunk (integration: PostgreSQL + Redi
   afterAll(() => t.close());
 
   const owner = () => ({ Authorization: `Bearer ${ws.keys.owner}` });
-  const imported = async (prefix: string) => Number((await db.query('SELECT count(*) AS n FROM profiles WHERE workspace_id = $1 AND user_id LIKE $2', [ws.id, `${prefix}%`]))[0].n);
+  const imported = async (prefix: string) =>
+    Number((await db.query('SELECT count(*) AS n FROM profiles WHERE workspace_id = $1 AND user_id LIKE $2', [ws.id, `${prefix}%`]))[0].n);
 
   it('600 NDJSON rows, row 550 with a lone surrogate trait: 599 stored, row 550 reported', async () => {
     const tag = `imp-${uniqueSuffix()}`;
     const lines: string[] = [];
-    for (let row = 1; row <= 600; row += 1) lines.push(JSON.stringify({ userId: `${tag}-${row}`, traits: { plan: row === 550 ? '\ud800' : 'pro', row } }));
+    for (let row = 1; row <= 600; row += 1)
+      lines.push(JSON.stringify({ userId: `${tag}-${row}`, traits: { plan: row === 550 ? '\ud800' : 'pro', row } }));
     const res = await t.http.post('/api/profiles/import').set(owner()).set('Content-Type', 'application/x-ndjson').send(lines.join('\n'));
     expect(res.status).toBe(200);
-    const answer = res.text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(answer.filter((l) => l.type === 'error')).toEqual([{ type: 'error', row: 550, reason: 'traits.plan is not valid Unicode text (a lone UTF-16 surrogate)' }]);
+    const answer = res.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(answer.filter((l) => l.type === 'error')).toEqual([
+      { type: 'error', row: 550, reason: 'traits.plan is not valid Unicode text (a lone UTF-16 surrogate)' },
+    ]);
     expect(answer[answer.length - 1]).toEqual({ type: 'done', processed: 600, imported: 599, failed: 1 });
     expect(await imported(`${tag}-`)).toBe(599);
     expect((await t.http.get(`/api/profiles/${tag}-551`).set(owner())).body.traits).toEqual({ plan: 'pro', row: 551 });
@@ -42,7 +49,10 @@ describe('profile import with bad rows mid-chunk (integration: PostgreSQL + Redi
       JSON.stringify({ userId: `${tag}-6`, traits: { ok: true } }),
     ];
     const res = await t.http.post('/api/profiles/import').set(owner()).set('Content-Type', 'application/x-ndjson').send(lines.join('\n'));
-    const answer = res.text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const answer = res.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const errors = answer.filter((l) => l.type === 'error') as Array<{ row: number; reason: string }>;
     expect(errors.map((e) => e.row)).toEqual([2, 3, 4, 5]);
     expect(errors[0].reason).toMatch(/traits\.note contains a NUL/);
@@ -57,7 +67,10 @@ describe('profile import with bad rows mid-chunk (integration: PostgreSQL + Redi
     const tag = `imp3-${uniqueSuffix()}`;
     const csv = ['userId,plan', `${tag}-1,pro`, `${tag}-2,a\u0000b`, `${tag}-3,free`].join('\n');
     const res = await t.http.post('/api/profiles/import').set(owner()).set('Content-Type', 'text/csv').send(csv);
-    const answer = res.text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const answer = res.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(answer.filter((l) => l.type === 'error').map((l) => l.row)).toEqual([3]);
     expect(answer[answer.length - 1]).toEqual({ type: 'done', processed: 3, imported: 2, failed: 1 });
   });

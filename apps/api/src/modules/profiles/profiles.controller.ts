@@ -63,7 +63,8 @@ export class ProfilesController {
           } catch (rowError) {
             if (!isDataError(rowError)) throw rowError;
             failed += entry.rows.length;
-            for (const row of entry.rows) write({ type: 'error', row, reason: 'the row could not be stored: a value has an invalid format or is not allowed' });
+            const reason = 'the row could not be stored: a value has an invalid format or is not allowed';
+            for (const row of entry.rows) write({ type: 'error', row, reason });
           }
         }
       }
@@ -80,7 +81,11 @@ export class ProfilesController {
         const earlier = chunk.get(item.profile.userId);
         if (earlier) {
           // The same user twice in one chunk: later rows win, as they would row by row.
-          const merged = { ...item.profile, traits: { ...earlier.profile.traits, ...item.profile.traits }, contactPoints: [...(earlier.profile.contactPoints ?? []), ...(item.profile.contactPoints ?? [])] };
+          const merged = {
+            ...item.profile,
+            traits: { ...earlier.profile.traits, ...item.profile.traits },
+            contactPoints: [...(earlier.profile.contactPoints ?? []), ...(item.profile.contactPoints ?? [])],
+          };
           chunk.set(item.profile.userId, { profile: merged, rows: [...earlier.rows, item.row] });
         } else chunk.set(item.profile.userId, { profile: item.profile, rows: [item.row] });
         if (chunk.size >= IMPORT_CHUNK) await flush();

@@ -107,7 +107,10 @@ export class CreateApiKeyDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(MAX_ALLOWED_ORIGINS)
-  @Matches(ORIGIN_PATTERN, { each: true, message: 'each allowed origin must look like https://app.example.com (scheme, host, optional port; *. for sub-domains), in lower case' })
+  @Matches(ORIGIN_PATTERN, {
+    each: true,
+    message: 'each allowed origin must look like https://app.example.com (scheme, host, optional port; *. for sub-domains), in lower case',
+  })
   allowedOrigins?: string[] | null;
 }
 
@@ -122,6 +125,9 @@ export class UpdateApiKeyDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(MAX_ALLOWED_ORIGINS)
-  @Matches(ORIGIN_PATTERN, { each: true, message: 'each allowed origin must look like https://app.example.com (scheme, host, optional port; *. for sub-domains), in lower case' })
+  @Matches(ORIGIN_PATTERN, {
+    each: true,
+    message: 'each allowed origin must look like https://app.example.com (scheme, host, optional port; *. for sub-domains), in lower case',
+  })
   allowedOrigins?: string[] | null;
 }
