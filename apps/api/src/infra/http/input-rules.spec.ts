@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { assertJsonStructure, findInputProblem, JsonStructureError, unstorableTextReason } from './input-rules.js';
+import { assertJsonStructure, findInputProblem, JsonStructureError, mayHoldUnstorableText, unstorableTextReason } from './input-rules.js';
 
 const limits = { maxDepth: 4, maxArrayLength: 3 };
 const bytes = (text: string) => Buffer.from(text);
@@ -97,5 +97,19 @@ describe('findInputProblem', () => {
     let deep: unknown = 1;
     for (let i = 0; i < 100_000; i += 1) deep = { a: deep };
     expect(findInputProblem(deep, { maxDepth: 64, maxArrayLength: 10 })?.message).toBe('is nested more than 64 levels deep');
+  });
+});
+
+describe('mayHoldUnstorableText', () => {
+  it('property: never misses what findInputProblem finds in a serialised value', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 3 }), fc.string({ unit: 'binary', maxLength: 6 }), (value, text) => {
+        const wrapped = { value, text, [text]: 1 };
+        if (findInputProblem(wrapped, { maxDepth: 10, maxArrayLength: 100 }) !== undefined)
+          expect(mayHoldUnstorableText(JSON.stringify(wrapped))).toBe(true);
+      }),
+      { seed: 3, numRuns: 1000 },
+    );
+    expect(mayHoldUnstorableText(JSON.stringify({ a: 'plain 😀' }))).toBe(false);
   });
 });

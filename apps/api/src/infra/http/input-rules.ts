@@ -32,39 +32,69 @@ export function unstorableTextReason(text: string): string | undefined {
   return match[0] === '\u0000' ? 'contains a NUL (\\u0000) character' : 'is not valid Unicode text (a lone UTF-16 surrogate)';
 }
 
-const join = (parent: string, key: string | number) => (parent === '' ? String(key) : `${parent}.${key}`);
+interface Visit {
+  value: unknown;
+  depth: number;
+  /** Where the value sits, kept as links so that a path string is only built for a problem. */
+  parent: Visit | undefined;
+  key: string | number | undefined;
+}
+
+function pathOf(visit: Visit, prefix: string): string {
+  const keys: Array<string | number> = [];
+  for (let at: Visit | undefined = visit; at?.key !== undefined; at = at.parent) keys.push(at.key);
+  const path = keys.reverse().join('.');
+  return prefix && path ? `${prefix}.${path}` : prefix || path || 'body';
+}
 
 /**
  * The first value of `root` breaking the limits or holding unstorable text (in keys as in
  * values), walking without recursion and stopping at the first problem: the work is bounded by
- * the size of the input, however it is shaped.
+ * the size of the input, however it is shaped. With `checkText` false only the structure is
+ * checked (for callers that test the text more cheaply on its serialised form).
  */
-export function findInputProblem(root: unknown, limits: JsonLimits, prefix = ''): InputProblem | undefined {
-  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: root, path: prefix, depth: 0 }];
+export function findInputProblem(root: unknown, limits: JsonLimits, prefix = '', checkText = true): InputProblem | undefined {
+  const stack: Visit[] = [{ value: root, depth: 0, parent: undefined, key: undefined }];
   while (stack.length > 0) {
-    const { value, path, depth } = stack.pop()!;
+    const visit = stack.pop()!;
+    const { value, depth } = visit;
     if (typeof value === 'string') {
-      const reason = unstorableTextReason(value);
-      if (reason) return { field: path || 'body', message: reason };
+      const reason = checkText ? unstorableTextReason(value) : undefined;
+      if (reason) return { field: pathOf(visit, prefix), message: reason };
       continue;
     }
     if (typeof value !== 'object' || value === null) continue;
-    if (depth + 1 > limits.maxDepth) return { field: path || 'body', message: `is nested more than ${limits.maxDepth} levels deep` };
+    if (depth + 1 > limits.maxDepth) return { field: pathOf(visit, prefix), message: `is nested more than ${limits.maxDepth} levels deep` };
     if (Array.isArray(value)) {
-      if (value.length > limits.maxArrayLength)
-        return { field: path || 'body', message: `has ${value.length} elements; at most ${limits.maxArrayLength} are accepted` };
-      for (let i = value.length - 1; i >= 0; i -= 1) stack.push({ value: value[i], path: join(path, i), depth: depth + 1 });
+      if (value.length > limits.maxArrayLength) {
+        return { field: pathOf(visit, prefix), message: `has ${value.length} elements; at most ${limits.maxArrayLength} are accepted` };
+      }
+      for (let i = value.length - 1; i >= 0; i -= 1) stack.push({ value: value[i], depth: depth + 1, parent: visit, key: i });
       continue;
     }
     const keys = Object.keys(value);
     for (let i = keys.length - 1; i >= 0; i -= 1) {
       const key = keys[i];
-      const reason = unstorableTextReason(key);
-      if (reason) return { field: join(path, JSON.stringify(key).slice(1, -1)), message: `has a key that ${reason}` };
-      stack.push({ value: (value as Record<string, unknown>)[key], path: join(path, key), depth: depth + 1 });
+      const reason = checkText ? unstorableTextReason(key) : undefined;
+      if (reason) {
+        return {
+          field: pathOf({ value: undefined, depth, parent: visit, key: JSON.stringify(key).slice(1, -1) }, prefix),
+          message: `has a key that ${reason}`,
+        };
+      }
+      stack.push({ value: (value as Record<string, unknown>)[key], depth: depth + 1, parent: visit, key });
     }
   }
   return undefined;
+}
+
+/**
+ * Whether serialised JSON may hold unstorable text: JSON.stringify writes a NUL as `\u0000` and a
+ * lone surrogate as its `\udXXX` escape (paired ones stay literal). A hit can be a false alarm
+ * (an escaped backslash before such letters): confirm it with findInputProblem.
+ */
+export function mayHoldUnstorableText(serialized: string): boolean {
+  return /\\u(?:0000|d[89a-f][0-9a-f]{2})/.test(serialized);
 }
 
 export class JsonStructureError extends Error {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { findInputProblem, type JsonLimits } from '../../infra/http/input-rules.js';
+import { findInputProblem, type JsonLimits, mayHoldUnstorableText } from '../../infra/http/input-rules.js';
 import { userIdProblem } from '../profiles/profile-facts.js';
 
 /**
@@ -144,10 +144,14 @@ export function normalizeEvent(raw: unknown, options: NormalizeOptions): Normali
 function normalizeOrThrow(raw: unknown, options: NormalizeOptions): NormalizedEvent {
   if (!isObject(raw)) reject('an event must be a JSON object');
   const input = raw as JsonObject;
-  // Before serialising: a deeply nested event would overflow JSON.stringify's stack.
-  const problem = findInputProblem(input, EVENT_LIMITS);
-  if (problem) reject(`${problem.field} ${problem.message}${problem.message.startsWith('contains') ? ', which cannot be stored' : ''}`);
-  if (Buffer.byteLength(JSON.stringify(input)) > LIMITS.eventBytes) reject(`event is larger than ${LIMITS.eventBytes / 1024} KB`);
+  // Structure before serialising (a deeply nested event would overflow JSON.stringify's stack);
+  // text on the serialised form, walked again only to name a field when it may hold some.
+  const misshapen = findInputProblem(input, EVENT_LIMITS, '', false);
+  if (misshapen) reject(`${misshapen.field} ${misshapen.message}`);
+  const serialized = JSON.stringify(input);
+  if (Buffer.byteLength(serialized) > LIMITS.eventBytes) reject(`event is larger than ${LIMITS.eventBytes / 1024} KB`);
+  const unstorable = mayHoldUnstorableText(serialized) ? findInputProblem(input, EVENT_LIMITS) : undefined;
+  if (unstorable) reject(`${unstorable.field} ${unstorable.message}${unstorable.message.startsWith('contains') ? ', which cannot be stored' : ''}`);
 
   const type = (options.type ?? input.type) as EventType;
   if (options.type && input.type !== undefined && input.type !== options.type) reject(`type "${String(input.type)}" does not match the endpoint /v1/${options.type}`);
