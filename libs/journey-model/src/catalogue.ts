@@ -260,7 +260,12 @@ const definitions: NodeTypeDescription[] = [
           title: 'Channels',
           description: "In routing order. Absent: the template's channels.",
         },
-        routing: { enum: ['single', 'all'], default: 'single', title: 'Routing', description: 'single: the first channel that delivers; all: every eligible channel.' },
+        routing: {
+          enum: ['single', 'all'],
+          default: 'single',
+          title: 'Routing',
+          description: 'single: the first channel that delivers; all: every eligible channel.',
+        },
         topic: text('Topic', { description: 'Preference topic: opt-outs are honoured.' }),
         urgent: { type: 'boolean', default: false, title: 'Send during quiet hours' },
       },
@@ -271,7 +276,8 @@ const definitions: NodeTypeDescription[] = [
   {
     type: 'delay',
     label: 'Delay',
-    description: "Waits for a duration, until a local time of day (optionally on given weekdays) in the profile's timezone, or until a date on the profile plus an offset.",
+    description:
+      "Waits for a duration, until a local time of day (optionally on given weekdays) in the profile's timezone, or until a date on the profile plus an offset.",
     category: 'timing',
     ports: [next],
     configSchema: oneOfVariants('Delay', DELAY_VARIANTS),
@@ -368,7 +374,12 @@ const definitions: NodeTypeDescription[] = [
       },
       additionalProperties: false,
     },
-    example: { variants: [{ port: 'a', weight: 50 }, { port: 'b', weight: 50 }] },
+    example: {
+      variants: [
+        { port: 'a', weight: 50 },
+        { port: 'b', weight: 50 },
+      ],
+    },
   },
   {
     type: 'fetch',
@@ -388,12 +399,17 @@ const definitions: NodeTypeDescription[] = [
       },
       additionalProperties: false,
     },
-    example: { source: 'http', request: { method: 'GET', url: 'https://api.example.com/accounts/{{ profile.traits.account_id }}' }, timeoutMs: 2000 },
+    example: {
+      source: 'http',
+      request: { method: 'GET', url: 'https://api.example.com/accounts/{{ profile.traits.account_id }}' },
+      timeoutMs: 2000,
+    },
   },
   {
     type: 'ai',
     label: 'AI',
-    description: 'Asks an LLM plugin to generate, classify, score or extract; the output is available as data.<node id> and may be saved to a profile trait.',
+    description:
+      'Asks an LLM plugin to generate, classify, score or extract; the output is available as data.<node id> and may be saved to a profile trait.',
     category: 'data',
     ports: [next, error],
     plugin: { kind: 'llm', property: 'provider' },
@@ -402,7 +418,12 @@ const definitions: NodeTypeDescription[] = [
       title: 'AI',
       required: ['provider', 'task', 'prompt'],
       properties: AI_BASE_PROPERTIES,
-      allOf: [{ if: { properties: { task: { const: 'classify' } }, required: ['task'] }, then: { required: ['labels'], 'x-message': 'is required: the classify task chooses one of the labels' } }],
+      allOf: [
+        {
+          if: { properties: { task: { const: 'classify' } }, required: ['task'] },
+          then: { required: ['labels'], 'x-message': 'is required: the classify task chooses one of the labels' },
+        },
+      ],
       // Other properties are the LLM plugin's own parameters, checked when the plugin is known.
       additionalProperties: true,
     },

@@ -60,9 +60,10 @@ describe('guardedRequest', () => {
   it('reports bad URLs and unknown hosts as permanent errors', async () => {
     await expect(guardedRequest({ url: 'not a url' })).rejects.toMatchObject({ retryable: false, code: 'invalid_request' });
     const notFound = Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' });
-    await expect(
-      guardedRequest({ url: 'http://nowhere.example/', resolve: async () => Promise.reject(notFound) }),
-    ).rejects.toMatchObject({ retryable: false, code: 'not_found' });
+    await expect(guardedRequest({ url: 'http://nowhere.example/', resolve: async () => Promise.reject(notFound) })).rejects.toMatchObject({
+      retryable: false,
+      code: 'not_found',
+    });
     const busy = Object.assign(new Error('getaddrinfo EAI_AGAIN'), { code: 'EAI_AGAIN' });
     await expect(guardedRequest({ url: 'http://flaky.example/', resolve: async () => Promise.reject(busy) })).rejects.toMatchObject({
       retryable: true,
@@ -71,10 +72,12 @@ describe('guardedRequest', () => {
   });
 
   it('reports an aborted request as retryable', async () => {
-    await expect(guardedRequest({ url: `http://127.0.0.1:${port}/`, policy: loopback, signal: AbortSignal.abort() })).rejects.toMatchObject({
-      retryable: true,
-      code: 'aborted',
-    });
+    await expect(guardedRequest({ url: `http://127.0.0.1:${port}/`, policy: loopback, signal: AbortSignal.abort() })).rejects.toMatchObject(
+      {
+        retryable: true,
+        code: 'aborted',
+      },
+    );
   });
 });
 
@@ -91,9 +94,15 @@ describe('resolveAllowedAddress', () => {
 
   it('an allow-listed host:port opens that port of a private host, not its others', async () => {
     expect((await guardedRequest({ url: `http://127.0.0.1:${port}/x`, policy: { allowHosts: [`127.0.0.1:${port}`] } })).status).toBe(200);
-    await expect(guardedRequest({ url: `http://127.0.0.1:${port + 1}/x`, policy: { allowHosts: [`127.0.0.1:${port}`] } })).rejects.toMatchObject({ code: 'blocked_address' });
-    await expect(resolveAllowedAddress(new URL('http://127.0.0.1:6379/'), { allowHosts: ['127.0.0.1:80'] })).rejects.toMatchObject({ code: 'blocked_address' });
-    await expect(resolveAllowedAddress(new URL('http://127.0.0.1/'), { allowHosts: ['127.0.0.1:80'] })).resolves.toMatchObject({ address: '127.0.0.1' });
+    await expect(
+      guardedRequest({ url: `http://127.0.0.1:${port + 1}/x`, policy: { allowHosts: [`127.0.0.1:${port}`] } }),
+    ).rejects.toMatchObject({ code: 'blocked_address' });
+    await expect(resolveAllowedAddress(new URL('http://127.0.0.1:6379/'), { allowHosts: ['127.0.0.1:80'] })).rejects.toMatchObject({
+      code: 'blocked_address',
+    });
+    await expect(resolveAllowedAddress(new URL('http://127.0.0.1/'), { allowHosts: ['127.0.0.1:80'] })).resolves.toMatchObject({
+      address: '127.0.0.1',
+    });
   });
 
   describe('credential headers', () => {
@@ -116,7 +125,9 @@ describe('resolveAllowedAddress', () => {
         const otherPort = (other.address() as AddressInfo).port;
         const away = `http://127.0.0.1:${port}/to?url=${encodeURIComponent(`http://127.0.0.1:${otherPort}/steal`)}`;
         expect(await seen(away, [`127.0.0.1:${port}`])).toBe('authorization=none');
-        expect(await seen(`http://127.0.0.1:${port}/auth`, ['127.0.0.1'], { authorization: 'Bearer node-own' })).toBe('authorization=Bearer node-own x-api-key=k');
+        expect(await seen(`http://127.0.0.1:${port}/auth`, ['127.0.0.1'], { authorization: 'Bearer node-own' })).toBe(
+          'authorization=Bearer node-own x-api-key=k',
+        );
       } finally {
         await new Promise<void>((resolve) => other.close(() => resolve()));
       }

@@ -150,7 +150,10 @@ function toPort(text: string): number | null {
  * (case-insensitive), IP literals by value; an entry with a port matches that port only.
  */
 export function isAllowedHost(hostname: string, policy: NetworkPolicy = {}, port?: number): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  const host = hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
   return (policy.allowHosts ?? []).some((entry) => {
     const parsed = parseHostEntry(entry);
     if (parsed.port === null || (parsed.port !== undefined && parsed.port !== port)) return false;

@@ -44,10 +44,7 @@ export function LoginPage() {
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    login.mutate(
-      { email: email.trim(), password },
-      { onSuccess: () => navigate(destination, { replace: true }) },
-    );
+    login.mutate({ email: email.trim(), password }, { onSuccess: () => navigate(destination, { replace: true }) });
   }
 
   const error = login.isError ? loginErrorMessage(login.error) : null;

@@ -39,8 +39,7 @@ export function useSession() {
 export function useLogin() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (credentials: Credentials) =>
-      http<Session>('/api/auth/login', { method: 'POST', body: credentials }),
+    mutationFn: (credentials: Credentials) => http<Session>('/api/auth/login', { method: 'POST', body: credentials }),
     onSuccess: (session) => queryClient.setQueryData(sessionQueryKey, session),
   });
 }

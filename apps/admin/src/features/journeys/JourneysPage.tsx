@@ -17,8 +17,8 @@ export function JourneysPage() {
         </div>
         <h2 id="journeys-empty-heading">No journeys yet</h2>
         <p>
-          Journeys are created with the canvas: you choose the event that starts a journey, then connect waits,
-          branches and messages. Journeys in this workspace will be listed here with their status and versions.
+          Journeys are created with the canvas: you choose the event that starts a journey, then connect waits, branches and messages.
+          Journeys in this workspace will be listed here with their status and versions.
         </p>
       </section>
     </>

@@ -1,17 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import {
-  IsEmail,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Matches,
-  Max,
-  Min,
-  MinLength,
-  validateSync,
-} from 'class-validator';
+import { IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 export const ROLES = ['all', 'api', 'worker'] as const;
 export type ProcessRole = (typeof ROLES)[number];
@@ -33,7 +21,10 @@ export const CONFIG_VARIABLES: Record<string, VariableMeta> = {
   REDIS_URL: { description: 'Redis connection URL (BullMQ).', secret: true },
   REDIS_PREFIX: { description: 'Prefix of every Redis key Itinera writes.' },
   ITINERA_ROLE: { description: '`all` (API + worker), `api` or `worker`.' },
-  ITINERA_SECRET: { description: 'Key for encrypting stored secrets (at least 32 characters). Required outside development.', secret: true },
+  ITINERA_SECRET: {
+    description: 'Key for encrypting stored secrets (at least 32 characters). Required outside development.',
+    secret: true,
+  },
   ITINERA_PUBLIC_URL: { description: 'Public base URL of this deployment, used in printed and sent links.' },
   ITINERA_BOOTSTRAP_WRITE_KEY: { description: 'A write key that exists in the default workspace after start.', secret: true },
   ITINERA_BOOTSTRAP_SECRET_KEY: { description: 'A secret API key (owner) that exists in the default workspace after start.', secret: true },
@@ -46,8 +37,12 @@ export const CONFIG_VARIABLES: Record<string, VariableMeta> = {
   ITINERA_WORKER_CONCURRENCY: { description: 'Jobs one worker process runs at once, per queue.' },
   ITINERA_SESSION_TTL_HOURS: { description: 'Lifetime of an admin login session.' },
   ITINERA_BODY_LIMIT: { description: 'Largest accepted JSON request body (e.g. `1mb`).' },
-  ITINERA_LOGIN_ACCOUNT_ATTEMPTS: { description: 'Sign-in attempts per e-mail address per window; a success starts over. Then 429 until the window ends.' },
-  ITINERA_LOGIN_ADDRESS_ATTEMPTS: { description: 'Sign-in attempts per client address per window, successful or not. Then 429 until the window ends.' },
+  ITINERA_LOGIN_ACCOUNT_ATTEMPTS: {
+    description: 'Sign-in attempts per e-mail address per window; a success starts over. Then 429 until the window ends.',
+  },
+  ITINERA_LOGIN_ADDRESS_ATTEMPTS: {
+    description: 'Sign-in attempts per client address per window, successful or not. Then 429 until the window ends.',
+  },
   ITINERA_LOGIN_WINDOW_SECONDS: { description: 'Length of the sign-in limit windows.' },
   LOG_LEVEL: { description: '`fatal`, `error`, `warn`, `info`, `debug` or `trace`.' },
 };
@@ -91,11 +86,15 @@ export class AppConfig {
   ITINERA_PUBLIC_URL?: string;
 
   @IsOptional()
-  @Matches(/^itn_wk_[A-Za-z0-9]{16,}$/, { message: 'ITINERA_BOOTSTRAP_WRITE_KEY must look like itn_wk_ followed by at least 16 letters or digits' })
+  @Matches(/^itn_wk_[A-Za-z0-9]{16,}$/, {
+    message: 'ITINERA_BOOTSTRAP_WRITE_KEY must look like itn_wk_ followed by at least 16 letters or digits',
+  })
   ITINERA_BOOTSTRAP_WRITE_KEY?: string;
 
   @IsOptional()
-  @Matches(/^itn_sk_[A-Za-z0-9]{16,}$/, { message: 'ITINERA_BOOTSTRAP_SECRET_KEY must look like itn_sk_ followed by at least 16 letters or digits' })
+  @Matches(/^itn_sk_[A-Za-z0-9]{16,}$/, {
+    message: 'ITINERA_BOOTSTRAP_SECRET_KEY must look like itn_sk_ followed by at least 16 letters or digits',
+  })
   ITINERA_BOOTSTRAP_SECRET_KEY?: string;
 
   @IsOptional()

@@ -59,7 +59,8 @@ export class InboxController {
     @Param('messageId', new ParseUUIDPipe()) messageId: string,
     @Param('action') action: string,
   ): Promise<InboxChangedDto> {
-    if (!INBOX_ACTIONS.includes(action as InboxAction)) throw new ValidationError(`Unknown action "${action}"; use ${INBOX_ACTIONS.join(', ')}`);
+    if (!INBOX_ACTIONS.includes(action as InboxAction))
+      throw new ValidationError(`Unknown action "${action}"; use ${INBOX_ACTIONS.join(', ')}`);
     return { changed: await this.inbox.mark(request.inboxWorkspaceId!, userId, action as InboxAction, [messageId]) };
   }
 

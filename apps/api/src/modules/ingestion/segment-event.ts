@@ -151,10 +151,12 @@ function normalizeOrThrow(raw: unknown, options: NormalizeOptions): NormalizedEv
   const serialized = JSON.stringify(input);
   if (Buffer.byteLength(serialized) > LIMITS.eventBytes) reject(`event is larger than ${LIMITS.eventBytes / 1024} KB`);
   const unstorable = mayHoldUnstorableText(serialized) ? findInputProblem(input, EVENT_LIMITS) : undefined;
-  if (unstorable) reject(`${unstorable.field} ${unstorable.message}${unstorable.message.startsWith('contains') ? ', which cannot be stored' : ''}`);
+  if (unstorable)
+    reject(`${unstorable.field} ${unstorable.message}${unstorable.message.startsWith('contains') ? ', which cannot be stored' : ''}`);
 
   const type = (options.type ?? input.type) as EventType;
-  if (options.type && input.type !== undefined && input.type !== options.type) reject(`type "${String(input.type)}" does not match the endpoint /v1/${options.type}`);
+  if (options.type && input.type !== undefined && input.type !== options.type)
+    reject(`type "${String(input.type)}" does not match the endpoint /v1/${options.type}`);
   if (!EVENT_TYPES.includes(type)) reject(`type must be one of ${EVENT_TYPES.join(', ')}`);
 
   const userId = optionalId(input, 'userId');
@@ -193,7 +195,10 @@ function normalizeOrThrow(raw: unknown, options: NormalizeOptions): NormalizedEv
 
   const receivedAt = options.receivedAt;
   const sentAt = optionalDate(input.sentAt ?? options.batchSentAt, 'sentAt');
-  const originalTimestamp = optionalDate(input.originalTimestamp ?? input.timestamp, input.originalTimestamp !== undefined ? 'originalTimestamp' : 'timestamp');
+  const originalTimestamp = optionalDate(
+    input.originalTimestamp ?? input.timestamp,
+    input.originalTimestamp !== undefined ? 'originalTimestamp' : 'timestamp',
+  );
 
   return {
     type,

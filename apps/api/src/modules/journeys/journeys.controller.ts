@@ -63,7 +63,11 @@ export class JourneysController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Every problem of the draft (or of the definition in the body), each with its node id' })
   @ApiOkResponse({ type: ValidationReportDto })
-  async validate(@Caller() caller: Principal, @Param('id') id: string, @Body() body: { definition?: Record<string, unknown> }): Promise<ValidationReportDto> {
+  async validate(
+    @Caller() caller: Principal,
+    @Param('id') id: string,
+    @Body() body: { definition?: Record<string, unknown> },
+  ): Promise<ValidationReportDto> {
     const definition = body?.definition ?? (await this.journeys.get(caller.workspaceId, id)).draft;
     return this.journeys.validate(caller.workspaceId, definition);
   }
@@ -83,7 +87,11 @@ export class JourneysController {
 
   @Get(':id/versions/:version')
   @ApiOkResponse({ type: JourneyVersionDto })
-  version(@Caller() caller: Principal, @Param('id') id: string, @Param('version', new ParseIntPipe()) version: number): Promise<JourneyVersionDto> {
+  version(
+    @Caller() caller: Principal,
+    @Param('id') id: string,
+    @Param('version', new ParseIntPipe()) version: number,
+  ): Promise<JourneyVersionDto> {
     return this.journeys.version(caller.workspaceId, id, version);
   }
 
@@ -111,7 +119,7 @@ export class JourneysController {
   }
 
   @Post(':id/invoke')
-  @ApiOperation({ summary: 'Start a run for a user (API entry); `data` is the entry event\'s properties' })
+  @ApiOperation({ summary: "Start a run for a user (API entry); `data` is the entry event's properties" })
   @ApiCreatedResponse({ type: InvokedDto })
   invoke(@Caller() caller: Principal, @Param('id') id: string, @Body() body: InvokeJourneyDto): Promise<InvokedDto> {
     return this.journeys.invoke(caller.workspaceId, id, body.userId, body.data ?? {});

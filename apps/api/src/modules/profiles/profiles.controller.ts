@@ -5,7 +5,15 @@ import { pgErrorCode } from '../../infra/database/pg-error-code.js';
 import { ValidationError } from '../../infra/http/errors.js';
 import { Caller } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
-import { EventPageDto, ImportSummaryDto, PageQueryDto, ProfileDto, ProfilePageDto, ProfileSearchDto, ProfileWriteDto } from './dto/profile.dto.js';
+import {
+  EventPageDto,
+  ImportSummaryDto,
+  PageQueryDto,
+  ProfileDto,
+  ProfilePageDto,
+  ProfileSearchDto,
+  ProfileWriteDto,
+} from './dto/profile.dto.js';
 import { userIdProblem } from './profile-facts.js';
 import { type ImportRowError, importFormatOf, readImportRows } from './profile-import.js';
 import type { ProfileInput } from './profile-writer.js';
@@ -50,7 +58,11 @@ export class ProfilesController {
       const entries = [...chunk.values()];
       chunk = new Map();
       try {
-        await this.profiles.writeMany(caller.workspaceId, entries.map((e) => e.profile), 'merge');
+        await this.profiles.writeMany(
+          caller.workspaceId,
+          entries.map((e) => e.profile),
+          'merge',
+        );
         imported += entries.length;
       } catch (error) {
         if (!isDataError(error)) throw error;
@@ -93,7 +105,13 @@ export class ProfilesController {
       await flush();
       write({ type: 'done', processed, imported, failed });
     } catch (error) {
-      write({ type: 'aborted', processed, imported, failed, reason: 'the import stopped on a server error; rows reported as imported are stored, re-send the rest' });
+      write({
+        type: 'aborted',
+        processed,
+        imported,
+        failed,
+        reason: 'the import stopped on a server error; rows reported as imported are stored, re-send the rest',
+      });
       throw error;
     } finally {
       response.end();

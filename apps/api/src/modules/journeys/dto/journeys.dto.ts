@@ -54,7 +54,11 @@ export class InvokeJourneyDto {
   @Length(1, 255)
   userId: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'The entry event\'s properties, and `data` in the run context' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: "The entry event's properties, and `data` in the run context",
+  })
   @IsOptional()
   @IsObject()
   data?: Record<string, unknown>;
@@ -95,7 +99,10 @@ export class JourneyDto {
   @ApiProperty({ format: 'date-time' }) draftUpdatedAt: Date;
   @ApiProperty({ format: 'date-time' }) createdAt: Date;
   @ApiProperty({ format: 'date-time' }) updatedAt: Date;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'number' }, description: 'Runs by status' }) runs?: Record<string, number>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'number' }, description: 'Runs by status' }) runs?: Record<
+    string,
+    number
+  >;
 }
 
 export class JourneyVersionDto {
@@ -134,7 +141,10 @@ export class RunStepDto {
 }
 
 export class RunDetailDto extends RunDto {
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'event, data (fetch and ai outputs), run' }) context: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'event, data (fetch and ai outputs), run' }) context: Record<
+    string,
+    unknown
+  >;
   @ApiProperty({ type: [RunStepDto] }) steps: RunStepDto[];
   @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) timers: Array<Record<string, unknown>>;
 }
