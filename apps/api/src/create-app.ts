@@ -1,12 +1,15 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import cookieParser from 'cookie-parser';
-import express from 'express';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './infra/config/app-config.js';
 import { ApiExceptionFilter } from './infra/http/api-exception.filter.js';
+import { browserCors, crossOriginResources, securityHeaders } from './infra/http/browser-access.js';
+import { stringCookies } from './infra/http/cookies.js';
+import { BODY_LIMITS } from './infra/http/input-rules.js';
+import { jsonBodyParser } from './infra/http/json-body.js';
+import { JsonBodyRequiredInterceptor } from './infra/http/json-body-required.interceptor.js';
 import { createValidationPipe } from './infra/http/validation.js';
 import { createLogger, NestPinoLogger } from './infra/logging/logger.js';
 import { requestLogging } from './infra/logging/request-logging.js';
@@ -25,9 +28,10 @@ export interface CreateAppOptions {
 }
 
 /**
- * Builds the HTTP application with everything the API role serves: JSON body parsing with a size
- * limit, request logs with ids, metrics, the one exception filter and validation pipe, OpenAPI
- * and the admin SPA. Not listening yet: callers decide (main.ts listens; tests may too).
+ * Builds the HTTP application with everything the API role serves: security headers, CORS for
+ * the browser-facing routes, JSON body parsing with size, depth, width and text bounds, request
+ * logs with ids, metrics, the one exception filter and validation pipe, OpenAPI and the admin SPA.
+ * Not listening yet: callers decide (main.ts listens; tests may too).
  */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
   const logger = options.logger ?? createLogger(config);
@@ -42,11 +46,16 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.disable('x-powered-by');
   app.use(requestLogging(logger));
   app.use(metrics.httpMiddleware());
-  app.use(cookieParser());
+  app.use(securityHeaders(config.publicUrl));
+  app.use('/t', crossOriginResources());
+  app.use('/v1', browserCors('ingestion'));
+  app.use('/inbox', browserCors('inbox'));
+  app.use(...stringCookies());
   app.use('/v1', ...ingestionBodyParser());
   app.use('/webhooks', ...webhookBodyParser());
-  app.use(express.json({ limit: config.ITINERA_BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+  app.use(jsonBodyParser({ limit: config.ITINERA_BODY_LIMIT, structure: BODY_LIMITS, checkText: true }));
   app.useGlobalFilters(new ApiExceptionFilter(logger));
+  app.useGlobalInterceptors(new JsonBodyRequiredInterceptor());
   app.useGlobalPipes(createValidationPipe());
   serveOpenApi(app, buildOpenApiDocument(app));
   const adminDist = config.ITINERA_ADMIN_DIST ?? DEFAULT_ADMIN_DIST;

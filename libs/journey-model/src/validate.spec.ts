@@ -29,7 +29,7 @@ const loose = (value: object) => value as Record<string, unknown>;
 const looseList = (list: unknown[]) => list;
 
 describe('validateJourney', () => {
-  it('accepts the example journey of docs/journey-definition.md', () => {
+  it('accepts the example journey of the SPEC', () => {
     expect(validateJourney(specExample())).toEqual({ ok: true, problems: [] });
   });
 
@@ -483,5 +483,42 @@ describe('validateJourney, property-based', () => {
         expect(problems[0]).toMatchObject({ code: 'invalid_node_id', nodeId: `${id}!` });
       }),
     );
+  });
+});
+describe('fetch-node URLs', () => {
+  const withUrl = (url: string) => {
+    const journey = specExample() as { nodes: Array<{ id: string; config: { request?: { url: string } } }> };
+    journey.nodes.find((n) => n.id === 'health')!.config.request!.url = url;
+    return journey;
+  };
+
+  it.each([
+    'file:///etc/passwd',
+    'gopher://127.0.0.1:6379/_FLUSHALL',
+    'ftp://files.example/x',
+    'javascript:alert(1)',
+    'dict://host:11211/',
+  ])('refuses %s whether or not the data source plugin is known', (url) => {
+    for (const options of [{}, { plugins: [HTTP_DATA_SOURCE, OPENAI] }]) {
+      const result = validateJourney(withUrl(url), options);
+      expect(result.problems).toContainEqual(
+        expect.objectContaining({
+          nodeId: 'health',
+          path: '/nodes/3/config/request/url',
+          message: 'must be an http(s) URL (Liquid allowed)',
+        }),
+      );
+    }
+  });
+
+  it('accepts http(s) and Liquid-built URLs', () => {
+    for (const url of [
+      'https://crm.example/a',
+      'http://crm.internal:8080/a?b=1',
+      '{{ data.base }}/accounts',
+      'https://crm.example/{{ profile.userId }}',
+    ]) {
+      expect(validateJourney(withUrl(url), { plugins: [HTTP_DATA_SOURCE, OPENAI] }).problems).toEqual([]);
+    }
   });
 });

@@ -639,12 +639,10 @@ function checkConfig(
     case 'webhook':
       checkUrl(config.url, `${at}/url`, nodeId, problems);
       break;
-    case 'fetch': {
-      // The request is the data source's to define once its plugin is known.
-      const known = usePlugins && typeof config.source === 'string' && description.pluginSchemas?.[config.source] !== undefined;
-      if (!known && isPlainObject(config.request)) checkUrl(config.request.url, `${at}/request/url`, nodeId, problems);
+    case 'fetch':
+      // Whatever the data source declares for the rest of its request, a `url` is fetched over http(s).
+      if (isPlainObject(config.request)) checkUrl(config.request.url, `${at}/request/url`, nodeId, problems);
       break;
-    }
   }
 }
 

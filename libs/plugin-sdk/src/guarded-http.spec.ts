@@ -6,6 +6,16 @@ let server: Server;
 let port = 0;
 beforeAll(async () => {
   server = createServer((req, res) => {
+    if (req.url === '/auth') {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(`authorization=${req.headers.authorization ?? 'none'} x-api-key=${req.headers['x-api-key'] ?? 'none'}`);
+      return;
+    }
+    if (req.url?.startsWith('/to?')) {
+      res.writeHead(302, { location: new URLSearchParams(req.url.slice(4)).get('url')! });
+      res.end();
+      return;
+    }
     if (req.url === '/moved') {
       res.writeHead(301, { location: '/here' });
       res.end();
@@ -79,6 +89,48 @@ describe('resolveAllowedAddress', () => {
       code: 'blocked_address',
       message: expect.stringContaining('db.example resolves to 10.0.0.3'),
       details: { host: 'db.example', address: '10.0.0.3', range: 'private (10.0.0.0/8)' },
+    });
+  });
+
+  it('an allow-listed host:port opens that port of a private host, not its others', async () => {
+    expect((await guardedRequest({ url: `http://127.0.0.1:${port}/x`, policy: { allowHosts: [`127.0.0.1:${port}`] } })).status).toBe(200);
+    await expect(
+      guardedRequest({ url: `http://127.0.0.1:${port + 1}/x`, policy: { allowHosts: [`127.0.0.1:${port}`] } }),
+    ).rejects.toMatchObject({ code: 'blocked_address' });
+    await expect(resolveAllowedAddress(new URL('http://127.0.0.1:6379/'), { allowHosts: ['127.0.0.1:80'] })).rejects.toMatchObject({
+      code: 'blocked_address',
+    });
+    await expect(resolveAllowedAddress(new URL('http://127.0.0.1/'), { allowHosts: ['127.0.0.1:80'] })).resolves.toMatchObject({
+      address: '127.0.0.1',
+    });
+  });
+
+  describe('credential headers', () => {
+    const credentialHeaders = { Authorization: 'Bearer provider-secret', 'X-Api-Key': 'k' };
+    const seen = async (url: string, credentialHosts: string[], headers?: Record<string, string>) =>
+      (await guardedRequest({ url, policy: loopback, credentialHeaders, credentialHosts, headers })).body.toString();
+
+    it('go only to the hosts (and ports) named for them', async () => {
+      expect(await seen(`http://127.0.0.1:${port}/auth`, ['127.0.0.1'])).toBe('authorization=Bearer provider-secret x-api-key=k');
+      expect(await seen(`http://127.0.0.1:${port}/auth`, [`127.0.0.1:${port}`])).toBe('authorization=Bearer provider-secret x-api-key=k');
+      expect(await seen(`http://127.0.0.1:${port}/auth`, [`127.0.0.1:${port + 1}`])).toBe('authorization=none x-api-key=none');
+      expect(await seen(`http://127.0.0.1:${port}/auth`, ['crm.example.test'])).toBe('authorization=none x-api-key=none');
+      expect(await seen(`http://127.0.0.1:${port}/auth`, [])).toBe('authorization=none x-api-key=none');
+    });
+
+    it('are dropped on a redirect to another host or port, and never replace a header the request sets', async () => {
+      const other = createServer((req, res) => res.end(`authorization=${req.headers.authorization ?? 'none'}`));
+      await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+      try {
+        const otherPort = (other.address() as AddressInfo).port;
+        const away = `http://127.0.0.1:${port}/to?url=${encodeURIComponent(`http://127.0.0.1:${otherPort}/steal`)}`;
+        expect(await seen(away, [`127.0.0.1:${port}`])).toBe('authorization=none');
+        expect(await seen(`http://127.0.0.1:${port}/auth`, ['127.0.0.1'], { authorization: 'Bearer node-own' })).toBe(
+          'authorization=Bearer node-own x-api-key=k',
+        );
+      } finally {
+        await new Promise<void>((resolve) => other.close(() => resolve()));
+      }
     });
   });
 });

@@ -6,7 +6,7 @@ import { isIP } from 'node:net';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { isPluginError, PermanentError, RetryableError, toPluginError } from './errors.js';
-import { checkAddress, isAllowedHost, type NetworkPolicy } from './network-policy.js';
+import { checkAddress, isAllowedHost, type NetworkPolicy, portOf } from './network-policy.js';
 
 export interface ResolvedAddress {
   address: string;
@@ -21,6 +21,14 @@ export interface GuardedRequestOptions {
   method?: string;
   url: string;
   headers?: Record<string, string>;
+  /**
+   * Headers carrying a provider's secrets (an Authorization value, an API key): added only on
+   * hops whose host and port `credentialHosts` allows (the `allowHosts` syntax: `host`,
+   * `*.domain`, `host:port`), so a URL a journey or template names elsewhere never receives them,
+   * nor does a redirect away. A name also in `headers` keeps the `headers` value.
+   */
+  credentialHeaders?: Record<string, string>;
+  credentialHosts?: string[];
   body?: string | Uint8Array;
   /** The workspace's allow-list; without one only public addresses are reachable. */
   policy?: NetworkPolicy;
@@ -72,7 +80,7 @@ export async function resolveAllowedAddress(
     throw new PermanentError(`Only http and https URLs can be requested (got ${url.protocol})`, { code: 'invalid_request' });
   }
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  const hostAllowed = isAllowedHost(host, policy);
+  const hostAllowed = isAllowedHost(host, policy, portOf(url));
   let addresses: ResolvedAddress[];
   const family = isIP(host);
   if (family !== 0) {
@@ -101,6 +109,11 @@ export async function resolveAllowedAddress(
     }
   }
   return addresses[0]!;
+}
+
+/** Whether a provider's secret headers may go to `url`: its host and port are on `credentialHosts`. */
+export function credentialsAllowed(url: URL, credentialHosts: readonly string[] | undefined): boolean {
+  return isAllowedHost(url.hostname, { allowHosts: [...(credentialHosts ?? [])] }, portOf(url));
 }
 
 function pinnedLookup(target: ResolvedAddress): LookupFunction {
@@ -213,11 +226,19 @@ export async function guardedRequest(options: GuardedRequestOptions): Promise<Gu
   for (const [name, value] of Object.entries(options.headers ?? {})) {
     if (name.toLowerCase() !== 'host') headers[name.toLowerCase()] = value;
   }
+  const credentials = Object.entries(options.credentialHeaders ?? {})
+    .map(([name, value]): [string, string] => [name.toLowerCase(), value])
+    .filter(([name]) => headers[name] === undefined && name !== 'host');
   const redirects: string[] = [];
   try {
     for (;;) {
       if (signal.aborted) throw signal.reason;
       const target = await resolveAllowedAddress(url, options.policy, options.resolve);
+      const sendCredentials = credentialsAllowed(url, options.credentialHosts);
+      for (const [name, value] of credentials) {
+        if (sendCredentials) headers[name] = value;
+        else delete headers[name];
+      }
       if (body !== undefined && headers['content-length'] === undefined) {
         headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
       }

@@ -87,6 +87,24 @@ describe('allow-lists', () => {
     expect(isAllowedHost('127.0.0.2', policy)).toBe(false);
   });
 
+  it('allows every port of a bare entry, and only the named port of a host:port entry', () => {
+    const policy = { allowHosts: ['crm.internal:8080', '*.svc.local:443', '[::1]:9000', '10.0.0.5', 'plain.internal'] };
+    expect(isAllowedHost('crm.internal', policy, 8080)).toBe(true);
+    expect(isAllowedHost('crm.internal', policy, 6379)).toBe(false);
+    expect(isAllowedHost('crm.internal', policy)).toBe(false);
+    expect(isAllowedHost('api.svc.local', policy, 443)).toBe(true);
+    expect(isAllowedHost('api.svc.local', policy, 80)).toBe(false);
+    expect(isAllowedHost('[::1]', policy, 9000)).toBe(true);
+    expect(isAllowedHost('::1', policy, 9001)).toBe(false);
+    expect(isAllowedHost('10.0.0.5', policy, 6379)).toBe(true);
+    expect(isAllowedHost('plain.internal', policy, 1234)).toBe(true);
+    expect(checkNetworkPolicy({ allowHosts: ['ok.example:8080', 'bad.example:0', 'bad.example:99999', 'bad.example:x'] })).toEqual([
+      'Not a host name: "bad.example:0"',
+      'Not a host name: "bad.example:99999"',
+      'Not a host name: "bad.example:x"',
+    ]);
+  });
+
   it('reports malformed entries', () => {
     expect(checkNetworkPolicy({ allowCidrs: ['10.0.0.0/8', '10.0.0.0/40', 'x'], allowHosts: ['ok.example', 'bad host'] })).toEqual([
       expect.stringContaining('10.0.0.0/40'),

@@ -43,7 +43,11 @@ const PARSED_BLOCKED = BLOCKED_RANGES.map(([name, cidr]) => ({ name, cidr, range
 
 /** Who may be reached despite the block list (a workspace's allow-list). */
 export interface NetworkPolicy {
-  /** Host names (exact, or `*.example.com` for sub-domains) or IP literals reached whatever they resolve to. */
+  /**
+   * Host names (exact, or `*.example.com` for sub-domains) or IP literals reached whatever they
+   * resolve to. A bare entry allows every port of the host; `host:port` (`[::1]:8080` for IPv6)
+   * allows that port only.
+   */
   allowHosts?: string[];
   /** Address ranges (CIDR, or a single address) that are allowed even if private. */
   allowCidrs?: string[];
@@ -104,7 +108,8 @@ export function checkNetworkPolicy(policy: NetworkPolicy): string[] {
     }
   }
   for (const host of policy.allowHosts ?? []) {
-    if (!/^(\*\.)?[a-z0-9._:[\]-]+$/i.test(host)) problems.push(`Not a host name: "${host}"`);
+    const entry = parseHostEntry(host);
+    if (!/^(\*\.)?[a-z0-9._:[\]-]+$/i.test(host) || entry.port === null) problems.push(`Not a host name: "${host}"`);
   }
   return problems;
 }
@@ -123,22 +128,45 @@ export function checkAddress(ip: string, policy: NetworkPolicy = {}): AddressVer
   return { blocked: false, address: canonical };
 }
 
-/** Whether a URL's host name is on the allow-list (exact or `*.domain` match, case-insensitive). */
-export function isAllowedHost(hostname: string, policy: NetworkPolicy = {}): boolean {
+/** An allow-list entry as host and port (undefined: every port; null: not a valid port). */
+function parseHostEntry(entry: string): { host: string; port: number | undefined | null } {
+  const text = entry.trim();
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
+  if (bracketed) return { host: bracketed[1], port: bracketed[2] === undefined ? undefined : toPort(bracketed[2]) };
+  // More than one colon and no brackets: a bare IPv6 literal, every port.
+  if (text.indexOf(':') !== text.lastIndexOf(':')) return { host: text, port: undefined };
+  const colon = text.indexOf(':');
+  if (colon === -1) return { host: text, port: undefined };
+  return { host: text.slice(0, colon), port: toPort(text.slice(colon + 1)) };
+}
+
+function toPort(text: string): number | null {
+  const port = Number(text);
+  return /^\d{1,5}$/.test(text) && port >= 1 && port <= 65535 ? port : null;
+}
+
+/**
+ * Whether a URL's host (and port) is on the allow-list: host names match exactly or by `*.domain`
+ * (case-insensitive), IP literals by value; an entry with a port matches that port only.
+ */
+export function isAllowedHost(hostname: string, policy: NetworkPolicy = {}, port?: number): boolean {
   const host = hostname
     .replace(/^\[|\]$/g, '')
     .replace(/\.$/, '')
     .toLowerCase();
   return (policy.allowHosts ?? []).some((entry) => {
-    const pattern = entry
-      .trim()
-      .replace(/^\[|\]$/g, '')
-      .replace(/\.$/, '')
-      .toLowerCase();
+    const parsed = parseHostEntry(entry);
+    if (parsed.port === null || (parsed.port !== undefined && parsed.port !== port)) return false;
+    const pattern = parsed.host.replace(/\.$/, '').toLowerCase();
     if (pattern.startsWith('*.')) return host.endsWith(pattern.slice(1)) && host.length > pattern.length - 1;
     if (pattern === host) return true;
     const a = parseAddress(pattern);
     const b = parseAddress(host);
     return a !== null && b !== null && a.kind() === b.kind() && a.toString() === b.toString();
   });
+}
+
+/** The port a URL connects to (its explicit port, else the scheme's default). */
+export function portOf(url: URL): number {
+  return url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
 }

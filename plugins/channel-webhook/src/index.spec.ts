@@ -145,7 +145,7 @@ describe('channel-webhook', () => {
   });
 
   it('sends custom headers and the Authorization secret but never lets them replace the signature', async () => {
-    await plugin.send(context({ ...config(), authorization: 'Bearer internal-token' }), {
+    await plugin.send(context({ ...config(), authorization: 'Bearer internal-token', authorizationHosts: ['127.0.0.1'] }), {
       ...message(),
       method: 'PUT',
       headers: { 'X-Tenant': 'acme', 'Webhook-Signature': 'v1,forged' },
@@ -155,6 +155,20 @@ describe('channel-webhook', () => {
     expect(request!.headers['x-tenant']).toBe('acme');
     expect(request!.headers.authorization).toBe('Bearer internal-token');
     expect(request!.verified).not.toBeInstanceOf(Error);
+  });
+
+  it('sends the Authorization secret only to authorizationHosts, and refuses one no host may receive', async () => {
+    const values = {
+      ...config(),
+      allowHosts: ['127.0.0.1', 'localhost'],
+      authorization: 'Bearer internal-token',
+      authorizationHosts: ['hooks.example.test'],
+    };
+    await plugin.send(context(values), message());
+    expect(receiver.received[0]!.headers.authorization).toBeUndefined();
+    expect(receiver.received[0]!.verified).not.toBeInstanceOf(Error);
+    const unbound = await failure(plugin.send(context({ ...config(), authorization: 'Bearer internal-token' }), message()));
+    expect(unbound).toMatchObject({ retryable: false, code: 'invalid_config' });
   });
 
   it('sends a string body as it is', async () => {

@@ -16,6 +16,8 @@ export interface WebhookConfig {
   timeoutMs: number;
   allowHosts?: string[];
   allowCidrs?: string[];
+  /** Hosts (allowHosts syntax) the Authorization secret is sent to. */
+  authorizationHosts?: string[];
   maxResponseBytes: number;
 }
 
@@ -65,13 +67,21 @@ async function send(ctx: Ctx, message: WebhookMessage): Promise<SendResult> {
   for (const [name, value] of Object.entries(message.headers ?? {})) {
     if (!SIGNATURE_HEADERS.includes(name.toLowerCase())) headers[name.toLowerCase()] = value;
   }
-  if (ctx.secrets.authorization) headers.authorization = ctx.secrets.authorization;
+  delete headers.authorization;
+  const authorizationHosts = ctx.config.authorizationHosts ?? [];
+  if (ctx.secrets.authorization && authorizationHosts.length === 0) {
+    throw new PermanentError('An Authorization header is configured but authorizationHosts names no host it may be sent to', {
+      code: 'invalid_config',
+    });
+  }
   Object.assign(headers, signWebhook(ctx.secrets.signingSecret, id, payload));
 
   const response = await guardedRequest({
     method,
     url: message.url,
     headers,
+    credentialHeaders: ctx.secrets.authorization ? { authorization: ctx.secrets.authorization } : undefined,
+    credentialHosts: authorizationHosts,
     body: payload,
     policy: { allowHosts: ctx.config.allowHosts, allowCidrs: ctx.config.allowCidrs },
     signal: ctx.signal,
@@ -131,8 +141,15 @@ export const webhookPlugin = defineChannelPlugin<WebhookMessage, WebhookConfig, 
         authorization: {
           type: 'string',
           title: 'Authorization header',
-          description: 'Sent with every request, e.g. "Bearer …".',
+          description: 'E.g. "Bearer …"; sent only to the hosts in authorizationHosts.',
           'x-secret': true,
+        },
+        authorizationHosts: {
+          type: 'array',
+          items: { type: 'string', minLength: 1 },
+          default: [],
+          title: 'Hosts that receive the Authorization header',
+          description: 'Host names, *.domain or host:port. Webhooks to other hosts are sent without it.',
         },
         timeoutMs: { type: 'integer', minimum: 100, maximum: 60_000, default: 10_000, title: 'Timeout (ms)' },
         allowHosts: {
@@ -140,7 +157,8 @@ export const webhookPlugin = defineChannelPlugin<WebhookMessage, WebhookConfig, 
           items: { type: 'string', minLength: 1 },
           default: [],
           title: 'Allowed internal hosts',
-          description: 'Host names (or *.domain) that may resolve to private or loopback addresses.',
+          description:
+            'Host names (or *.domain), optionally with :port to allow that port only, that may resolve to private or loopback addresses.',
         },
         allowCidrs: {
           type: 'array',

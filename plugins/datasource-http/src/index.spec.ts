@@ -170,7 +170,7 @@ describe('datasource-http: results', () => {
   });
 
   it('sends a JSON body, the request headers and the configured secret headers', async () => {
-    const values = { ...allowLoopback(), headers: { Authorization: 'Bearer crm-token' } };
+    const values = { ...allowLoopback(), headers: { Authorization: 'Bearer crm-token' }, secretHeadersHosts: ['127.0.0.1'] };
     const result = await plugin.fetch(context(values), {
       method: 'POST',
       url: `${api.origin}/echo`,
@@ -183,6 +183,18 @@ describe('datasource-http: results', () => {
     expect(echoed.headers['x-trace']).toBe('abc');
     expect(echoed.headers.authorization).toBe('Bearer crm-token');
     expect(JSON.parse(echoed.body)).toEqual({ userId: 'u1' });
+  });
+
+  it('refuses secret headers that no host may receive', async () => {
+    const values = { ...allowLoopback(), headers: { Authorization: 'Bearer crm-token' } };
+    expect(await failure(plugin.fetch(context(values), { url: `${api.origin}/echo` }))).toMatchObject({
+      retryable: false,
+      code: 'invalid_config',
+    });
+    await expect(plugin.checkConfig!(context(values))).resolves.toMatchObject({
+      ok: false,
+      message: expect.stringContaining('secretHeadersHosts'),
+    });
   });
 
   it('throws 4xx as permanent errors carrying the status and body', async () => {
@@ -388,6 +400,17 @@ describe('datasource-http: redirects', () => {
     expect(echoed.headers.authorization).toBeUndefined();
     expect(echoed.headers['x-keep']).toBe('1');
     expect(echoed.body).toBe('');
+  });
+
+  it('sends the secret headers only to secretHeadersHosts: a URL a node names elsewhere, or a redirect there, gets none', async () => {
+    const values = { ...trusted(), headers: { Authorization: 'Bearer crm-token' }, secretHeadersHosts: [`trusted.example:${api.port}`] };
+    const authorizationAt = async (url: string) =>
+      ((await source.fetch(context(values), { url })).body as { headers: Record<string, string> }).headers.authorization;
+    expect(await authorizationAt(at('trusted.example', '/echo'))).toBe('Bearer crm-token');
+    expect(await authorizationAt(at('other.example', '/echo'))).toBeUndefined();
+    expect(
+      await authorizationAt(at('trusted.example', `/redirect?to=${encodeURIComponent(at('other.example', '/echo'))}`)),
+    ).toBeUndefined();
   });
 
   it('checks every hop against the allow-list, not just the first', async () => {

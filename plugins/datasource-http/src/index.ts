@@ -21,6 +21,8 @@ import {
 
 export interface HttpSourceConfig {
   allowHosts: string[];
+  /** Hosts (allowHosts syntax) the secret headers are sent to; requests elsewhere go without them. */
+  secretHeadersHosts: string[];
   allowCidrs: string[];
   defaultTimeoutMs: number;
   maxResponseBytes: number;
@@ -114,12 +116,18 @@ export function createHttpDataSource(options: HttpSourceOptions = {}): DataSourc
     if (problems.length > 0) {
       throw new PermanentError(`Invalid allow-list: ${problems.join('; ')}`, { code: 'invalid_config', details: { problems } });
     }
+    const secretHeaders = ctx.secrets.headers ?? {};
+    if (Object.keys(secretHeaders).length > 0 && ctx.config.secretHeadersHosts.length === 0) {
+      throw new PermanentError('Secret headers are configured but secretHeadersHosts names no host they may be sent to', {
+        code: 'invalid_config',
+      });
+    }
     const started = Date.now();
     const budget = Math.min(request.timeoutMs ?? ctx.config.defaultTimeoutMs, remainingMs(ctx, started));
     const deadline = started + budget;
     const method = (request.method ?? 'GET').toUpperCase();
     const headers: Record<string, string> = { accept: 'application/json, text/*;q=0.9, */*;q=0.8', 'user-agent': 'Itinera/1' };
-    for (const [name, value] of Object.entries({ ...ctx.secrets.headers, ...request.headers })) headers[name.toLowerCase()] = value;
+    for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
     const body = encodeBody(request, headers);
 
     for (let attempt = 0; ; attempt++) {
@@ -129,6 +137,8 @@ export function createHttpDataSource(options: HttpSourceOptions = {}): DataSourc
           method,
           url: request.url,
           headers,
+          credentialHeaders: secretHeaders,
+          credentialHosts: ctx.config.secretHeadersHosts,
           body,
           policy,
           signal: ctx.signal,
@@ -180,8 +190,14 @@ export function createHttpDataSource(options: HttpSourceOptions = {}): DataSourc
   }
 
   async function checkConfig(ctx: Ctx): Promise<CheckConfigResult> {
-    const problems = checkNetworkPolicy({ allowHosts: ctx.config.allowHosts, allowCidrs: ctx.config.allowCidrs });
+    const problems = checkNetworkPolicy({
+      allowHosts: [...ctx.config.allowHosts, ...ctx.config.secretHeadersHosts],
+      allowCidrs: ctx.config.allowCidrs,
+    });
     if (problems.length > 0) return { ok: false, message: `Invalid allow-list: ${problems.join('; ')}` };
+    if (Object.keys(ctx.secrets.headers ?? {}).length > 0 && ctx.config.secretHeadersHosts.length === 0) {
+      return { ok: false, message: 'Secret headers are configured: list the hosts they may be sent to in secretHeadersHosts' };
+    }
     const allowed = [...ctx.config.allowHosts, ...ctx.config.allowCidrs];
     return {
       ok: true,
@@ -207,7 +223,8 @@ export function createHttpDataSource(options: HttpSourceOptions = {}): DataSourc
             items: { type: 'string', minLength: 1 },
             default: [],
             title: 'Allowed internal hosts',
-            description: 'Host names (or *.domain) that may resolve to private or loopback addresses, e.g. crm.internal.',
+            description:
+              'Host names (or *.domain), optionally with :port to allow that port only, that may resolve to private or loopback addresses, e.g. crm.internal:8080.',
           },
           allowCidrs: {
             type: 'array',
@@ -219,9 +236,17 @@ export function createHttpDataSource(options: HttpSourceOptions = {}): DataSourc
           headers: {
             type: 'object',
             additionalProperties: { type: 'string' },
-            title: 'Headers sent with every request',
-            description: 'E.g. Authorization for an internal API. Stored encrypted.',
+            title: 'Secret headers',
+            description: 'E.g. Authorization for an internal API, sent only to the hosts below. Stored encrypted.',
             'x-secret': true,
+          },
+          secretHeadersHosts: {
+            type: 'array',
+            items: { type: 'string', minLength: 1 },
+            default: [],
+            title: 'Hosts that receive the secret headers',
+            description:
+              'Host names, *.domain or host:port. Requests to any other host (and redirects to one) go without the secret headers.',
           },
           defaultTimeoutMs: { type: 'integer', minimum: 100, maximum: 120_000, default: 10_000, title: 'Default timeout (ms)' },
           maxResponseBytes: {

@@ -37,6 +37,13 @@ export const CONFIG_VARIABLES: Record<string, VariableMeta> = {
   ITINERA_WORKER_CONCURRENCY: { description: 'Jobs one worker process runs at once, per queue.' },
   ITINERA_SESSION_TTL_HOURS: { description: 'Lifetime of an admin login session.' },
   ITINERA_BODY_LIMIT: { description: 'Largest accepted JSON request body (e.g. `1mb`).' },
+  ITINERA_LOGIN_ACCOUNT_ATTEMPTS: {
+    description: 'Sign-in attempts per e-mail address per window; a success starts over. Then 429 until the window ends.',
+  },
+  ITINERA_LOGIN_ADDRESS_ATTEMPTS: {
+    description: 'Sign-in attempts per client address per window, successful or not. Then 429 until the window ends.',
+  },
+  ITINERA_LOGIN_WINDOW_SECONDS: { description: 'Length of the sign-in limit windows.' },
   LOG_LEVEL: { description: '`fatal`, `error`, `warn`, `info`, `debug` or `trace`.' },
 };
 
@@ -128,6 +135,24 @@ export class AppConfig {
 
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'ITINERA_BODY_LIMIT must be a size such as 512kb or 1mb' })
   ITINERA_BODY_LIMIT = '1mb';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  ITINERA_LOGIN_ACCOUNT_ATTEMPTS = 10;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  ITINERA_LOGIN_ADDRESS_ATTEMPTS = 50;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  ITINERA_LOGIN_WINDOW_SECONDS = 900;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { QueryFailedError } from 'typeorm';
 import { pgErrorCode } from '../database/pg-error-code.js';
-import { type FieldError, ItineraError } from './errors.js';
+import { type FieldError, ItineraError, TooManyRequestsError } from './errors.js';
 
 export interface ErrorBody {
   statusCode: number;
@@ -16,6 +16,8 @@ export interface ErrorBody {
 /** body-parser (express.json) failures, by their `type`. */
 const BODY_PARSER_ERRORS: Record<string, [number, string]> = {
   'entity.parse.failed': [400, 'Request body is not valid JSON'],
+  'entity.too.deep': [400, 'Request body is nested too deeply'],
+  'entity.too.wide': [400, 'Request body has an array that is too long'],
   'entity.too.large': [413, 'Request body is too large'],
   'entity.verify.failed': [400, 'Request body failed verification'],
   'encoding.unsupported': [415, 'Unsupported Content-Encoding'],
@@ -34,6 +36,10 @@ const USER_DATA_PG_ERRORS: Record<string, [number, string]> = {
   '22001': [400, 'A value is too long'],
   '23502': [400, 'A required value is missing'],
   '23514': [400, 'A value is not allowed'],
+  // Text PostgreSQL cannot store (a NUL, a lone surrogate escape in jsonb); the input rules reject
+  // these before any query, this keeps a path they missed a 400.
+  '22021': [400, 'A value contains a character that cannot be stored (such as NUL)'],
+  '22P05': [400, 'A value contains a character that cannot be stored (such as a lone surrogate)'],
 };
 
 /** The one place errors become HTTP answers: always JSON, never a 500 for a caller's mistake. */
@@ -47,6 +53,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     const body = this.toBody(exception);
     body.requestId = request.id;
+    if (exception instanceof TooManyRequestsError) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     if (body.statusCode >= 500) {
       this.logger.error({ err: exception, reqId: request.id }, 'unhandled error');
     }
@@ -63,7 +70,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
       { type?: string; message?: string } | undefined;
     if (parserError?.type && BODY_PARSER_ERRORS[parserError.type]) {
       const [status, message] = BODY_PARSER_ERRORS[parserError.type];
-      const detail = parserError.type === 'entity.parse.failed' && parserError.message ? `: ${parserError.message}` : '';
+      const own = parserError.type === 'entity.too.deep' || parserError.type === 'entity.too.wide';
+      const detail = parserError.type === 'entity.parse.failed' && parserError.message ? `: ${parserError.message.slice(0, 200)}` : '';
+      if (own && parserError.message) return { statusCode: status, error: reasonPhrase(status), message: parserError.message };
       return { statusCode: status, error: reasonPhrase(status), message: `${message}${detail}` };
     }
     if (exception instanceof ItineraError) {

@@ -1,4 +1,11 @@
 import { ValidationError } from './errors.js';
+import { unstorableTextReason } from './input-rules.js';
+
+/** Sort keys are timestamps and ids: short, plain text. */
+const MAX_KEY_LENGTH = 64;
+const isCursorKey = (key: unknown): key is string | number =>
+  (typeof key === 'string' && key.length <= MAX_KEY_LENGTH && unstorableTextReason(key) === undefined) ||
+  (typeof key === 'number' && Number.isFinite(key));
 
 /** Opaque keyset-pagination cursors: a base64url JSON array of the last row's sort keys. */
 export function encodeCursor(keys: Array<string | number>): string {
@@ -8,9 +15,8 @@ export function encodeCursor(keys: Array<string | number>): string {
 export function decodeCursor(cursor: string | undefined, arity: number): string[] | undefined {
   if (!cursor) return undefined;
   try {
-    const keys = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(keys) && keys.length === arity && keys.every((k) => typeof k === 'string' || typeof k === 'number'))
-      return keys.map(String);
+    const keys = cursor.length <= 512 ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown) : undefined;
+    if (Array.isArray(keys) && keys.length === arity && keys.every(isCursorKey)) return keys.map(String);
   } catch {
     // fall through
   }

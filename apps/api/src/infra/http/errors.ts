@@ -33,3 +33,16 @@ export class ConflictError extends ItineraError {
 export class UnprocessableError extends ItineraError {
   readonly status = 422;
 }
+export class UnsupportedMediaTypeError extends ItineraError {
+  readonly status = 415;
+}
+/** Too many attempts: the client may retry after `retryAfterSeconds` (sent as `Retry-After`). */
+export class TooManyRequestsError extends ItineraError {
+  readonly status = 429;
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}

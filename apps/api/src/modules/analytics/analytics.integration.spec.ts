@@ -162,6 +162,7 @@ describe('journey analytics (integration: PostgreSQL + Redis, API and worker)', 
       ).status,
     ).toBe(400);
     expect((await t.http.get(`/api/journeys/${created.body.id}/analytics`).query({ version: 'x' }).set(owner())).status).toBe(400);
+    expect((await t.http.get(`/api/journeys/${created.body.id}/analytics`).query({ version: 2 }).set(owner())).status).toBe(404);
     const empty = await t.http.get(`/api/journeys/${created.body.id}/analytics`).set(owner());
     expect(empty.status).toBe(200);
     expect(empty.body).toMatchObject({ entered: 0, versions: [], nodes: [] });

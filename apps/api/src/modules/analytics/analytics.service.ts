@@ -1,7 +1,7 @@
 import { type JourneyDefinition, nodeById } from '@itinera/journey-model';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ValidationError } from '../../infra/http/errors.js';
+import { NotFoundError, ValidationError } from '../../infra/http/errors.js';
 import { JourneyDefinitions } from '../engine/journey-definitions.js';
 import { JourneysService } from '../journeys/journeys.service.js';
 import { SIGNIFICANCE_METHOD, twoProportionTest } from './significance.js';
@@ -52,11 +52,15 @@ export class AnalyticsService {
     const from = query.from ? new Date(query.from) : new Date(to.getTime() - DEFAULT_RANGE_MS);
     if (from >= to) throw new ValidationError('from must be before to', [{ field: 'from', messages: ['must be before to'] }]);
     const latest = journey.currentVersion;
+    if (query.version !== undefined && (latest === null || query.version > latest)) {
+      throw new NotFoundError(`Journey "${journey.name}" has no version ${query.version}`);
+    }
     const versions = query.version !== undefined ? [query.version] : latest ? Array.from({ length: latest }, (_, i) => i + 1) : [];
+    // A journey never published has no runs: nothing to count (its draft may be any shape).
     const definition: JourneyDefinition =
       query.version !== undefined || latest
         ? await this.definitions.version(journey.id, query.version ?? latest!)
-        : (journey.draft as unknown as JourneyDefinition);
+        : { name: journey.name, nodes: [], edges: [] };
 
     const [inRange, allTime, series] = await Promise.all([
       this.stats(journey.id, versions, from, to),

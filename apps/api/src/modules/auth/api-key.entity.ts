@@ -29,6 +29,10 @@ export class ApiKeyEntity {
   @Column({ type: 'text', name: 'key_hash', select: false })
   keyHash: string;
 
+  /** Browser origins a write key may be used from (`https://app.example.com`, `https://*.example.com`); null: any. */
+  @Column({ type: 'text', array: true, name: 'allowed_origins', nullable: true })
+  allowedOrigins: string[] | null;
+
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt: Date;
 

@@ -1,9 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ValidationError } from '../../infra/http/errors.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { Caller, RequireRole } from './auth.decorators.js';
-import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/auth.dto.js';
+import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto, UpdateApiKeyDto } from './dto/auth.dto.js';
 import type { Principal } from './principal.js';
 
 @ApiTags('api-keys')
@@ -28,9 +28,24 @@ export class ApiKeysController {
         { field: 'role', messages: ['write keys have no role'] },
       ]);
     }
+    if (body.kind === 'secret' && body.allowedOrigins?.length) throw secretKeyOrigins();
     const { apiKey, key } = await this.apiKeys.create(caller.workspaceId, body);
     const { keyHash: _hash, ...visible } = apiKey;
     return { ...visible, key };
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: "Rename a key or change a write key's allowed browser origins" })
+  @ApiOkResponse({ type: ApiKeyDto })
+  async update(
+    @Caller() caller: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: UpdateApiKeyDto,
+  ): Promise<ApiKeyDto> {
+    const current = (await this.apiKeys.list(caller.workspaceId)).find((k) => k.id === id);
+    if (current?.kind === 'secret' && body.allowedOrigins?.length) throw secretKeyOrigins();
+    const { keyHash: _hash, ...visible } = await this.apiKeys.update(caller.workspaceId, id, body);
+    return visible;
   }
 
   @Delete(':id')
@@ -41,4 +56,10 @@ export class ApiKeysController {
     const { keyHash: _hash, ...visible } = await this.apiKeys.revoke(caller.workspaceId, id);
     return visible;
   }
+}
+
+function secretKeyOrigins(): ValidationError {
+  return new ValidationError('Invalid request: allowedOrigins: secret keys are for servers and take no allowed origins', [
+    { field: 'allowedOrigins', messages: ['secret keys take no allowed origins'] },
+  ]);
 }

@@ -14,6 +14,13 @@ export interface CreatedApiKey {
 
 const WRITE_KEY_CACHE_MS = 10_000;
 
+interface KeyInput {
+  name: string;
+  kind: ApiKeyKind;
+  role?: WorkspaceRole;
+  allowedOrigins?: string[] | null;
+}
+
 @Injectable()
 export class ApiKeysService {
   private readonly writeKeys = new Map<string, { apiKey: ApiKeyEntity; until: number }>();
@@ -24,7 +31,7 @@ export class ApiKeysService {
     return this.keys.find({ where: { workspaceId }, order: { createdAt: 'DESC' } });
   }
 
-  async create(workspaceId: string, input: { name: string; kind: ApiKeyKind; role?: WorkspaceRole }): Promise<CreatedApiKey> {
+  async create(workspaceId: string, input: KeyInput): Promise<CreatedApiKey> {
     const key = generateApiKey(input.kind);
     return { apiKey: await this.store(workspaceId, input, key), key };
   }
@@ -46,9 +53,20 @@ export class ApiKeysService {
     if (!apiKey) throw new NotFoundError(`API key ${id} not found in this workspace`);
     if (!apiKey.revokedAt) {
       apiKey.revokedAt = new Date();
-      for (const [hash, entry] of this.writeKeys) if (entry.apiKey.id === id) this.writeKeys.delete(hash);
+      this.forgetCached(id);
       await this.keys.update({ id, workspaceId, revokedAt: IsNull() }, { revokedAt: apiKey.revokedAt });
     }
+    return apiKey;
+  }
+
+  /** Renames a key or changes its allowed origins (null or empty: any). */
+  async update(workspaceId: string, id: string, changes: { name?: string; allowedOrigins?: string[] | null }): Promise<ApiKeyEntity> {
+    const apiKey = await this.keys.findOne({ where: { id, workspaceId } });
+    if (!apiKey) throw new NotFoundError(`API key ${id} not found in this workspace`);
+    if (changes.name !== undefined) apiKey.name = changes.name;
+    if (changes.allowedOrigins !== undefined) apiKey.allowedOrigins = changes.allowedOrigins?.length ? changes.allowedOrigins : null;
+    await this.keys.update({ id, workspaceId }, { name: apiKey.name, allowedOrigins: apiKey.allowedOrigins });
+    this.forgetCached(id);
     return apiKey;
   }
 
@@ -73,6 +91,10 @@ export class ApiKeysService {
     return apiKey;
   }
 
+  private forgetCached(id: string): void {
+    for (const [hash, entry] of this.writeKeys) if (entry.apiKey.id === id) this.writeKeys.delete(hash);
+  }
+
   private touch(apiKey: ApiKeyEntity): void {
     // Coarse (once a minute at most) and off the request path: a key's last use is informative only.
     void this.keys
@@ -84,13 +106,14 @@ export class ApiKeysService {
       .catch(() => undefined);
   }
 
-  private store(workspaceId: string, input: { name: string; kind: ApiKeyKind; role?: WorkspaceRole }, key: string) {
+  private store(workspaceId: string, input: KeyInput, key: string) {
     return this.keys.save(
       this.keys.create({
         workspaceId,
         name: input.name,
         kind: input.kind,
         role: input.kind === 'secret' ? (input.role ?? 'owner') : null,
+        allowedOrigins: input.allowedOrigins?.length ? input.allowedOrigins : null,
         prefix: visiblePrefix(key),
         keyHash: sha256(key),
       }),

@@ -1,6 +1,14 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Res } from '@nestjs/common';
-import { ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import type { Response } from 'express';
+import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import {
+  ApiCookieAuth,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import { AppConfig } from '../../infra/config/app-config.js';
 import { Caller, Public, RequireRole } from './auth.decorators.js';
 import { AuthService } from './auth.service.js';
@@ -23,8 +31,11 @@ export class AuthController {
   @ApiOperation({ summary: 'Sign in to the admin; sets an HttpOnly session cookie' })
   @ApiOkResponse({ type: IdentityDto })
   @ApiUnauthorizedResponse({ description: 'E-mail or password is incorrect' })
-  async login(@Body() body: LoginDto, @Res({ passthrough: true }) response: Response): Promise<IdentityDto> {
-    const { token, principal } = await this.auth.login(body.email, body.password);
+  @ApiTooManyRequestsResponse({
+    description: 'Too many attempts for this e-mail or from this address; `Retry-After` says when to try again',
+  })
+  async login(@Body() body: LoginDto, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<IdentityDto> {
+    const { token, principal } = await this.auth.login(body.email, body.password, request.ip);
     response.cookie(SESSION_COOKIE, token, {
       httpOnly: true,
       sameSite: 'lax',

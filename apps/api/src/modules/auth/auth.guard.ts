@@ -9,6 +9,19 @@ import { roleSatisfies, type WorkspaceRole } from './roles.js';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** The least role a route needs: its @RequireRole, else viewer for reads and editor for writes. */
+export function requiredRole(reflector: Reflector, context: ExecutionContext): WorkspaceRole {
+  const method = context.switchToHttp().getRequest<Request>().method;
+  return (
+    reflector.getAllAndOverride<WorkspaceRole>(REQUIRED_ROLE, [context.getHandler(), context.getClass()]) ??
+    (READ_METHODS.has(method) ? 'viewer' : 'editor')
+  );
+}
+
+export function assertRole(principal: Principal, needed: WorkspaceRole): void {
+  if (!roleSatisfies(principal.role, needed)) throw new ForbiddenError(`This needs the ${needed} role; the caller has ${principal.role}`);
+}
+
 /**
  * Global guard: every route needs a secret key (`Authorization: Bearer itn_sk_…`) or an admin
  * session cookie, unless marked @Public(). Then the caller's role must satisfy the route's.
@@ -27,11 +40,7 @@ export class AuthGuard implements CanActivate {
 
     const request = context.switchToHttp().getRequest<Request & { principal?: Principal }>();
     const principal = await this.authenticate(request);
-    const needed =
-      this.reflector.getAllAndOverride<WorkspaceRole>(REQUIRED_ROLE, targets) ?? (READ_METHODS.has(request.method) ? 'viewer' : 'editor');
-    if (!roleSatisfies(principal.role, needed)) {
-      throw new ForbiddenError(`This needs the ${needed} role; the caller has ${principal.role}`);
-    }
+    assertRole(principal, requiredRole(this.reflector, context));
     request.principal = principal;
     return true;
   }

@@ -8,6 +8,7 @@ import { ApiKeysService } from './api-keys.service.js';
 import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
+import { LoginLimiter } from './login-limiter.js';
 import { MembersController } from './members.controller.js';
 import { MembershipEntity } from './membership.entity.js';
 import { SessionEntity } from './session.entity.js';
@@ -18,7 +19,7 @@ import { UsersService } from './users.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([ApiKeyEntity, UserEntity, MembershipEntity, SessionEntity]), WorkspacesModule],
   controllers: [AuthController, ApiKeysController, MembersController],
-  providers: [ApiKeysService, UsersService, SessionsService, AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [ApiKeysService, UsersService, SessionsService, LoginLimiter, AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [ApiKeysService, UsersService, AuthService],
 })
 export class AuthModule {}

@@ -5,6 +5,7 @@ import { ApiKeysService } from './api-keys.service.js';
 import { decoyPasswordHash, verifyPassword } from './passwords.js';
 import type { Principal } from './principal.js';
 import type { WorkspaceRole } from './roles.js';
+import { LoginLimiter } from './login-limiter.js';
 import { keyKind } from './secret-tokens.js';
 import { SessionsService } from './sessions.service.js';
 import { UsersService } from './users.service.js';
@@ -24,6 +25,7 @@ export class AuthService {
     @Inject(UsersService) private readonly users: UsersService,
     @Inject(SessionsService) private readonly sessions: SessionsService,
     @Inject(WorkspacesService) private readonly workspaces: WorkspacesService,
+    @Inject(LoginLimiter) private readonly limiter: LoginLimiter,
   ) {}
 
   async fromSecretKey(key: string): Promise<Principal> {
@@ -42,12 +44,16 @@ export class AuthService {
     return { workspaceId: session.workspaceId, role: membership.role, via: 'session', userId: session.userId, sessionId: session.id };
   }
 
-  async login(email: string, password: string): Promise<{ token: string; principal: Principal }> {
+  /** Signs in, within the sign-in limits of the e-mail and the client address (429 beyond them). */
+  async login(email: string, password: string, clientAddress?: string): Promise<{ token: string; principal: Principal }> {
+    await this.limiter.reserve(email, clientAddress);
+    // Unknown e-mails are checked against a decoy hash: both cases take the same time.
     const user = await this.users.findByEmail(email);
     const valid = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), password);
     const membership = user && valid ? await this.users.firstMembership(user.id) : null;
     if (!user || !valid) throw new UnauthorizedError('E-mail or password is incorrect');
     if (!membership) throw new UnauthorizedError('This account is not a member of any workspace; ask an owner to add you');
+    await this.limiter.succeeded(email);
     const { token, session } = await this.sessions.open(user.id, membership.workspaceId);
     return {
       token,

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ValidationError } from '../../infra/http/errors.js';
 import { Caller, Public, RequireRole } from '../auth/auth.decorators.js';
@@ -33,6 +33,8 @@ export class InboxController {
   }
 
   @Get('counts')
+  @ApiQuery({ name: 'writeKey', required: false, description: 'The write key, for browsers (with token)' })
+  @ApiQuery({ name: 'token', required: false, description: "The user's inbox token, for browsers (with writeKey)" })
   @ApiOperation({ summary: 'Unread and unseen counts (badge)' })
   @ApiOkResponse({ type: InboxCountsDto })
   counts(@Req() request: InboxRequest, @Param('userId') userId: string): Promise<InboxCountsDto> {
@@ -82,16 +84,27 @@ export class InboxController {
   }
 
   @Get('stream')
+  @ApiQuery({ name: 'writeKey', required: false, description: 'The write key (EventSource cannot send headers)' })
+  @ApiQuery({ name: 'token', required: false, description: "The user's inbox token (with writeKey)" })
   @ApiProduces('text/event-stream')
   @ApiOperation({ summary: 'Live feed over server-sent events: `message` events for new messages, `changed` for updates, heartbeats' })
   async stream(@Req() request: InboxRequest, @Param('userId') userId: string, @Res() response: Response): Promise<void> {
     const workspaceId = request.inboxWorkspaceId!;
     const profileId = await this.inbox.profileId(workspaceId, userId);
-    response.writeHead(200, {
-      'Content-Type': 'text/event-stream',
-      'Cache-Control': 'no-cache, no-transform',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
+    const headers = { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache, no-transform', 'X-Accel-Buffering': 'no' };
+    if (request.method === 'HEAD') {
+      // Express routes HEAD here too: answer the headers a GET would, without holding a stream open.
+      response.writeHead(200, headers).end();
+      return;
+    }
+    response.writeHead(200, { ...headers, Connection: 'keep-alive' });
+    // Listened for first: a client gone while the stream is being set up must not leave a
+    // subscription and a heartbeat timer behind.
+    let closed = false;
+    const cleanUps: Array<() => void> = [];
+    response.on('close', () => {
+      closed = true;
+      for (const cleanUp of cleanUps) cleanUp();
     });
     response.write(`retry: 3000\nevent: ready\ndata: ${JSON.stringify(await this.inbox.counts(workspaceId, userId))}\n\n`);
     const unsubscribe = await this.inbox.subscribe(workspaceId, profileId, (payload) => {
@@ -105,10 +118,8 @@ export class InboxController {
       })().catch(() => undefined);
     });
     const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), HEARTBEAT_MS);
-    request.on('close', () => {
-      clearInterval(heartbeat);
-      unsubscribe();
-    });
+    cleanUps.push(() => clearInterval(heartbeat), unsubscribe);
+    if (closed) for (const cleanUp of cleanUps) cleanUp();
   }
 }
 

@@ -10,6 +10,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ValidationError } from '../../infra/http/errors.js';
+import { BODY_LIMITS, findInputProblem } from '../../infra/http/input-rules.js';
 import { Public } from '../auth/auth.decorators.js';
 import { IngestResponseDto, SegmentBatchDto, SegmentEventDto } from './dto/ingestion.dto.js';
 import { IngestionService } from './ingestion.service.js';
@@ -45,6 +46,10 @@ export class IngestionController {
     if (body.batch.length === 0) throw new ValidationError('"batch" is empty: send at least one event');
     if (body.batch.length > LIMITS.batchEvents) {
       throw new ValidationError(`"batch" has ${body.batch.length} events; the limit is ${LIMITS.batchEvents} per request`);
+    }
+    const shared = findInputProblem({ context: body.context, sentAt: body.sentAt }, BODY_LIMITS);
+    if (shared) {
+      throw new ValidationError(`Invalid batch: ${shared.field} ${shared.message}`, [{ field: shared.field, messages: [shared.message] }]);
     }
     const receivedAt = new Date();
     const accepted: NormalizedEvent[] = [];

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
+import { findInputProblem, type JsonLimits, mayHoldUnstorableText } from '../../infra/http/input-rules.js';
+import { userIdProblem } from '../profiles/profile-facts.js';
 
 /**
  * Segment's HTTP Tracking API event format: validation and normalisation of one event, pure.
@@ -15,7 +17,15 @@ export const LIMITS = {
   messageIdLength: 100,
   idLength: 255,
   eventNameLength: 255,
+  /** Nesting of one event (`properties.a.b` is depth 3). */
+  eventDepth: 64,
+  /** Bounds on a whole /v1 body, checked before it is parsed: above anything valid events reach. */
+  bodyDepth: 16_384,
+  bodyArrayLength: 16_384,
 } as const;
+
+/** An event of at most 32 KB holds no array longer than this. */
+const EVENT_LIMITS: JsonLimits = { maxDepth: LIMITS.eventDepth, maxArrayLength: LIMITS.eventBytes / 2 };
 
 export type JsonObject = Record<string, unknown>;
 
@@ -74,6 +84,10 @@ function optionalId(raw: JsonObject, field: string): string | null {
   const id = (value as string).trim();
   if (id.length === 0) return null;
   if (id.length > LIMITS.idLength) reject(`${field} is longer than ${LIMITS.idLength} characters`);
+  if (field === 'userId') {
+    const problem = userIdProblem(id);
+    if (problem) reject(`userId ${problem}`);
+  }
   return id;
 }
 
@@ -114,11 +128,6 @@ function optionalDate(value: unknown, field: string): Date | null {
   return parsed.toJSDate();
 }
 
-/** PostgreSQL text and jsonb cannot hold U+0000. */
-function assertNoNul(serialized: string): void {
-  if (serialized.includes('\\u0000')) reject('contains a NUL (\\u0000) character, which cannot be stored');
-}
-
 /**
  * Validates one raw event and returns it normalised, or the reason it is rejected. Each event
  * is all-or-nothing: any invalid field rejects the whole event.
@@ -135,9 +144,15 @@ export function normalizeEvent(raw: unknown, options: NormalizeOptions): Normali
 function normalizeOrThrow(raw: unknown, options: NormalizeOptions): NormalizedEvent {
   if (!isObject(raw)) reject('an event must be a JSON object');
   const input = raw as JsonObject;
+  // Structure before serialising (a deeply nested event would overflow JSON.stringify's stack);
+  // text on the serialised form, walked again only to name a field when it may hold some.
+  const misshapen = findInputProblem(input, EVENT_LIMITS, '', false);
+  if (misshapen) reject(`${misshapen.field} ${misshapen.message}`);
   const serialized = JSON.stringify(input);
   if (Buffer.byteLength(serialized) > LIMITS.eventBytes) reject(`event is larger than ${LIMITS.eventBytes / 1024} KB`);
-  assertNoNul(serialized);
+  const unstorable = mayHoldUnstorableText(serialized) ? findInputProblem(input, EVENT_LIMITS) : undefined;
+  if (unstorable)
+    reject(`${unstorable.field} ${unstorable.message}${unstorable.message.startsWith('contains') ? ', which cannot be stored' : ''}`);
 
   const type = (options.type ?? input.type) as EventType;
   if (options.type && input.type !== undefined && input.type !== options.type)

@@ -2,6 +2,7 @@ import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@ne
 import type { Request } from 'express';
 import { UnauthorizedError } from '../../infra/http/errors.js';
 import { ApiKeysService } from '../auth/api-keys.service.js';
+import { assertOriginAllowed } from '../auth/browser-origins.js';
 
 export interface WriteKeyRequest extends Request {
   ingestionWorkspaceId?: string;
@@ -9,7 +10,8 @@ export interface WriteKeyRequest extends Request {
 
 /**
  * Ingestion auth, as Segment's and RudderStack's SDKs send it: the write key as the HTTP Basic
- * user name (empty password), or `writeKey` in the JSON body.
+ * user name (empty password), or `writeKey` in the JSON body. A key with allowed origins refuses
+ * browsers on other origins.
  */
 @Injectable()
 export class WriteKeyGuard implements CanActivate {
@@ -21,6 +23,7 @@ export class WriteKeyGuard implements CanActivate {
     if (!key) throw new UnauthorizedError('A write key is required: send it as the HTTP Basic user name, or as writeKey in the body');
     const apiKey = await this.apiKeys.findActive(key, 'write');
     if (!apiKey) throw new UnauthorizedError('The write key is not valid or has been revoked');
+    assertOriginAllowed(request, apiKey.allowedOrigins);
     request.ingestionWorkspaceId = apiKey.workspaceId;
     return true;
   }

@@ -1,5 +1,19 @@
 import { IANAZone } from 'luxon';
 import type { ContactPointInput } from './contact-points.js';
+import { unstorableTextReason } from '../../infra/http/input-rules.js';
+
+export const USER_ID_MAX_LENGTH = 255;
+
+/**
+ * Why a userId cannot name a profile, or undefined: it must be 1-255 characters of storable
+ * text, and not `.` or `..`, which clients normalise out of `/api/profiles/{userId}` URLs (such a
+ * profile could never be read or erased).
+ */
+export function userIdProblem(userId: string): string | undefined {
+  if (userId.trim() === '' || userId.length > USER_ID_MAX_LENGTH) return `must be 1-${USER_ID_MAX_LENGTH} characters`;
+  if (userId === '.' || userId === '..') return 'cannot be "." or ".." (they are not addressable in a URL)';
+  return unstorableTextReason(userId);
+}
 
 /** What a profile learns from traits and an event's context: contact points, timezone, locale. */
 export interface ProfileFacts {

@@ -1,8 +1,9 @@
 import { parse as parseCsv } from 'csv-parse';
 import { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
+import { BODY_LIMITS, findInputProblem } from '../../infra/http/input-rules.js';
 import { CONTACT_CHANNELS, type ContactPointInput } from './contact-points.js';
-import { isValidTimezone } from './profile-facts.js';
+import { isValidTimezone, userIdProblem } from './profile-facts.js';
 import type { ProfileInput } from './profile-writer.js';
 
 export type ImportFormat = 'csv' | 'ndjson';
@@ -68,9 +69,13 @@ function fromCsv(record: Record<string, string>): { profile: ProfileInput } | { 
 function fromObject(value: unknown): { profile: ProfileInput } | { error: string } {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { error: 'row must be a JSON object' };
   const input = value as Record<string, unknown>;
+  // First, and without recursion: a row nested too deeply would overflow JSON.stringify below.
+  const problem = findInputProblem(input, BODY_LIMITS);
+  if (problem) return { error: `${problem.field} ${problem.message}` };
   const userId = typeof input.userId === 'number' ? String(input.userId) : input.userId;
-  if (typeof userId !== 'string' || userId.trim() === '' || userId.length > 255)
-    return { error: 'userId is required (a string of at most 255 characters)' };
+  if (typeof userId !== 'string') return { error: 'userId is required (a string of at most 255 characters)' };
+  const userIdReason = userIdProblem(userId.trim());
+  if (userIdReason) return { error: `userId ${userIdReason}` };
   if (input.traits !== undefined && (typeof input.traits !== 'object' || input.traits === null || Array.isArray(input.traits)))
     return { error: 'traits must be an object' };
   if (input.timezone !== undefined && (typeof input.timezone !== 'string' || !isValidTimezone(input.timezone)))
@@ -86,9 +91,7 @@ function fromObject(value: unknown): { profile: ProfileInput } | { error: string
       contactPoints.push({ channel: cp.channel as ContactPointInput['channel'], value: cp.value });
     }
   }
-  const serialized = JSON.stringify(input);
-  if (serialized.includes('\\u0000')) return { error: 'contains a NUL (\\u0000) character' };
-  if (serialized.length > 32 * 1024) return { error: 'row is larger than 32 KB' };
+  if (JSON.stringify(input).length > 32 * 1024) return { error: 'row is larger than 32 KB' };
   return {
     profile: {
       userId: userId.trim(),

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { ApiConsumes, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { pgErrorCode } from '../../infra/database/pg-error-code.js';
 import { ValidationError } from '../../infra/http/errors.js';
 import { Caller } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
@@ -13,6 +14,7 @@ import {
   ProfileSearchDto,
   ProfileWriteDto,
 } from './dto/profile.dto.js';
+import { userIdProblem } from './profile-facts.js';
 import { type ImportRowError, importFormatOf, readImportRows } from './profile-import.js';
 import type { ProfileInput } from './profile-writer.js';
 import { ProfilesService } from './profiles.service.js';
@@ -50,12 +52,34 @@ export class ProfilesController {
     let processed = 0;
     let imported = 0;
     let failed = 0;
-    let chunk = new Map<string, ProfileInput>();
+    let chunk = new Map<string, { profile: ProfileInput; rows: number[] }>();
     const flush = async () => {
       if (chunk.size === 0) return;
-      await this.profiles.writeMany(caller.workspaceId, [...chunk.values()], 'merge');
-      imported += chunk.size;
+      const entries = [...chunk.values()];
       chunk = new Map();
+      try {
+        await this.profiles.writeMany(
+          caller.workspaceId,
+          entries.map((e) => e.profile),
+          'merge',
+        );
+        imported += entries.length;
+      } catch (error) {
+        if (!isDataError(error)) throw error;
+        // Some row's data was refused by the database: store the chunk's rows one by one, so the
+        // valid ones are kept and each refused one is reported, instead of dropping the chunk.
+        for (const entry of entries) {
+          try {
+            await this.profiles.writeMany(caller.workspaceId, [entry.profile], 'merge');
+            imported += 1;
+          } catch (rowError) {
+            if (!isDataError(rowError)) throw rowError;
+            failed += entry.rows.length;
+            const reason = 'the row could not be stored: a value has an invalid format or is not allowed';
+            for (const row of entry.rows) write({ type: 'error', row, reason });
+          }
+        }
+      }
       write({ type: 'progress', processed, imported, failed });
     };
     try {
@@ -69,12 +93,13 @@ export class ProfilesController {
         const earlier = chunk.get(item.profile.userId);
         if (earlier) {
           // The same user twice in one chunk: later rows win, as they would row by row.
-          chunk.set(item.profile.userId, {
+          const merged = {
             ...item.profile,
-            traits: { ...earlier.traits, ...item.profile.traits },
-            contactPoints: [...(earlier.contactPoints ?? []), ...(item.profile.contactPoints ?? [])],
-          });
-        } else chunk.set(item.profile.userId, item.profile);
+            traits: { ...earlier.profile.traits, ...item.profile.traits },
+            contactPoints: [...(earlier.profile.contactPoints ?? []), ...(item.profile.contactPoints ?? [])],
+          };
+          chunk.set(item.profile.userId, { profile: merged, rows: [...earlier.rows, item.row] });
+        } else chunk.set(item.profile.userId, { profile: item.profile, rows: [item.row] });
         if (chunk.size >= IMPORT_CHUNK) await flush();
       }
       await flush();
@@ -143,9 +168,14 @@ export class ProfilesController {
   }
 }
 
+/** A database refusal of the data itself (SQLSTATE classes 22 and 23), as opposed to an outage. */
+function isDataError(error: unknown): boolean {
+  const code = pgErrorCode(error);
+  return code !== undefined && (code.startsWith('22') || code.startsWith('23'));
+}
+
 function checkUserId(userId: string): string {
-  if (userId.trim() === '' || userId.length > 255 || userId.includes('\u0000')) {
-    throw new ValidationError('userId must be 1-255 characters', [{ field: 'userId', messages: ['must be 1-255 characters'] }]);
-  }
+  const problem = userIdProblem(userId);
+  if (problem) throw new ValidationError(`userId ${problem}`, [{ field: 'userId', messages: [problem] }]);
   return userId;
 }

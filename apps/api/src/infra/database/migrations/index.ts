@@ -10,6 +10,7 @@ import { StatusIndexes1764490000000 } from './1764490000000-status-indexes.js';
 import { IngestAtOnce1764500000000 } from './1764500000000-ingest-at-once.js';
 import { MessageStatusUnknown1764515000000 } from './1764515000000-message-status-unknown.js';
 import { JourneyAnalytics1764520000000 } from './1764520000000-journey-analytics.js';
+import { LoginLimitsKeyOrigins1764560000000 } from './1764560000000-login-limits-key-origins.js';
 
 /** Every migration, oldest first. Forward-only: add a new one, never edit a landed one. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   IngestAtOnce1764500000000,
   MessageStatusUnknown1764515000000,
   JourneyAnalytics1764520000000,
+  LoginLimitsKeyOrigins1764560000000,
 ];

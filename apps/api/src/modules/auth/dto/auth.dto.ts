@@ -1,6 +1,16 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsOptional, IsString, Length, MaxLength, MinLength } from 'class-validator';
+import { ApiProperty, type ApiPropertyOptions, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsOptional, IsString, Length, Matches, MaxLength, MinLength } from 'class-validator';
+import { MAX_ALLOWED_ORIGINS, ORIGIN_PATTERN } from '../browser-origins.js';
 import { WORKSPACE_ROLES, type WorkspaceRole } from '../roles.js';
+
+const ALLOWED_ORIGINS_DOC: ApiPropertyOptions = {
+  type: [String],
+  nullable: true,
+  maxItems: MAX_ALLOWED_ORIGINS,
+  example: ['https://app.example.com', 'https://*.example.com'],
+  description:
+    'Write keys only: the browser origins (`scheme://host[:port]`, `*.` for sub-domains) that may send with this key; requests with another `Origin` get 403. Null or empty: any origin.',
+};
 
 export class LoginDto {
   @ApiProperty({ example: 'owner@example.com' })
@@ -68,6 +78,7 @@ export class ApiKeyDto {
   @ApiProperty({ enum: ['write', 'secret'] }) kind: 'write' | 'secret';
   @ApiProperty({ enum: WORKSPACE_ROLES, nullable: true }) role: WorkspaceRole | null;
   @ApiProperty({ description: 'First characters of the key, to tell keys apart', example: 'itn_sk_Ab12' }) prefix: string;
+  @ApiProperty(ALLOWED_ORIGINS_DOC) allowedOrigins: string[] | null;
   @ApiProperty({ format: 'date-time' }) createdAt: Date;
   @ApiProperty({ format: 'date-time', nullable: true }) lastUsedAt: Date | null;
   @ApiProperty({ format: 'date-time', nullable: true }) revokedAt: Date | null;
@@ -91,4 +102,32 @@ export class CreateApiKeyDto {
   @IsOptional()
   @IsIn(WORKSPACE_ROLES)
   role?: WorkspaceRole;
+
+  @ApiPropertyOptional(ALLOWED_ORIGINS_DOC)
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_ALLOWED_ORIGINS)
+  @Matches(ORIGIN_PATTERN, {
+    each: true,
+    message: 'each allowed origin must look like https://app.example.com (scheme, host, optional port; *. for sub-domains), in lower case',
+  })
+  allowedOrigins?: string[] | null;
+}
+
+export class UpdateApiKeyDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  name?: string;
+
+  @ApiPropertyOptional(ALLOWED_ORIGINS_DOC)
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_ALLOWED_ORIGINS)
+  @Matches(ORIGIN_PATTERN, {
+    each: true,
+    message: 'each allowed origin must look like https://app.example.com (scheme, host, optional port; *. for sub-domains), in lower case',
+  })
+  allowedOrigins?: string[] | null;
 }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID } from 'class-validator';
 import { PageQueryDto } from '../../profiles/dto/profile.dto.js';
 import { INBOX_ACTIONS, INBOX_FILTERS, type InboxAction } from '../inbox.service.js';
 
@@ -8,6 +8,16 @@ export class InboxListQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(INBOX_FILTERS)
   status?: (typeof INBOX_FILTERS)[number];
+
+  @ApiPropertyOptional({ description: 'The write key, for browsers (with token); read by the inbox guard' })
+  @IsOptional()
+  @IsString()
+  writeKey?: string;
+
+  @ApiPropertyOptional({ description: "The user's inbox token, for browsers (with writeKey); read by the inbox guard" })
+  @IsOptional()
+  @IsString()
+  token?: string;
 }
 
 export class InboxItemDto {

@@ -60,6 +60,11 @@ export class InappContentDto {
 }
 
 export class WebhookContentDto {
+  @ApiProperty({
+    description: 'The http(s) URL the body is posted to; Liquid',
+    example: 'https://hooks.example.com/itinera/{{ profile.userId }}',
+  })
+  url: string;
   @ApiProperty({ ...ANY_JSON, description: 'The JSON body; strings in it are Liquid' }) body: unknown;
 }
 

@@ -1,0 +1,66 @@
+import cors from 'cors';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import helmet from 'helmet';
+
+/**
+ * Security headers on every answer (helmet): a Content-Security-Policy that lets the admin SPA
+ * and the API docs load their own scripts and nothing else, no framing (`frame-ancestors 'none'`,
+ * `X-Frame-Options: DENY`), `X-Content-Type-Options: nosniff`, no referrer. HSTS and
+ * upgrade-insecure-requests only when the public URL is https (a plain-http deployment would
+ * otherwise be told to load itself over https).
+ */
+export function securityHeaders(publicUrl: string): RequestHandler {
+  const https = publicUrl.startsWith('https://');
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        'default-src': ["'self'"],
+        'script-src': ["'self'"],
+        'script-src-attr': ["'none'"],
+        // React Flow and the API docs set inline styles.
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:'],
+        'font-src': ["'self'", 'data:'],
+        'connect-src': ["'self'"],
+        'object-src': ["'none'"],
+        'base-uri': ["'self'"],
+        'form-action': ["'self'"],
+        'frame-ancestors': ["'none'"],
+        ...(https ? { 'upgrade-insecure-requests': [] } : {}),
+      },
+    },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    strictTransportSecurity: https ? { maxAge: 15_552_000, includeSubDomains: false } : false,
+    // Open and click tracking answers images to mail clients on other origins: see crossOriginResources.
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+  });
+}
+
+/** Tracking pixels and redirects are embedded by mail clients on other origins. */
+export function crossOriginResources(): RequestHandler {
+  return (_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+    next();
+  };
+}
+
+/**
+ * CORS for the routes a product's web app calls from the browser: `/v1` (analytics.js and
+ * RudderStack's JavaScript SDK post events cross-origin; write keys are public, so any origin
+ * may, as with Segment's API) and `/inbox` (write key plus a per-user token). Preflights are
+ * answered for every origin, since they carry no key; a write key with allowed origins then
+ * refuses requests from other origins (see `assertOriginAllowed`). No cookie authenticates
+ * either route. RudderStack's SDK sends credentialed requests, so `/v1` allows credentials.
+ */
+export function browserCors(route: 'ingestion' | 'inbox'): RequestHandler {
+  return cors({
+    origin: true,
+    methods: route === 'ingestion' ? ['POST', 'OPTIONS'] : ['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS'],
+    credentials: route === 'ingestion',
+    exposedHeaders: ['Retry-After', 'X-Request-Id'],
+    maxAge: 7200,
+    optionsSuccessStatus: 204,
+  });
+}
