@@ -49,7 +49,8 @@ const env = (name: string): string => {
 };
 
 const CONCURRENCY = Number(process.env.BASELINE_CONCURRENCY ?? 8);
-const pool = new pg.Pool({ connectionString: env('BASELINE_DATABASE_URL'), max: Math.max(10, CONCURRENCY) });
+// A worker needs a connection per job in flight; the http role pg's default 10. Idle connections close after 10 s.
+const pool = new pg.Pool({ connectionString: env('BASELINE_DATABASE_URL'), max: role === 'worker' ? CONCURRENCY : 10 });
 const connection = new Redis(env('REDIS_URL'), { maxRetriesPerRequest: null });
 const prefix = env('BASELINE_PREFIX');
 

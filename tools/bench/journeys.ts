@@ -75,26 +75,31 @@ Environment: ITINERA_BENCH_ADMIN_DATABASE_URL (default postgres://postgres@127.0
 REDIS_URL (default redis://127.0.0.1:6379). The API must be built (apps/api/dist/main.js) with the
 webhook channel plugin (plugins/channel-webhook/dist).`;
 
-const { values: args } = parseArgs({
-  options: {
-    parts: { type: 'string', default: 'latency,throughput,long,waiting' },
-    rate: { type: 'string', default: '20,100,250' },
-    seconds: { type: 'string', default: '20' },
-    drain: { type: 'string', default: '15' },
-    runs: { type: 'string', default: '3000' },
-    'long-runs': { type: 'string', default: '1000' },
-    quiet: { type: 'string', default: '5' },
-    waiting: { type: 'string', default: '1000000' },
-    due: { type: 'string', default: '2000' },
-    window: { type: 'string', default: '20' },
-    chunk: { type: 'string', default: '50000' },
-    'insert-connections': { type: 'string', default: '2' },
-    concurrency: { type: 'string', default: '8' },
-    keep: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
-  strict: true,
-});
+const OPTIONS = {
+  parts: { type: 'string', default: 'latency,throughput,long,waiting' },
+  rate: { type: 'string', default: '20,100,250' },
+  seconds: { type: 'string', default: '20' },
+  drain: { type: 'string', default: '15' },
+  runs: { type: 'string', default: '3000' },
+  'long-runs': { type: 'string', default: '1000' },
+  quiet: { type: 'string', default: '5' },
+  waiting: { type: 'string', default: '1000000' },
+  due: { type: 'string', default: '2000' },
+  window: { type: 'string', default: '20' },
+  chunk: { type: 'string', default: '50000' },
+  'insert-connections': { type: 'string', default: '2' },
+  concurrency: { type: 'string', default: '8' },
+  keep: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+const args = (() => {
+  try {
+    return parseArgs({ options: OPTIONS, strict: true }).values;
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${HELP}\n`);
+    process.exit(2);
+  }
+})();
 if (args.help) {
   process.stdout.write(`${HELP}\n`);
   process.exit(0);
