@@ -21,6 +21,7 @@ export default {
   moduleNameMapper: {
     '^@itinera/plugin-sdk$': '<rootDir>/libs/plugin-sdk/src/index.ts',
     '^@itinera/journey-model$': '<rootDir>/libs/journey-model/src/index.ts',
+    '^@itinera/sdk$': '<rootDir>/libs/sdk/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', swc] },

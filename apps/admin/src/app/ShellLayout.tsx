@@ -61,7 +61,7 @@ export function ShellLayout() {
               </span>
             )}
             <span className="topbar__email" data-testid="user-email">
-              {session?.user.email}
+              {session?.user?.email}
             </span>
             {session && (
               <span className="role-badge" data-testid="user-role">
