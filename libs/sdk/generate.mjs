@@ -39,4 +39,3 @@ const source = (await readFile(target, 'utf8')).replace(/from '[^']*fetcher\.js'
 const options = await prettier.resolveConfig(`${here}/../../.prettierrc.json`);
 await writeFile(target, await prettier.format(source, { ...options, filepath: target }));
 process.stdout.write(`Wrote ${relative(process.cwd(), target)}\n`);
-

@@ -91,6 +91,11 @@ export interface ApiKeyDto {
   role: ApiKeyDtoRole;
 }
 
+export interface CanvasPointDto {
+  x: number;
+  y: number;
+}
+
 export type ChangeRoleDtoRole = (typeof ChangeRoleDtoRole)[keyof typeof ChangeRoleDtoRole];
 
 export const ChangeRoleDtoRole = {
@@ -217,16 +222,134 @@ export interface CreateApiKeyDto {
   role?: CreateApiKeyDtoRole;
 }
 
+export type CreateJourneyDtoLayout = { [key: string]: CanvasPointDto };
+
+export type JourneyCapDtoAction = (typeof JourneyCapDtoAction)[keyof typeof JourneyCapDtoAction];
+
+export const JourneyCapDtoAction = {
+  skip: 'skip',
+  defer: 'defer',
+} as const;
+
+export interface JourneyCapDto {
+  action?: JourneyCapDtoAction;
+  /** @minimum 1 */
+  limit: number;
+  /** @minimum 1 */
+  windowSeconds: number;
+}
+
+export interface JourneyEdgeDto {
+  from: string;
+  /** Output port of `from`; default `next` */
+  port?: string;
+  to: string;
+}
+
+export interface ReentryWindowDto {
+  /** @minimum 1 */
+  afterSeconds: number;
+}
+
+export interface JourneyEntryDto {
+  reentry?: 'once' | 'always' | ReentryWindowDto;
+}
+
 /**
- * The journey graph (SPEC "Journey definition"): entry, exit, caps, nodes, edges; drafts may be incomplete
+ * JSON Logic over { profile, event, data, run }
  */
-export type CreateJourneyDtoDefinition = { [key: string]: unknown };
+export type ExitGoalDtoFilter = { [key: string]: unknown } | boolean;
+
+export interface ExitGoalDto {
+  event: string;
+  /** JSON Logic over { profile, event, data, run } */
+  filter?: ExitGoalDtoFilter;
+}
+
+export type JourneyNodeDtoType = (typeof JourneyNodeDtoType)[keyof typeof JourneyNodeDtoType];
+
+export const JourneyNodeDtoType = {
+  trigger: 'trigger',
+  send: 'send',
+  delay: 'delay',
+  wait_for_event: 'wait_for_event',
+  branch: 'branch',
+  split: 'split',
+  fetch: 'fetch',
+  ai: 'ai',
+  update_profile: 'update_profile',
+  webhook: 'webhook',
+  exit: 'exit',
+} as const;
+
+/**
+ * The node type's config (see the node catalogue)
+ */
+export type JourneyNodeDtoConfig = { [key: string]: unknown };
+
+export interface JourneyNodeDto {
+  /** The node type's config (see the node catalogue) */
+  config?: JourneyNodeDtoConfig;
+  /** Unique in the journey: letters, digits, _ and -, starting with a letter or _ */
+  id: string;
+  /** Shown on the canvas */
+  name?: string;
+  type: JourneyNodeDtoType;
+}
+
+export interface StickyNoteDto {
+  height?: number;
+  id: string;
+  text: string;
+  width?: number;
+  x: number;
+  y: number;
+}
+
+/**
+ * Canvas positions by node id
+ */
+export type JourneyUiDtoPositions = { [key: string]: CanvasPointDto };
+
+export interface JourneyUiDto {
+  notes?: StickyNoteDto[];
+  /** Canvas positions by node id */
+  positions?: JourneyUiDtoPositions;
+}
+
+/**
+ * Canvas positions of older documents; the canvas writes ui.positions
+ */
+export type JourneyDefinitionDtoLayout = { [key: string]: CanvasPointDto };
+
+export interface JourneyDefinitionDto {
+  /** This journey's frequency caps */
+  caps?: JourneyCapDto[];
+  description?: string;
+  edges: JourneyEdgeDto[];
+  entry?: JourneyEntryDto;
+  /** Goal events: a run stops at once when its profile does one */
+  exit?: ExitGoalDto[];
+  /** Canvas positions of older documents; the canvas writes ui.positions */
+  layout?: JourneyDefinitionDtoLayout;
+  name?: string;
+  nodes: JourneyNodeDto[];
+  /** What the canvas keeps with the journey; the engine ignores it */
+  ui?: JourneyUiDto;
+}
 
 export interface CreateJourneyDto {
-  /** The journey graph (SPEC "Journey definition"): entry, exit, caps, nodes, edges; drafts may be incomplete */
-  definition: CreateJourneyDtoDefinition;
+  caps?: JourneyCapDto[];
+  /** The journey graph (SPEC "Journey definition"); drafts may be incomplete. Absent: the document's own top-level fields */
+  definition?: JourneyDefinitionDto;
   description?: string;
+  edges?: JourneyEdgeDto[];
+  entry?: JourneyEntryDto;
+  exit?: ExitGoalDto[];
+  layout?: CreateJourneyDtoLayout;
   name: string;
+  nodes?: JourneyNodeDto[];
+  ui?: JourneyUiDto;
 }
 
 /**
@@ -583,6 +706,11 @@ export interface DeliverySettingsPatchDto {
   quietHours?: QuietHoursPatchDto;
 }
 
+export interface DuplicateJourneyDto {
+  /** Name of the copy; default: "<name> (copy)" */
+  name?: string;
+}
+
 export type EventDtoContext = { [key: string]: unknown };
 
 export type EventDtoProperties = { [key: string]: unknown };
@@ -741,8 +869,6 @@ export interface InvokedDto {
   runId: string;
 }
 
-export type JourneyDtoDraft = { [key: string]: unknown };
-
 /**
  * Runs by status
  */
@@ -757,26 +883,97 @@ export const JourneyDtoStatus = {
   archived: 'archived',
 } as const;
 
+export type JourneyEditorDtoKind = (typeof JourneyEditorDtoKind)[keyof typeof JourneyEditorDtoKind];
+
+export const JourneyEditorDtoKind = {
+  user: 'user',
+  api_key: 'api_key',
+} as const;
+
+export interface JourneyEditorDto {
+  id: string;
+  kind: JourneyEditorDtoKind;
+  /**
+   * The user's e-mail or the API key's name; null when it no longer exists
+   * @nullable
+   */
+  name: string | null;
+}
+
 export interface JourneyDto {
   createdAt: string;
-  /** @nullable */
+  /**
+   * The live version: the one new runs start on
+   * @nullable
+   */
   currentVersion: number | null;
   /** @nullable */
   description: string | null;
-  draft: JourneyDtoDraft;
+  draft: JourneyDefinitionDto;
   draftUpdatedAt: string;
+  /**
+   * Who last saved the draft
+   * @nullable
+   */
+  draftUpdatedBy: JourneyEditorDto | null;
   id: string;
   name: string;
+  /** Goes up by one with every saved edit of the draft; send it back as `revision` to be told of concurrent edits */
+  revision: number;
   /** Runs by status */
   runs?: JourneyDtoRuns;
   status: JourneyDtoStatus;
   updatedAt: string;
 }
 
-export type JourneyVersionDtoDefinition = { [key: string]: unknown };
+/**
+ * Runs by status
+ */
+export type JourneySummaryDtoRuns = { [key: string]: number };
+
+export type JourneySummaryDtoStatus = (typeof JourneySummaryDtoStatus)[keyof typeof JourneySummaryDtoStatus];
+
+export const JourneySummaryDtoStatus = {
+  draft: 'draft',
+  active: 'active',
+  paused: 'paused',
+  archived: 'archived',
+} as const;
+
+export interface JourneySummaryDto {
+  /** Runs in progress (active or waiting) */
+  activeRuns: number;
+  createdAt: string;
+  /**
+   * The live version: the one new runs start on
+   * @nullable
+   */
+  currentVersion: number | null;
+  /** @nullable */
+  description: string | null;
+  draft: JourneyDefinitionDto;
+  draftUpdatedAt: string;
+  /**
+   * Who last saved the draft
+   * @nullable
+   */
+  draftUpdatedBy: JourneyEditorDto | null;
+  /** Runs started in the last 7 days */
+  entriesLast7Days: number;
+  /** The draft differs from the live version (canvas positions aside), or nothing is published yet */
+  hasUnpublishedChanges: boolean;
+  id: string;
+  name: string;
+  /** Goes up by one with every saved edit of the draft; send it back as `revision` to be told of concurrent edits */
+  revision: number;
+  /** Runs by status */
+  runs?: JourneySummaryDtoRuns;
+  status: JourneySummaryDtoStatus;
+  updatedAt: string;
+}
 
 export interface JourneyVersionDto {
-  definition?: JourneyVersionDtoDefinition;
+  definition?: JourneyDefinitionDto;
   /** @nullable */
   note: string | null;
   publishedAt: string;
@@ -1185,6 +1382,17 @@ export interface RenderedContentDto {
  */
 export type RunDetailDtoContext = { [key: string]: unknown };
 
+export type RunDetailDtoStatus = (typeof RunDetailDtoStatus)[keyof typeof RunDetailDtoStatus];
+
+export const RunDetailDtoStatus = {
+  active: 'active',
+  waiting: 'waiting',
+  completed: 'completed',
+  exited: 'exited',
+  cancelled: 'cancelled',
+  failed: 'failed',
+} as const;
+
 export type RunDetailDtoTimersItem = { [key: string]: unknown };
 
 export type RunStepDtoStatus = (typeof RunStepDtoStatus)[keyof typeof RunStepDtoStatus];
@@ -1244,7 +1452,7 @@ export interface RunDetailDto {
   enteredAt: string;
   id: string;
   journeyId: string;
-  status: string;
+  status: RunDetailDtoStatus;
   steps: RunStepDto[];
   timers: RunDetailDtoTimersItem[];
   /** @nullable */
@@ -1253,6 +1461,17 @@ export interface RunDetailDto {
   /** @nullable */
   waitingFor: string | null;
 }
+
+export type RunDtoStatus = (typeof RunDtoStatus)[keyof typeof RunDtoStatus];
+
+export const RunDtoStatus = {
+  active: 'active',
+  waiting: 'waiting',
+  completed: 'completed',
+  exited: 'exited',
+  cancelled: 'cancelled',
+  failed: 'failed',
+} as const;
 
 export interface RunDto {
   /** @nullable */
@@ -1264,7 +1483,7 @@ export interface RunDto {
   enteredAt: string;
   id: string;
   journeyId: string;
-  status: string;
+  status: RunDtoStatus;
   /** @nullable */
   userId: string | null;
   version: number;
@@ -1548,16 +1767,16 @@ export interface TopicDto {
   updatedAt: string;
 }
 
-/**
- * The journey graph (SPEC "Journey definition"): entry, exit, caps, nodes, edges; drafts may be incomplete
- */
-export type UpdateJourneyDtoDefinition = { [key: string]: unknown };
-
 export interface UpdateJourneyDto {
-  /** The journey graph (SPEC "Journey definition"): entry, exit, caps, nodes, edges; drafts may be incomplete */
-  definition?: UpdateJourneyDtoDefinition;
+  /** The journey graph (SPEC "Journey definition"); drafts may be incomplete */
+  definition?: JourneyDefinitionDto;
   description?: string;
   name?: string;
+  /**
+   * The draft revision this edit started from; when the draft has moved on since, the edit is refused with 409 (nothing is saved)
+   * @minimum 1
+   */
+  revision?: number;
 }
 
 /**
@@ -1611,6 +1830,11 @@ export interface UpdateWorkspaceDto {
    * @maxLength 200
    */
   name?: string;
+}
+
+export interface ValidateJourneyDto {
+  /** The definition to check; absent: the saved draft */
+  definition?: JourneyDefinitionDto;
 }
 
 export interface ValidationProblemDto {
@@ -2866,10 +3090,10 @@ export const getJourneysListUrl = () => {
 };
 
 /**
- * @summary Journeys with their status, current version and run counts
+ * @summary Journeys with their status, live version, unpublished changes, run counts, entries of the last 7 days and last editor
  */
-export const journeysList = async (options?: Parameters<typeof itineraFetch>[1]): Promise<JourneyDto[]> => {
-  return itineraFetch<JourneyDto[]>(getJourneysListUrl(), {
+export const journeysList = async (options?: Parameters<typeof itineraFetch>[1]): Promise<JourneySummaryDto[]> => {
+  return itineraFetch<JourneySummaryDto[]>(getJourneysListUrl(), {
     ...options,
     method: 'GET',
   });
@@ -2927,7 +3151,7 @@ export function useJourneysList<TData = Awaited<ReturnType<typeof journeysList>>
   queryClient?: QueryClient,
 ): UseQueryResult<TData, TError> & { queryKey: DataTag<QueryKey, TData, TError> };
 /**
- * @summary Journeys with their status, current version and run counts
+ * @summary Journeys with their status, live version, unpublished changes, run counts, entries of the last 7 days and last editor
  */
 
 export function useJourneysList<TData = Awaited<ReturnType<typeof journeysList>>, TError = ErrorType<unknown>>(
@@ -2949,7 +3173,7 @@ export const getJourneysCreateUrl = () => {
 };
 
 /**
- * @summary Create a journey (a draft)
+ * @summary Create a journey (a draft) from { name, definition } or from the journey document itself (name, entry, exit, nodes, edges at the top level)
  */
 export const journeysCreate = async (
   createJourneyDto: CreateJourneyDto,
@@ -3003,7 +3227,7 @@ export type JourneysCreateMutationError = ErrorType<unknown>;
 export type JourneysCreateMutationVariables = { data: CreateJourneyDto };
 
 /**
- * @summary Create a journey (a draft)
+ * @summary Create a journey (a draft) from { name, definition } or from the journey document itself (name, entry, exit, nodes, edges at the top level)
  */
 export const useJourneysCreate = <TError = ErrorType<unknown>, TContext = unknown>(
   options?: {
@@ -3160,7 +3384,7 @@ export const getJourneysUpdateUrl = (id: string) => {
 };
 
 /**
- * @summary Edit the draft (published versions never change)
+ * @summary Edit the draft (published versions never change); with `revision`, 409 when the draft was saved since that revision
  */
 export const journeysUpdate = async (
   id: string,
@@ -3215,7 +3439,7 @@ export type JourneysUpdateMutationError = ErrorType<unknown>;
 export type JourneysUpdateMutationVariables = { id: string; data: UpdateJourneyDto };
 
 /**
- * @summary Edit the draft (published versions never change)
+ * @summary Edit the draft (published versions never change); with `revision`, 409 when the draft was saved since that revision
  */
 export const useJourneysUpdate = <TError = ErrorType<unknown>, TContext = unknown>(
   options?: {
@@ -3279,6 +3503,78 @@ export const useJourneysArchive = <TError = ErrorType<unknown>, TContext = unkno
   queryClient?: QueryClient,
 ): UseMutationResult<Awaited<ReturnType<typeof journeysArchive>>, TError, JourneysArchiveMutationVariables, TContext> => {
   return useMutation(getJourneysArchiveMutationOptions(options), queryClient);
+};
+
+export const getJourneysDuplicateUrl = (id: string) => {
+  return `/api/journeys/${id}/duplicate`;
+};
+
+/**
+ * @summary A new draft with the same definition, named "<name> (copy)" unless a name is given
+ */
+export const journeysDuplicate = async (
+  id: string,
+  duplicateJourneyDto: DuplicateJourneyDto,
+  options?: Parameters<typeof itineraFetch>[1],
+): Promise<JourneyDto> => {
+  const getHeaders = (h?: NonNullable<RequestInit['headers']>): Record<string, string | readonly string[]> => {
+    if (!h) return {};
+    if (h instanceof Headers) return Object.fromEntries(h.entries());
+    if (Symbol.iterator in h) {
+      return Object.fromEntries(Array.from(h as Iterable<Iterable<string>>, (entry) => Array.from(entry) as [string, string]));
+    }
+    const headers: Record<string, string | readonly string[]> = {};
+    for (const [name, value] of Object.entries<string | readonly string[] | undefined>(h)) {
+      if (value !== undefined) headers[name] = value;
+    }
+    return headers;
+  };
+  return itineraFetch<JourneyDto>(getJourneysDuplicateUrl(id), {
+    ...options,
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...getHeaders(options?.headers) },
+    body: JSON.stringify(duplicateJourneyDto),
+  });
+};
+
+export const getJourneysDuplicateMutationKey = () => ['journeysDuplicate'] as const;
+
+export const getJourneysDuplicateMutationOptions = <TError = ErrorType<unknown>, TContext = unknown>(options?: {
+  mutation?: UseMutationOptions<Awaited<ReturnType<typeof journeysDuplicate>>, TError, JourneysDuplicateMutationVariables, TContext>;
+  request?: SecondParameter<typeof itineraFetch>;
+}): UseMutationOptions<Awaited<ReturnType<typeof journeysDuplicate>>, TError, JourneysDuplicateMutationVariables, TContext> => {
+  const mutationKey = getJourneysDuplicateMutationKey();
+  const { mutation: mutationOptions, request: requestOptions } = options
+    ? options.mutation && 'mutationKey' in options.mutation && options.mutation.mutationKey
+      ? options
+      : { ...options, mutation: { ...options.mutation, mutationKey } }
+    : { mutation: { mutationKey }, request: undefined };
+
+  const mutationFn: MutationFunction<Awaited<ReturnType<typeof journeysDuplicate>>, JourneysDuplicateMutationVariables> = (props) => {
+    const { id, data } = props ?? {};
+
+    return journeysDuplicate(id, data, requestOptions);
+  };
+
+  return { mutationFn, ...mutationOptions };
+};
+
+export type JourneysDuplicateMutationResult = NonNullable<Awaited<ReturnType<typeof journeysDuplicate>>>;
+export type JourneysDuplicateMutationBody = DuplicateJourneyDto;
+export type JourneysDuplicateMutationError = ErrorType<unknown>;
+export type JourneysDuplicateMutationVariables = { id: string; data: DuplicateJourneyDto };
+
+/**
+ * @summary A new draft with the same definition, named "<name> (copy)" unless a name is given
+ */
+export const useJourneysDuplicate = <TError = ErrorType<unknown>, TContext = unknown>(
+  options?: {
+    mutation?: UseMutationOptions<Awaited<ReturnType<typeof journeysDuplicate>>, TError, JourneysDuplicateMutationVariables, TContext>;
+    request?: SecondParameter<typeof itineraFetch>;
+  },
+  queryClient?: QueryClient,
+): UseMutationResult<Awaited<ReturnType<typeof journeysDuplicate>>, TError, JourneysDuplicateMutationVariables, TContext> => {
+  return useMutation(getJourneysDuplicateMutationOptions(options), queryClient);
 };
 
 export const getJourneysInvokeUrl = (id: string) => {
@@ -3646,10 +3942,28 @@ export const getJourneysValidateUrl = (id: string) => {
 /**
  * @summary Every problem of the draft (or of the definition in the body), each with its node id
  */
-export const journeysValidate = async (id: string, options?: Parameters<typeof itineraFetch>[1]): Promise<ValidationReportDto> => {
+export const journeysValidate = async (
+  id: string,
+  validateJourneyDto: ValidateJourneyDto,
+  options?: Parameters<typeof itineraFetch>[1],
+): Promise<ValidationReportDto> => {
+  const getHeaders = (h?: NonNullable<RequestInit['headers']>): Record<string, string | readonly string[]> => {
+    if (!h) return {};
+    if (h instanceof Headers) return Object.fromEntries(h.entries());
+    if (Symbol.iterator in h) {
+      return Object.fromEntries(Array.from(h as Iterable<Iterable<string>>, (entry) => Array.from(entry) as [string, string]));
+    }
+    const headers: Record<string, string | readonly string[]> = {};
+    for (const [name, value] of Object.entries<string | readonly string[] | undefined>(h)) {
+      if (value !== undefined) headers[name] = value;
+    }
+    return headers;
+  };
   return itineraFetch<ValidationReportDto>(getJourneysValidateUrl(id), {
     ...options,
     method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...getHeaders(options?.headers) },
+    body: JSON.stringify(validateJourneyDto),
   });
 };
 
@@ -3667,18 +3981,18 @@ export const getJourneysValidateMutationOptions = <TError = ErrorType<unknown>, 
     : { mutation: { mutationKey }, request: undefined };
 
   const mutationFn: MutationFunction<Awaited<ReturnType<typeof journeysValidate>>, JourneysValidateMutationVariables> = (props) => {
-    const { id } = props ?? {};
+    const { id, data } = props ?? {};
 
-    return journeysValidate(id, requestOptions);
+    return journeysValidate(id, data, requestOptions);
   };
 
   return { mutationFn, ...mutationOptions };
 };
 
 export type JourneysValidateMutationResult = NonNullable<Awaited<ReturnType<typeof journeysValidate>>>;
-
+export type JourneysValidateMutationBody = ValidateJourneyDto;
 export type JourneysValidateMutationError = ErrorType<unknown>;
-export type JourneysValidateMutationVariables = { id: string };
+export type JourneysValidateMutationVariables = { id: string; data: ValidateJourneyDto };
 
 /**
  * @summary Every problem of the draft (or of the definition in the body), each with its node id
