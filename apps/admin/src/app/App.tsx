@@ -3,11 +3,12 @@ import { useState } from 'react';
 import { Link, Navigate, RouterProvider, createBrowserRouter } from 'react-router-dom';
 import { LoginPage } from '../features/auth/LoginPage';
 import { RequireSession } from '../features/auth/RequireSession';
-import { JourneysPage } from '../features/journeys/JourneysPage';
+import { JourneysPage } from '../features/journeys/list/JourneysPage';
 import { MessagesPage } from '../features/messages/MessagesPage';
 import { ProfilesPage } from '../features/profiles/ProfilesPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { TemplatesPage } from '../features/templates/TemplatesPage';
+import { Toasts } from '../components/toast';
 import { ShellLayout } from './ShellLayout';
 
 function NotFoundPage() {
@@ -65,6 +66,7 @@ export function App() {
   return (
     <QueryClientProvider client={queryClient}>
       <RouterProvider router={router} />
+      <Toasts />
     </QueryClientProvider>
   );
 }

@@ -8,9 +8,7 @@ export function UnavailableFeature({ title, description }: { title: string; desc
       </header>
       <section className="empty-state" aria-labelledby="unavailable-heading">
         <h2 id="unavailable-heading">Not available yet</h2>
-        <p>
-          This section is not available in this version of the Itinera admin. {description}
-        </p>
+        <p>This section is not available in this version of the Itinera admin. {description}</p>
       </section>
     </>
   );
