@@ -3,6 +3,8 @@ import { useState } from 'react';
 import { Link, Navigate, RouterProvider, createBrowserRouter } from 'react-router-dom';
 import { LoginPage } from '../features/auth/LoginPage';
 import { RequireSession } from '../features/auth/RequireSession';
+import { EditorPage } from '../features/journeys/canvas/EditorPage';
+import { RunPage } from '../features/journeys/canvas/runs/RunPage';
 import { JourneysPage } from '../features/journeys/list/JourneysPage';
 import { MessagesPage } from '../features/messages/MessagesPage';
 import { ProfilesPage } from '../features/profiles/ProfilesPage';
@@ -41,6 +43,9 @@ export function createAdminRouter() {
       children: [
         { index: true, element: <Navigate to="/journeys" replace /> },
         { path: 'journeys', element: <JourneysPage /> },
+        { path: 'journeys/:id', element: <EditorPage />, handle: { fullBleed: true } },
+        { path: 'journeys/:id/versions/:version', element: <EditorPage />, handle: { fullBleed: true } },
+        { path: 'runs/:runId', element: <RunPage />, handle: { fullBleed: true } },
         { path: 'templates', element: <TemplatesPage /> },
         { path: 'profiles', element: <ProfilesPage /> },
         { path: 'messages', element: <MessagesPage /> },

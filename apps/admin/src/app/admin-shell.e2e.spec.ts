@@ -38,10 +38,7 @@ describe('admin shell in a browser', () => {
     if (!existsSync(`${ADMIN_DIST}/index.html`)) {
       throw new Error(`The admin SPA is not built (${ADMIN_DIST}/index.html is missing); run the @itinera/admin build first.`);
     }
-    api = await startApiProcess(
-      { ITINERA_ADMIN_EMAIL: email, ITINERA_ADMIN_PASSWORD: password, ITINERA_ADMIN_DIST: ADMIN_DIST },
-      60_000,
-    );
+    api = await startApiProcess({ ITINERA_ADMIN_EMAIL: email, ITINERA_ADMIN_PASSWORD: password, ITINERA_ADMIN_DIST: ADMIN_DIST }, 60_000);
     browser = await launchBrowser();
     context = await browser.newContext({ baseURL: api.url, viewport: { width: 1280, height: 800 } });
     page = await context.newPage();

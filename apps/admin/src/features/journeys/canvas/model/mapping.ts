@@ -1,4 +1,4 @@
-import type { Edge, Node } from '@xyflow/react';
+import { type Edge, MarkerType, type Node } from '@xyflow/react';
 import { type JourneyDefinition, type JourneyNode, type JourneyUi, NEXT_PORT, type StickyNote } from '@itinera/journey-model';
 
 /** A step of the journey on the canvas: the journey node itself is its data. */
@@ -32,6 +32,8 @@ export const NOTE_PREFIX = 'note:';
 export const TARGET_HANDLE = 'in';
 export const NOTE_SIZE = { width: 220, height: 120 };
 
+const ARROW = { type: MarkerType.ArrowClosed, width: 16, height: 16 };
+
 export const edgeId = (from: string, port: string) => `${from}:${port}`;
 export const isStep = (node: CanvasNode): node is StepNode => node.type === 'step';
 export const isNote = (node: CanvasNode): node is NoteNode => node.type === 'note';
@@ -41,7 +43,16 @@ export function stepNode(node: JourneyNode, position: { x: number; y: number }):
 }
 
 export function canvasEdge(from: string, port: string, to: string): CanvasEdge {
-  return { id: edgeId(from, port), source: from, sourceHandle: port, target: to, targetHandle: TARGET_HANDLE, data: { port } };
+  return {
+    id: edgeId(from, port),
+    type: 'journey',
+    markerEnd: ARROW,
+    source: from,
+    sourceHandle: port,
+    target: to,
+    targetHandle: TARGET_HANDLE,
+    data: { port },
+  };
 }
 
 const KNOWN_KEYS = new Set(['name', 'description', 'entry', 'exit', 'caps', 'nodes', 'edges', 'layout', 'ui']);
