@@ -95,8 +95,6 @@ export function Canvas({ onReady }: { onReady?: () => void }) {
         multiSelectionKeyCode={['Control', 'Meta']}
         minZoom={0.1}
         maxZoom={2}
-        fitView
-        fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
         proOptions={{ hideAttribution: true }}
         onlyRenderVisibleElements
       >

@@ -95,7 +95,8 @@ function useLoadedDefinition(definition: JourneyDefinition | undefined, readOnly
         if (!readOnly) store.setState({ editVersion: store.getState().editVersion + 1 });
         requestAnimationFrame(() => void flow.fitView({ padding: 0.2, maxZoom: 1 }));
       });
-    } else requestAnimationFrame(() => void flow.fitView({ padding: 0.2, maxZoom: 1 }));
+      // React Flow queues a fit until there are nodes: an empty canvas must not be fitted, or its first step would be.
+    } else if (document.nodes.length > 0) requestAnimationFrame(() => void flow.fitView({ padding: 0.2, maxZoom: 1 }));
   }, [definition, flow, key, loadedKey, readOnly, store]);
   return loadedKey === key;
 }

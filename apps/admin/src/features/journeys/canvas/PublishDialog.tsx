@@ -1,5 +1,6 @@
 import type { JourneyDefinition } from '@itinera/journey-model';
 import { ApiError, type JourneyDto, journeysPublish, useJourneysVersion } from '@itinera/sdk';
+import { useReactFlow } from '@xyflow/react';
 import { useEffect, useMemo, useState } from 'react';
 import { TextField } from '../../../components/fields';
 import { notify } from '../../../components/toast';
@@ -12,13 +13,16 @@ import { EditorFrame } from './EditorFrame';
 /** The draft on a read-only canvas, coloured by what publishing changes; removed steps appear as ghosts where they were. */
 function DiffCanvas({ draft, live }: { draft: JourneyDefinition; live: JourneyDefinition | null }) {
   const store = useEditorStore();
+  const flow = useReactFlow();
   const diff = useMemo(() => diffJourneys(live, draft), [draft, live]);
   useEffect(() => {
     const ghosts = diff.removedNodes;
     const positions = { ...(live?.ui?.positions ?? {}), ...(draft.ui?.positions ?? {}) };
     store.getState().load({ ...draft, nodes: [...draft.nodes, ...ghosts], ui: { ...draft.ui, positions } }, { readOnly: true });
     store.getState().setDiff(diff.nodes);
-  }, [diff, draft, live, store]);
+    const timer = setTimeout(() => void flow.fitView({ padding: 0.15, maxZoom: 1 }), 50);
+    return () => clearTimeout(timer);
+  }, [diff, draft, flow, live, store]);
   return (
     <div className="diff-canvas" data-testid="diff-canvas">
       <Canvas />
