@@ -23,7 +23,7 @@ const minimapColour = (node: CanvasNode) => (node.type === 'note' ? 'var(--color
  * The journey on React Flow: steps and notes from the editor store, drag from the palette, connect
  * ports, and the keyboard: Delete, Ctrl+Z / Ctrl+Shift+Z, Ctrl+C / Ctrl+V, Ctrl+A, arrows.
  */
-export function Canvas({ onReady }: { onReady?: () => void }) {
+export function Canvas({ onReady, minimap = true }: { onReady?: () => void; minimap?: boolean }) {
   const store = useEditorStore();
   const nodes = useEditor((s) => s.nodes);
   const edges = useEditor((s) => s.edges);
@@ -99,7 +99,7 @@ export function Canvas({ onReady }: { onReady?: () => void }) {
         onlyRenderVisibleElements
       >
         <Background variant={BackgroundVariant.Dots} gap={18} size={1} />
-        <MiniMap pannable zoomable nodeColor={minimapColour} ariaLabel="Overview of the journey" />
+        {minimap && <MiniMap pannable zoomable nodeColor={minimapColour} ariaLabel="Overview of the journey" />}
         <Controls showInteractive={false} />
       </ReactFlow>
     </div>

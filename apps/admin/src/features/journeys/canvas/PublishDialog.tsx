@@ -25,7 +25,7 @@ function DiffCanvas({ draft, live }: { draft: JourneyDefinition; live: JourneyDe
   }, [diff, draft, flow, live, store]);
   return (
     <div className="diff-canvas" data-testid="diff-canvas">
-      <Canvas />
+      <Canvas minimap={false} />
     </div>
   );
 }
@@ -137,6 +137,15 @@ export function PublishDialog({
             {diff.settings.length > 0 && <Badge tone="info">Settings: {diff.settings.join(', ')}</Badge>}
             {diff.unchanged && <Badge tone="neutral">Nothing changed</Badge>}
           </div>
+          {Object.keys(diff.nodes).length > 0 && (
+            <ul className="diff-list" aria-label="Changed steps">
+              {Object.entries(diff.nodes).map(([id, change]) => (
+                <li key={id} className={`diff-list__item diff-list__item--${change}`}>
+                  {change}: <code>{id}</code>
+                </li>
+              ))}
+            </ul>
+          )}
           <EditorFrame>
             <DiffCanvas draft={draft} live={liveDefinition ?? null} />
           </EditorFrame>

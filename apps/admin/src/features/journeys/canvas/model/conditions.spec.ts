@@ -1,4 +1,4 @@
-import { checkCondition, evaluateCondition } from '@itinera/journey-model';
+import { type Condition, checkCondition, evaluateCondition } from '@itinera/journey-model';
 import type { RuleGroupType } from 'react-querybuilder';
 import { specExample } from '../../../../../../../libs/journey-model/src/fixtures/spec-example';
 import { CONDITION_OPERATORS, isVisuallyEditable, toCondition, toQuery } from './conditions';
@@ -41,8 +41,8 @@ describe('condition builder ↔ JSON Logic', () => {
 
   it('keeps the SPEC example conditions exactly as they are written', () => {
     const example = specExample();
-    const filter = (example.nodes[0].config as { filter: object }).filter;
-    const when = (example.nodes.find((n) => n.id === 'route')!.config as { branches: Array<{ when: object }> }).branches[0].when;
+    const filter = (example.nodes[0].config as { filter: Condition }).filter;
+    const when = (example.nodes.find((n) => n.id === 'route')!.config as { branches: Array<{ when: Condition }> }).branches[0].when;
     for (const condition of [filter, when]) {
       expect(isVisuallyEditable(condition)).toBe(true);
       expect(toCondition(toQuery(condition))).toEqual(condition);

@@ -228,7 +228,8 @@ function Property({ name, schema, value, onChange, context, path, required }: Pr
       <SelectField
         label={label}
         description={description}
-        value={typeof value === 'string' ? value : typeof schema.default === 'string' ? schema.default : null}
+        value={typeof value === 'string' ? value : null}
+        placeholder={schema.default !== undefined ? `Default: ${String(schema.default)}` : 'Choose…'}
         onChange={onChange}
         options={options}
         isDisabled={readOnly}
