@@ -79,6 +79,26 @@ export function toPlugins(list: { plugins: Array<{ id: string; manifest: Record<
     }));
 }
 
+const PLUGINS_QUERY = { query: { staleTime: 5 * 60_000 } };
+
+/** Above this many steps the canvas opens at a readable zoom on the trigger instead of fitting them all (drawing only what is in view). */
+const FIT_ALL_LIMIT = 40;
+
+/** Fits small journeys; opens large ones on their trigger, where reading starts. */
+export function frameJourney(
+  flow: ReturnType<typeof useReactFlow>,
+  nodes: Array<{ id: string; type?: string; position: { x: number; y: number }; data: unknown }>,
+) {
+  const steps = nodes.filter((n) => n.type === 'step');
+  if (steps.length === 0) return;
+  if (steps.length <= FIT_ALL_LIMIT) {
+    void flow.fitView({ padding: 0.2, maxZoom: 1 });
+    return;
+  }
+  const trigger = steps.find((n) => (n.data as { node?: { type?: string } }).node?.type === 'trigger') ?? steps[0];
+  void flow.setViewport({ x: 260 - trigger.position.x * 0.8, y: 40 - trigger.position.y * 0.8, zoom: 0.8 });
+}
+
 /** Loads a definition into the store once; steps without a stored position are laid out (imports), then the view fits. */
 function useLoadedDefinition(definition: JourneyDefinition | undefined, readOnly: boolean, key: string) {
   const store = useEditorStore();
@@ -93,10 +113,10 @@ function useLoadedDefinition(definition: JourneyDefinition | undefined, readOnly
         store.setState({ nodes: store.getState().nodes.map((n) => (positions[n.id] ? { ...n, position: positions[n.id] } : n)) });
         // A laid-out import is saved with its positions (not an undo step).
         if (!readOnly) store.setState({ editVersion: store.getState().editVersion + 1 });
-        requestAnimationFrame(() => void flow.fitView({ padding: 0.2, maxZoom: 1 }));
+        requestAnimationFrame(() => frameJourney(flow, store.getState().nodes));
       });
       // React Flow queues a fit until there are nodes: an empty canvas must not be fitted, or its first step would be.
-    } else if (document.nodes.length > 0) requestAnimationFrame(() => void flow.fitView({ padding: 0.2, maxZoom: 1 }));
+    } else if (document.nodes.length > 0) requestAnimationFrame(() => frameJourney(flow, document.nodes));
   }, [definition, flow, key, loadedKey, readOnly, store]);
   return loadedKey === key;
 }
@@ -118,7 +138,7 @@ function EditorWorkspace({
   const flow = useReactFlow();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const plugins = usePluginsList({ query: { staleTime: 5 * 60_000 } });
+  const plugins = usePluginsList(PLUGINS_QUERY);
   const pluginInfo = useMemo(() => toPlugins(plugins.data), [plugins.data]);
   useEffect(() => store.getState().setPlugins(pluginInfo), [pluginInfo, store]);
   const loaded = useLoadedDefinition(definition, readOnly, `${journey.id}:${versionLabel ?? 'draft'}`);
@@ -315,6 +335,8 @@ function EditorWorkspace({
 export function EditorPage() {
   const { id = '', version } = useParams();
   const journey = useJourneysGet(id, { query: { staleTime: Infinity, refetchOnWindowFocus: false } });
+  // Asked for at once, beside the journey, rather than once the canvas mounts.
+  usePluginsList(PLUGINS_QUERY);
   const versionNumber = version ? Number(version) : null;
   const published = useJourneysVersion(id, versionNumber ?? 0, { query: { enabled: versionNumber !== null } });
   if (journey.isPending || (versionNumber !== null && published.isPending)) return <Spinner label="Loading the journey…" />;

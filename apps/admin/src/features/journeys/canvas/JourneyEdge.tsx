@@ -1,20 +1,24 @@
 import { NODE_TYPE_NAMES, NODE_TYPES } from '@itinera/journey-model';
 import { BaseEdge, EdgeLabelRenderer, type EdgeProps, getSmoothStepPath } from '@xyflow/react';
-import { Plus } from 'lucide-react';
-import { memo } from 'react';
-import { Button as AriaButton, Menu, MenuItem, MenuTrigger, Popover } from 'react-aria-components';
+import { memo, useRef, useState } from 'react';
+import { Menu, MenuItem, Popover } from 'react-aria-components';
 import { useEditor } from './editor-context';
 import type { CanvasEdge } from './model/mapping';
 import { NODE_ICONS } from './node-icons';
 
 const INSERTABLE = NODE_TYPE_NAMES.filter((type) => type !== 'trigger');
 
-/** An edge between two ports; its "+" inserts a step there. Edges on a highlighted path are drawn in the highlight colour. */
+/**
+ * An edge between two ports; its "+" inserts a step there. Edges on a highlighted path are drawn in
+ * the highlight colour. The menu is only mounted while open: a large journey has hundreds of edges.
+ */
 export const JourneyEdge = memo(function JourneyEdge(props: EdgeProps<CanvasEdge>) {
   const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, selected } = props;
   const onPath = useEditor((s) => Boolean(s.highlight?.edges[id]));
   const readOnly = useEditor((s) => s.readOnly);
   const addStep = useEditor((s) => s.addStep);
+  const [open, setOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
   const [path, labelX, labelY] = getSmoothStepPath({
     sourceX,
     sourceY,
@@ -35,15 +39,27 @@ export const JourneyEdge = memo(function JourneyEdge(props: EdgeProps<CanvasEdge
       {!readOnly && (
         <EdgeLabelRenderer>
           <div className="edge__insert nodrag nopan" style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}>
-            <MenuTrigger>
-              <AriaButton className="edge__insert-button" aria-label={`Insert a step on ${id}`}>
-                <Plus size={12} aria-hidden />
-              </AriaButton>
-              <Popover className="popover" placement="right">
+            <button
+              ref={button}
+              type="button"
+              className="edge__insert-button"
+              aria-label={`Insert a step on ${id}`}
+              aria-haspopup="menu"
+              aria-expanded={open}
+              onClick={() => setOpen(true)}
+            >
+              +
+            </button>
+            {open && (
+              <Popover className="popover" placement="right" triggerRef={button} isOpen onOpenChange={setOpen}>
                 <Menu
                   className="menu"
                   aria-label="Step to insert"
-                  onAction={(type) => addStep(type as (typeof INSERTABLE)[number], { x: labelX - 130, y: labelY - 20 }, { insertOn: id })}
+                  autoFocus="first"
+                  onAction={(type) => {
+                    setOpen(false);
+                    addStep(type as (typeof INSERTABLE)[number], { x: labelX - 130, y: labelY - 20 }, { insertOn: id });
+                  }}
                 >
                   {INSERTABLE.map((type) => {
                     const Icon = NODE_ICONS[type];
@@ -55,7 +71,7 @@ export const JourneyEdge = memo(function JourneyEdge(props: EdgeProps<CanvasEdge
                   })}
                 </Menu>
               </Popover>
-            </MenuTrigger>
+            )}
           </div>
         </EdgeLabelRenderer>
       )}

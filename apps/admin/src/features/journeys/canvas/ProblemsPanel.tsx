@@ -1,14 +1,14 @@
 import { useReactFlow } from '@xyflow/react';
 import { ChevronDown, ChevronUp, CircleAlert, CircleCheck } from 'lucide-react';
 import { useState } from 'react';
-import { useEditor } from './editor-context';
+import { useEditor, useEditorStore } from './editor-context';
 
 /** Every problem of the draft (the journey model's on each edit, the server's after each save); a click selects the step. */
 export function ProblemsPanel() {
   const problems = useEditor((s) => s.problems);
   const server = useEditor((s) => s.serverProblems);
   const selectStep = useEditor((s) => s.selectStep);
-  const nodes = useEditor((s) => s.nodes);
+  const store = useEditorStore();
   const flow = useReactFlow();
   const [open, setOpen] = useState(true);
   const all = [...problems, ...server];
@@ -30,7 +30,7 @@ export function ProblemsPanel() {
                 onClick={() => {
                   if (!problem.nodeId) return;
                   selectStep(problem.nodeId);
-                  const node = nodes.find((n) => n.id === problem.nodeId);
+                  const node = store.getState().nodes.find((n) => n.id === problem.nodeId);
                   if (node)
                     void flow.setCenter(node.position.x + 130, node.position.y + 50, {
                       zoom: Math.max(flow.getZoom(), 0.9),

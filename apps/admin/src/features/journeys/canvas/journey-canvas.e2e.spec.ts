@@ -186,7 +186,8 @@ describe('journey canvas in a browser', () => {
     journeyId = new URL(page.url()).pathname.split('/').pop()!;
     await page.getByTestId('canvas').waitFor();
     expect(await page.locator('.react-flow__node').count()).toBe(0);
-    expect(await page.getByTestId('problem-count').textContent()).toBe('1 problem'); // no trigger yet
+    // Validation runs in a worker: the answer comes a moment after the canvas.
+    await until('the missing trigger to be reported', async () => (await page.getByTestId('problem-count').textContent()) === '1 problem');
   }, 30_000);
 
   it('builds the SPEC example with the mouse: steps from the palette, side panels, condition builder, connected ports', async () => {

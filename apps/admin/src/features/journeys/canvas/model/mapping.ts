@@ -38,8 +38,18 @@ export const edgeId = (from: string, port: string) => `${from}:${port}`;
 export const isStep = (node: CanvasNode): node is StepNode => node.type === 'step';
 export const isNote = (node: CanvasNode): node is NoteNode => node.type === 'note';
 
+/** A step's size before React Flow measures it: lets a large canvas draw only the steps in view from the start. */
+export const STEP_INITIAL_SIZE = { width: 260, height: 110 };
+
 export function stepNode(node: JourneyNode, position: { x: number; y: number }): StepNode {
-  return { id: node.id, type: 'step', position, data: { node } };
+  return {
+    id: node.id,
+    type: 'step',
+    position,
+    data: { node },
+    initialWidth: STEP_INITIAL_SIZE.width,
+    initialHeight: STEP_INITIAL_SIZE.height,
+  };
 }
 
 export function canvasEdge(from: string, port: string, to: string): CanvasEdge {

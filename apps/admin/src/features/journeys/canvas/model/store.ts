@@ -69,6 +69,8 @@ export interface EditorState {
   problemsByNode: Record<string, JourneyProblem[]>;
   /** Goes up with every change worth saving (positions included): autosave watches it. */
   editVersion: number;
+  /** Goes up when steps, edges or settings change, not when something only moves: forms that read the graph watch it. */
+  structureVersion: number;
   highlight: Highlight | null;
   /** Publish preview: each node's change against the live version. */
   diff: Record<string, DiffChange> | null;
@@ -104,6 +106,11 @@ export interface EditorActions {
 }
 
 export type EditorStore = ReturnType<typeof createEditorStore>;
+
+/** Checks a definition: the journey model in place (the default), or off the main thread (see worker-validator.ts). */
+export type Validator = (definition: JourneyDefinition, plugins: NodePluginInfo[]) => JourneyProblem[] | Promise<JourneyProblem[]>;
+
+const inPlace: Validator = (definition, plugins) => validateJourney(definition, { plugins }).problems;
 
 const HISTORY_LIMIT = 100;
 
@@ -172,20 +179,41 @@ function byNode(problems: JourneyProblem[]): Record<string, JourneyProblem[]> {
   return grouped;
 }
 
+/** Runs `task` once the browser has painted the current frame (soon, outside a browser). */
+function afterPaint(task: () => void): void {
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => setTimeout(task, 0));
+  else setTimeout(task, 0);
+}
+
 const EMPTY_META: JourneyMeta = { name: '', extra: {}, uiExtra: {} };
 
 /** One editor's state (nodes, edges, selection, history, problems, highlights), beside its canvas. */
-export function createEditorStore() {
+export function createEditorStore(options: { validate?: Validator } = {}) {
+  const validate = options.validate ?? inPlace;
   return createStore<EditorState & EditorActions>()((set, get) => {
     let dragStart: Snapshot | null = null;
+    let validation = 0;
 
     const snapshot = (): Snapshot => ({ meta: get().meta, nodes: get().nodes, edges: get().edges });
 
-    const validated = (meta: JourneyMeta, nodes: CanvasNode[], edges: CanvasEdge[]) => {
-      const { problems } = validateJourney(toDefinition(meta, nodes, edges), { plugins: get().plugins });
+    const grouped = (problems: JourneyProblem[], nodes: CanvasNode[]) => {
       const ids = new Set(nodes.map((n) => n.id));
       const server = get().serverProblems.filter((p) => !p.nodeId || ids.has(p.nodeId));
       return { problems, problemsByNode: byNode([...problems, ...server]) };
+    };
+
+    /**
+     * The problems of this state: at once with the in-place validator; with an asynchronous one,
+     * nothing now and the answer when it comes, unless a later edit asked again meanwhile.
+     */
+    const validated = (meta: JourneyMeta, nodes: CanvasNode[], edges: CanvasEdge[]) => {
+      const request = ++validation;
+      const answer = validate(toDefinition(meta, nodes, edges), get().plugins);
+      if (!(answer instanceof Promise)) return grouped(answer, nodes);
+      void answer.then((problems) => {
+        if (request === validation) set(grouped(problems, get().nodes));
+      });
+      return {};
     };
 
     /** Applies an edit: the state before it goes on the undo stack; structural edits are validated. */
@@ -203,12 +231,18 @@ export function createEditorStore() {
         past: [...state.past, before].slice(-HISTORY_LIMIT),
         future: [],
         editVersion: state.editVersion + 1,
-        ...(options.validate === false ? {} : validated(meta, nodes, edges)),
+        ...(options.validate === false ? {} : { ...validated(meta, nodes, edges), structureVersion: state.structureVersion + 1 }),
       });
     };
 
     const restore = (target: Snapshot, stacks: { past: Snapshot[]; future: Snapshot[] }) => {
-      set({ ...target, ...stacks, editVersion: get().editVersion + 1, ...validated(target.meta, target.nodes, target.edges) });
+      set({
+        ...target,
+        ...stacks,
+        editVersion: get().editVersion + 1,
+        structureVersion: get().structureVersion + 1,
+        ...validated(target.meta, target.nodes, target.edges),
+      });
     };
 
     const takenIds = () => new Set(get().nodes.map((n) => n.id));
@@ -228,6 +262,7 @@ export function createEditorStore() {
       serverProblems: [],
       problemsByNode: {},
       editVersion: 0,
+      structureVersion: 0,
       highlight: null,
       diff: null,
       panelNodeId: null,
@@ -242,17 +277,25 @@ export function createEditorStore() {
           past: [],
           future: [],
           editVersion: 0,
+          structureVersion: get().structureVersion + 1,
           panelNodeId: null,
-          ...validated(document.meta, document.nodes, document.edges),
+          problems: [],
+          problemsByNode: {},
+        });
+        // The first validation compiles every config schema (hundreds of milliseconds): after the canvas is drawn, not before.
+        afterPaint(() => {
+          const { meta, nodes, edges } = get();
+          set(validated(meta, nodes, edges));
         });
         return document;
       },
 
       setPlugins(plugins) {
         const { meta, nodes, edges } = get();
+        if (JSON.stringify(plugins) === JSON.stringify(get().plugins)) return;
         const pluginLabels = Object.fromEntries(plugins.filter((p) => p.displayName).map((p) => [p.id, p.displayName as string]));
         set({ plugins, pluginLabels, catalogue: nodeCatalogue(plugins) });
-        set(validated(meta, nodes, edges));
+        if (nodes.length > 0) set(validated(meta, nodes, edges));
       },
 
       definition() {
@@ -492,9 +535,10 @@ export function createEditorStore() {
       },
 
       setServerProblems(serverProblems) {
-        set({ serverProblems });
-        const { meta, nodes, edges } = get();
-        set(validated(meta, nodes, edges));
+        const { problems, nodes } = get();
+        const ids = new Set(nodes.map((n) => n.id));
+        // The journey model's problems are current; only the server's part changes.
+        set({ serverProblems, problemsByNode: byNode([...problems, ...serverProblems.filter((p) => !p.nodeId || ids.has(p.nodeId))]) });
       },
     };
   });
