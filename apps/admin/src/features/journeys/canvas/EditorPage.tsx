@@ -103,11 +103,10 @@ export function frameJourney(
 function useLoadedDefinition(definition: JourneyDefinition | undefined, readOnly: boolean, key: string) {
   const store = useEditorStore();
   const flow = useReactFlow();
-  const [loadedKey, setLoadedKey] = useState<string | null>(null);
+  const loaded = useEditor((s) => s.documentKey === key);
   useEffect(() => {
-    if (!definition || loadedKey === key) return;
-    const document = store.getState().load(definition, { readOnly });
-    setLoadedKey(key);
+    if (!definition || store.getState().documentKey === key) return;
+    const document = store.getState().load(definition, { readOnly, key });
     if (document.unplaced.length > 0) {
       void layoutSteps(document.nodes, document.edges).then((positions) => {
         store.setState({ nodes: store.getState().nodes.map((n) => (positions[n.id] ? { ...n, position: positions[n.id] } : n)) });
@@ -117,8 +116,8 @@ function useLoadedDefinition(definition: JourneyDefinition | undefined, readOnly
       });
       // React Flow queues a fit until there are nodes: an empty canvas must not be fitted, or its first step would be.
     } else if (document.nodes.length > 0) requestAnimationFrame(() => frameJourney(flow, document.nodes));
-  }, [definition, flow, key, loadedKey, readOnly, store]);
-  return loadedKey === key;
+  }, [definition, flow, key, readOnly, store]);
+  return loaded;
 }
 
 type Drawer = 'settings' | 'history' | 'runs' | 'simulate' | null;

@@ -24,6 +24,8 @@ export function useAutosave(store: EditorStore, journeyId: string, initialRevisi
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const savedVersion = useRef(store.getState().editVersion);
   const stateRef = useRef<SaveState>('saved');
+  /** The save to run when edits came in during one: the callback cannot name itself. */
+  const latestSave = useRef<() => Promise<void>>(async () => undefined);
   const setBoth = (next: SaveState) => {
     stateRef.current = next;
     setState(next);
@@ -68,8 +70,11 @@ export function useAutosave(store: EditorStore, journeyId: string, initialRevisi
     saving.current = run;
     await run;
     saving.current = null;
-    if (stateRef.current === 'unsaved') timer.current = setTimeout(() => void save(), DELAY_MS);
+    if (stateRef.current === 'unsaved') timer.current = setTimeout(() => void latestSave.current(), DELAY_MS);
   }, [journeyId, queryClient, store]);
+  useEffect(() => {
+    latestSave.current = save;
+  }, [save]);
 
   useEffect(() => {
     if (!enabled) return;

@@ -1,5 +1,6 @@
 import {
   type JourneyDefinition,
+  type JourneyEdge,
   type JourneyNode,
   type JourneyProblem,
   NODE_ID_PATTERN,
@@ -69,8 +70,12 @@ export interface EditorState {
   problemsByNode: Record<string, JourneyProblem[]>;
   /** Goes up with every change worth saving (positions included): autosave watches it. */
   editVersion: number;
-  /** Goes up when steps, edges or settings change, not when something only moves: forms that read the graph watch it. */
+  /** Goes up when steps, edges or settings change, not when something only moves. */
   structureVersion: number;
+  /** The steps and edges as the journey has them; a new object only when they change (dragging keeps it): forms read this. */
+  structure: { nodes: JourneyNode[]; edges: JourneyEdge[] };
+  /** What `load` was given as the document's key: the canvas shows once its document is loaded. */
+  documentKey: string | null;
   highlight: Highlight | null;
   /** Publish preview: each node's change against the live version. */
   diff: Record<string, DiffChange> | null;
@@ -79,7 +84,7 @@ export interface EditorState {
 }
 
 export interface EditorActions {
-  load(definition: JourneyDefinition, options?: { readOnly?: boolean }): CanvasDocument;
+  load(definition: JourneyDefinition, options?: { readOnly?: boolean; key?: string }): CanvasDocument;
   setPlugins(plugins: NodePluginInfo[]): void;
   definition(): JourneyDefinition;
   onNodesChange(changes: NodeChange<CanvasNode>[]): void;
@@ -185,6 +190,13 @@ function afterPaint(task: () => void): void {
   else setTimeout(task, 0);
 }
 
+function structureOf(nodes: CanvasNode[], edges: CanvasEdge[]): EditorState['structure'] {
+  return {
+    nodes: nodes.flatMap((n) => (isStep(n) ? [n.data.node] : [])),
+    edges: edges.map((e) => ({ from: e.source, port: e.sourceHandle ?? 'next', to: e.target })),
+  };
+}
+
 const EMPTY_META: JourneyMeta = { name: '', extra: {}, uiExtra: {} };
 
 /** One editor's state (nodes, edges, selection, history, problems, highlights), beside its canvas. */
@@ -231,7 +243,9 @@ export function createEditorStore(options: { validate?: Validator } = {}) {
         past: [...state.past, before].slice(-HISTORY_LIMIT),
         future: [],
         editVersion: state.editVersion + 1,
-        ...(options.validate === false ? {} : { ...validated(meta, nodes, edges), structureVersion: state.structureVersion + 1 }),
+        ...(options.validate === false
+          ? {}
+          : { ...validated(meta, nodes, edges), structureVersion: state.structureVersion + 1, structure: structureOf(nodes, edges) }),
       });
     };
 
@@ -263,6 +277,8 @@ export function createEditorStore(options: { validate?: Validator } = {}) {
       problemsByNode: {},
       editVersion: 0,
       structureVersion: 0,
+      structure: { nodes: [], edges: [] },
+      documentKey: null,
       highlight: null,
       diff: null,
       panelNodeId: null,
@@ -278,6 +294,8 @@ export function createEditorStore(options: { validate?: Validator } = {}) {
           future: [],
           editVersion: 0,
           structureVersion: get().structureVersion + 1,
+          structure: structureOf(document.nodes, document.edges),
+          documentKey: options.key ?? null,
           panelNodeId: null,
           problems: [],
           problemsByNode: {},

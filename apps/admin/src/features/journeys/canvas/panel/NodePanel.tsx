@@ -3,7 +3,7 @@ import { useEventsList, useTemplatesList, useTopicsList } from '@itinera/sdk';
 import { CircleAlert } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import { SelectField, TextField } from '../../../../components/fields';
-import { useEditor, useEditorStore } from '../editor-context';
+import { useEditor } from '../editor-context';
 import { NODE_ICONS } from '../node-icons';
 import { configProblems, type FormContext, SchemaFields } from './SchemaForm';
 import { useSeenFields } from './seen-fields';
@@ -56,18 +56,9 @@ export function NodePanel({ node }: { node: JourneyNode }) {
   const plugins = useEditor((s) => s.plugins);
   const readOnly = useEditor((s) => s.readOnly);
   const problems = useEditor((s) => s.problemsByNode[node.id]);
-  // The graph only changes with the structure: dragging a step must not re-render the form.
-  const structureVersion = useEditor((s) => s.structureVersion);
-  const store = useEditorStore();
-  const graph = useMemo(() => {
-    const { meta, nodes, edges } = store.getState();
-    return {
-      name: meta.name,
-      nodes: nodes.flatMap((n) => (n.type === 'step' ? [n.data.node] : [])),
-      edges: edges.map((e) => ({ from: e.source, port: e.sourceHandle ?? 'next', to: e.target })),
-    };
-    // structureVersion is the real dependency: it changes whenever the graph does.
-  }, [store, structureVersion]);
+  // A new object only when steps or edges change: dragging a step does not re-render the form.
+  const structure = useEditor((s) => s.structure);
+  const graph = useMemo(() => ({ name: '', ...structure }), [structure]);
   const fields = useSeenFields(graph, node.id);
   const profileFields = useSeenFields(graph, node.id, { profileOnly: true });
   const templates = useTemplatesList({ query: { staleTime: 30_000 } });

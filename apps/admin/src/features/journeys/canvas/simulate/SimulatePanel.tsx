@@ -33,12 +33,7 @@ export function SimulatePanel({
   flush: () => Promise<void>;
 }) {
   const store = useEditorStore();
-  const structureVersion = useEditor((s) => s.structureVersion);
-  const steps = useMemo(
-    () => store.getState().nodes.flatMap((n) => (n.type === 'step' ? [n.data.node] : [])),
-    // structureVersion is the real dependency: steps only change with the structure.
-    [store, structureVersion],
-  );
+  const steps = useEditor((s) => s.structure.nodes);
   const trigger = steps.find((n) => n.type === 'trigger');
   const triggerEvent = trigger && 'event' in (trigger.config ?? {}) ? String((trigger.config as { event: string }).event) : '';
   const [mode, setMode] = useState<'user' | 'inline'>('user');
