@@ -21,8 +21,10 @@ export default {
   moduleNameMapper: {
     '^@itinera/plugin-sdk$': '<rootDir>/libs/plugin-sdk/src/index.ts',
     '^@itinera/journey-model$': '<rootDir>/libs/journey-model/src/index.ts',
+    '^@itinera/journey-model/fixtures$': '<rootDir>/libs/journey-model/src/fixtures/spec-example.ts',
     '^@itinera/fakes$': '<rootDir>/tools/fakes/index.ts',
     '^@itinera/testing$': '<rootDir>/tools/testing/index.ts',
+    '^@itinera/sdk$': '<rootDir>/libs/sdk/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', swc] },

@@ -9,6 +9,33 @@ export const DEFAULT_PORT = 'default';
 /** The port an edge leaves from when it names none. */
 export const NEXT_PORT = 'next';
 
+/**
+ * The `x-widget` annotations of the config schemas: which control the admin's generated forms
+ * use for a property. `condition`: a JSON Logic builder; `liquid` / `liquid-textarea`: Liquid
+ * text with a variable picker; `duration`: seconds typed as "3 days"; `event`, `template`,
+ * `topic`, `channels`, `timezone`, `weekdays`, `trait`, `plugin`: pickers of what exists;
+ * `traits`, `string-map`: key/value lists; `json`: a JSON value.
+ */
+export const WIDGETS = [
+  'condition',
+  'liquid',
+  'liquid-textarea',
+  'textarea',
+  'duration',
+  'event',
+  'template',
+  'topic',
+  'channels',
+  'timezone',
+  'weekdays',
+  'trait',
+  'plugin',
+  'traits',
+  'string-map',
+  'json',
+] as const;
+export type Widget = (typeof WIDGETS)[number];
+
 export type NodeCategory = 'entry' | 'messaging' | 'timing' | 'flow' | 'data' | 'integration';
 
 export interface PortDescription {
@@ -29,7 +56,7 @@ export interface ConfigVariant {
 /**
  * One node type, as plain JSON data: the canvas renders its palette, forms and handles from it.
  * Schemas carry annotations the admin reads: `title`, `description`, `default`, `x-widget`
- * (`condition` for JSON Logic, `textarea`, `timezone`, `plugin`), and `x-code` / `x-message`
+ * (see WIDGETS), and `x-code` / `x-message`
  * (the problem code and message validation reports when the value is wrong).
  */
 export interface NodeTypeDescription {
@@ -80,7 +107,12 @@ const port = (title: string): JsonSchema => ({
   'x-message': 'must be a port name: letters, digits, _ and -, starting with a letter or _ (at most 64)',
 });
 
-const stringMap = (title: string): JsonSchema => ({ type: 'object', additionalProperties: { type: 'string' }, title });
+const stringMap = (title: string): JsonSchema => ({
+  type: 'object',
+  additionalProperties: { type: 'string' },
+  title,
+  'x-widget': 'string-map',
+});
 
 export const FETCH_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 export const WEBHOOK_METHODS = ['POST', 'PUT', 'PATCH'] as const;
@@ -92,9 +124,9 @@ const FETCH_REQUEST: JsonSchema = {
   required: ['url'],
   properties: {
     method: { enum: [...FETCH_METHODS], default: 'GET', title: 'Method' },
-    url: text('URL', { description: 'Liquid over the run context.' }),
+    url: text('URL', { description: 'Liquid over the run context.', 'x-widget': 'liquid' }),
     headers: stringMap('Headers'),
-    body: { title: 'Body', description: 'A string is sent as is, anything else as JSON; strings are Liquid.' },
+    body: { title: 'Body', description: 'A string is sent as is, anything else as JSON; strings are Liquid.', 'x-widget': 'json' },
   },
   // Other properties are the data source's own parameters, checked when its plugin is known.
   additionalProperties: true,
@@ -105,7 +137,7 @@ const TRIGGER_EVENT: JsonSchema = {
   title: 'When the profile does an event',
   required: ['event'],
   properties: {
-    event: text('Event'),
+    event: text('Event', { 'x-widget': 'event' }),
     filter: condition('Only when', 'A condition over { profile, event }.'),
   },
   additionalProperties: false,
@@ -131,7 +163,7 @@ const DELAY_SECONDS: JsonSchema = {
   type: 'object',
   title: 'For a duration',
   required: ['seconds'],
-  properties: { seconds: { type: 'integer', minimum: 1, title: 'Seconds' } },
+  properties: { seconds: { type: 'integer', minimum: 1, title: 'Wait for', 'x-widget': 'duration' } },
   additionalProperties: false,
 };
 const DELAY_UNTIL: JsonSchema = {
@@ -166,6 +198,7 @@ const DELAY_UNTIL: JsonSchema = {
           uniqueItems: true,
           title: 'On these days',
           description: 'Absent: any day.',
+          'x-widget': 'weekdays',
           'x-code': 'invalid_weekday',
         },
       },
@@ -179,8 +212,8 @@ const DELAY_UNTIL_TRAIT: JsonSchema = {
   title: 'Until a date on the profile',
   required: ['untilTrait'],
   properties: {
-    untilTrait: text('Profile trait', { description: 'A date: ISO 8601 string or epoch milliseconds.' }),
-    offsetSeconds: { type: 'integer', title: 'Offset (seconds)', description: 'Negative: before the date.', default: 0 },
+    untilTrait: text('Profile trait', { description: 'A date: ISO 8601 string or epoch milliseconds.', 'x-widget': 'trait' }),
+    offsetSeconds: { type: 'integer', title: 'Offset', description: 'Negative: before the date.', default: 0, 'x-widget': 'duration' },
   },
   additionalProperties: false,
 };
@@ -213,9 +246,9 @@ const AI_BASE_PROPERTIES: Record<string, JsonSchema> = {
   provider: text('LLM', { 'x-widget': 'plugin' }),
   model: text('Model', { description: "Default: the provider configuration's default model." }),
   task: { enum: [...AI_TASKS], title: 'Task' },
-  prompt: text('Prompt', { 'x-widget': 'textarea', description: 'Liquid over the run context.' }),
+  prompt: text('Prompt', { 'x-widget': 'liquid-textarea', description: 'Liquid over the run context.' }),
   labels: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, uniqueItems: true, title: 'Labels (classify)' },
-  schema: { type: 'object', title: 'Output JSON Schema (extract, generate)' },
+  schema: { type: 'object', title: 'Output JSON Schema (extract, generate)', 'x-widget': 'json' },
   persistTrait: text('Save the output to profile trait'),
 };
 /** Properties of an ai node that are the node's own (never passed to the plugin as parameters). */
@@ -251,7 +284,7 @@ const definitions: NodeTypeDescription[] = [
       title: 'Send message',
       required: ['template'],
       properties: {
-        template: text('Template'),
+        template: text('Template', { 'x-widget': 'template' }),
         channels: {
           type: 'array',
           items: { type: 'string', minLength: 1 },
@@ -259,6 +292,7 @@ const definitions: NodeTypeDescription[] = [
           uniqueItems: true,
           title: 'Channels',
           description: "In routing order. Absent: the template's channels.",
+          'x-widget': 'channels',
         },
         routing: {
           enum: ['single', 'all'],
@@ -266,7 +300,7 @@ const definitions: NodeTypeDescription[] = [
           title: 'Routing',
           description: 'single: the first channel that delivers; all: every eligible channel.',
         },
-        topic: text('Topic', { description: 'Preference topic: opt-outs are honoured.' }),
+        topic: text('Topic', { description: 'Preference topic: opt-outs are honoured.', 'x-widget': 'topic' }),
         urgent: { type: 'boolean', default: false, title: 'Send during quiet hours' },
       },
       additionalProperties: false,
@@ -298,9 +332,9 @@ const definitions: NodeTypeDescription[] = [
       title: 'Wait for event',
       required: ['event', 'timeoutSeconds'],
       properties: {
-        event: text('Event'),
+        event: text('Event', { 'x-widget': 'event' }),
         filter: condition('Only when', 'A condition over { profile, event, data, run }, event being the awaited one.'),
-        timeoutSeconds: { type: 'integer', minimum: 1, title: 'Timeout (seconds)' },
+        timeoutSeconds: { type: 'integer', minimum: 1, title: 'Wait at most', 'x-widget': 'duration' },
       },
       additionalProperties: false,
     },
@@ -440,7 +474,7 @@ const definitions: NodeTypeDescription[] = [
       title: 'Update profile',
       required: ['set'],
       properties: {
-        set: { type: 'object', minProperties: 1, propertyNames: { minLength: 1 }, title: 'Traits to set' },
+        set: { type: 'object', minProperties: 1, propertyNames: { minLength: 1 }, title: 'Traits to set', 'x-widget': 'traits' },
       },
       additionalProperties: false,
     },
@@ -457,10 +491,10 @@ const definitions: NodeTypeDescription[] = [
       title: 'Webhook',
       required: ['url'],
       properties: {
-        url: text('URL', { description: 'http(s); Liquid over the run context.' }),
+        url: text('URL', { description: 'http(s); Liquid over the run context.', 'x-widget': 'liquid' }),
         method: { enum: [...WEBHOOK_METHODS], default: 'POST', title: 'Method' },
         headers: stringMap('Headers'),
-        body: { title: 'Body', description: 'Sent as JSON; strings are Liquid. Absent: the run context.' },
+        body: { title: 'Body', description: 'Sent as JSON; strings are Liquid. Absent: the run context.', 'x-widget': 'json' },
       },
       additionalProperties: false,
     },

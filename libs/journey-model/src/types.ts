@@ -248,8 +248,27 @@ export interface JourneyDefinition {
   caps?: JourneyCap[];
   nodes: JourneyNode[];
   edges: JourneyEdge[];
-  /** Canvas positions by node id; ignored by the engine. */
+  /** Canvas positions by node id; ignored by the engine (older documents; the canvas writes `ui.positions`). */
   layout?: Record<string, { x: number; y: number }>;
+  /** What the canvas keeps with the journey; ignored by the engine. */
+  ui?: JourneyUi;
+}
+
+/** A sticky note on the canvas. */
+export interface StickyNote {
+  id: string;
+  x: number;
+  y: number;
+  width?: number;
+  height?: number;
+  text: string;
+}
+
+/** The canvas's section of a definition: node positions by node id and sticky notes; other keys are the canvas's own. */
+export interface JourneyUi {
+  positions?: Record<string, { x: number; y: number }>;
+  notes?: StickyNote[];
+  [key: string]: unknown;
 }
 
 /** A plugin as the catalogue needs it: a subset of its manifest. Channel plugins are ignored. */

@@ -96,8 +96,24 @@ describe('validateJourney', () => {
         { from: 'route', port: 'default', to: 'wait' },
       ],
       layout: { start: { x: 0, y: 0 }, end: { x: 100, y: 900 } },
+      ui: {
+        positions: { start: { x: 0, y: 0 } },
+        notes: [{ id: 'n1', x: 10, y: 20, width: 200, text: 'Ask sales first' }],
+        viewport: { zoom: 1 },
+      },
     };
     expect(validateJourney(journey).problems).toEqual([]);
+  });
+
+  it('checks the shape of the canvas section', () => {
+    const journey = { ...specExample(), ui: { positions: { start: { x: 'left' } }, notes: [{ id: 'n1', text: 'no position' }] } };
+    const problems = validateJourney(journey).problems.map((p) => `${p.code} ${p.path}`);
+    expect(problems.sort()).toEqual([
+      'invalid_shape /ui/notes/0/x',
+      'invalid_shape /ui/notes/0/y',
+      'invalid_shape /ui/positions/start/x',
+      'invalid_shape /ui/positions/start/y',
+    ]);
   });
 
   /** One case per problem code: an edit of the example, and the problem it must produce. */

@@ -137,6 +137,36 @@ export const JOURNEY_SCHEMA: JsonSchema = Object.freeze({
         properties: { x: { type: 'number' }, y: { type: 'number' } },
       },
     },
+    ui: {
+      type: 'object',
+      title: 'Canvas',
+      description: 'What the canvas keeps with the journey (node positions, sticky notes); the engine ignores it.',
+      properties: {
+        positions: {
+          type: 'object',
+          additionalProperties: {
+            type: 'object',
+            required: ['x', 'y'],
+            properties: { x: { type: 'number' }, y: { type: 'number' } },
+          },
+        },
+        notes: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['id', 'x', 'y', 'text'],
+            properties: {
+              id: { type: 'string', minLength: 1 },
+              x: { type: 'number' },
+              y: { type: 'number' },
+              width: { type: 'number', exclusiveMinimum: 0 },
+              height: { type: 'number', exclusiveMinimum: 0 },
+              text: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
   },
   patternProperties: { '^x-': {} },
   additionalProperties: false,

@@ -3,11 +3,14 @@ import { useState } from 'react';
 import { Link, Navigate, RouterProvider, createBrowserRouter } from 'react-router-dom';
 import { LoginPage } from '../features/auth/LoginPage';
 import { RequireSession } from '../features/auth/RequireSession';
-import { JourneysPage } from '../features/journeys/JourneysPage';
+import { EditorPage } from '../features/journeys/canvas/EditorPage';
+import { RunPage } from '../features/journeys/canvas/runs/RunPage';
+import { JourneysPage } from '../features/journeys/list/JourneysPage';
 import { MessagesPage } from '../features/messages/MessagesPage';
 import { ProfilesPage } from '../features/profiles/ProfilesPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { TemplatesPage } from '../features/templates/TemplatesPage';
+import { Toasts } from '../components/toast';
 import { ShellLayout } from './ShellLayout';
 
 function NotFoundPage() {
@@ -40,6 +43,9 @@ export function createAdminRouter() {
       children: [
         { index: true, element: <Navigate to="/journeys" replace /> },
         { path: 'journeys', element: <JourneysPage /> },
+        { path: 'journeys/:id', element: <EditorPage />, handle: { fullBleed: true } },
+        { path: 'journeys/:id/versions/:version', element: <EditorPage />, handle: { fullBleed: true } },
+        { path: 'runs/:runId', element: <RunPage />, handle: { fullBleed: true } },
         { path: 'templates', element: <TemplatesPage /> },
         { path: 'profiles', element: <ProfilesPage /> },
         { path: 'messages', element: <MessagesPage /> },
@@ -65,6 +71,7 @@ export function App() {
   return (
     <QueryClientProvider client={queryClient}>
       <RouterProvider router={router} />
+      <Toasts />
     </QueryClientProvider>
   );
 }

@@ -1,4 +1,4 @@
-import { NavLink, Outlet, useNavigate } from 'react-router-dom';
+import { NavLink, Outlet, useMatches, useNavigate } from 'react-router-dom';
 import type { Session } from '../features/auth/useSession';
 import { useLogout, useSession } from '../features/auth/useSession';
 
@@ -17,6 +17,7 @@ export function ShellLayout() {
   const { data: session } = useSession();
   const logout = useLogout();
   const navigate = useNavigate();
+  const fullBleed = useMatches().some((match) => (match.handle as { fullBleed?: boolean } | undefined)?.fullBleed);
 
   function signOut() {
     logout.mutate(undefined, { onSuccess: () => navigate('/login', { replace: true }) });
@@ -61,7 +62,7 @@ export function ShellLayout() {
               </span>
             )}
             <span className="topbar__email" data-testid="user-email">
-              {session?.user.email}
+              {session?.user?.email}
             </span>
             {session && (
               <span className="role-badge" data-testid="user-role">
@@ -73,7 +74,7 @@ export function ShellLayout() {
             </button>
           </div>
         </header>
-        <main id="main-content" className="content" tabIndex={-1}>
+        <main id="main-content" className={fullBleed ? 'content content--full' : 'content'} tabIndex={-1}>
           <Outlet />
         </main>
       </div>

@@ -1,6 +1,6 @@
+import { ApiError } from '@itinera/sdk';
 import { type FormEvent, useState } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
-import { ApiError } from '../../api/http';
 import { useLogin, useSession } from './useSession';
 
 const DEFAULT_DESTINATION = '/journeys';
@@ -44,7 +44,7 @@ export function LoginPage() {
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    login.mutate({ email: email.trim(), password }, { onSuccess: () => navigate(destination, { replace: true }) });
+    login.mutate({ data: { email: email.trim(), password } }, { onSuccess: () => navigate(destination, { replace: true }) });
   }
 
   const error = login.isError ? loginErrorMessage(login.error) : null;

@@ -1,26 +1,15 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ApiError, http } from '../../api/http';
+import { ApiError, authMe, getAuthMeQueryKey, type IdentityDto, useAuthLogin, useAuthLogout } from '@itinera/sdk';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 
-export type WorkspaceRole = 'owner' | 'editor' | 'viewer';
+export type Session = IdentityDto;
+export type WorkspaceRole = IdentityDto['role'];
 
-export interface Session {
-  user: { id: string; email: string };
-  workspace: { id: string; name: string };
-  role: WorkspaceRole;
-  via?: string;
-}
-
-export interface Credentials {
-  email: string;
-  password: string;
-}
-
-export const sessionQueryKey = ['auth', 'session'] as const;
+export const sessionQueryKey = getAuthMeQueryKey();
 
 /** Resolves to the signed-in session, or `null` when the API answers 401 (not signed in). */
 async function fetchSession({ signal }: { signal: AbortSignal }): Promise<Session | null> {
   try {
-    return await http<Session>('/api/auth/me', { signal });
+    return await authMe({ signal });
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) return null;
     throw error;
@@ -38,19 +27,19 @@ export function useSession() {
 
 export function useLogin() {
   const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (credentials: Credentials) => http<Session>('/api/auth/login', { method: 'POST', body: credentials }),
-    onSuccess: (session) => queryClient.setQueryData(sessionQueryKey, session),
+  return useAuthLogin({
+    mutation: { onSuccess: (session) => queryClient.setQueryData(sessionQueryKey, session) },
   });
 }
 
 export function useLogout() {
   const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: () => http<void>('/api/auth/logout', { method: 'POST' }),
-    onSuccess: () => {
-      queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== sessionQueryKey[0] });
-      queryClient.setQueryData(sessionQueryKey, null);
+  return useAuthLogout({
+    mutation: {
+      onSuccess: () => {
+        queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== sessionQueryKey[0] });
+        queryClient.setQueryData(sessionQueryKey, null);
+      },
     },
   });
 }

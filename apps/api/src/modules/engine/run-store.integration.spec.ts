@@ -194,7 +194,7 @@ describe('RunStore (integration: PostgreSQL)', () => {
   });
 
   it('counts runs per journey and status, and lists a journey’s runs newest first', async () => {
-    const counts = (await runs.countsByJourney(ws.id)).get(journeyId)!;
+    const counts = (await runs.summaryByJourney(ws.id)).get(journeyId)!.byStatus;
     expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(7);
     const page = await runs.runsOf(journeyId, { limit: 3 });
     expect(page).toHaveLength(4);

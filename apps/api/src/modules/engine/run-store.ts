@@ -75,6 +75,11 @@ export interface StepKey {
   visit: number;
 }
 
+export interface JourneyRunSummary {
+  byStatus: Record<string, number>;
+  enteredLast7Days: number;
+}
+
 export interface NewRun {
   id: string;
   workspaceId: string;
@@ -453,14 +458,20 @@ export class RunStore {
     return { run: rows[0], steps, timers };
   }
 
-  /** Runs per status of each journey of the workspace. */
-  async countsByJourney(workspaceId: string): Promise<Map<string, Record<string, number>>> {
-    const rows: Array<{ journey_id: string; status: string; n: number }> = await this.dataSource.query(
-      'SELECT journey_id, status, count(*)::int AS n FROM journey_runs WHERE workspace_id = $1 GROUP BY journey_id, status',
+  /** Per journey of the workspace: its runs by status, and how many entered in the last 7 days. */
+  async summaryByJourney(workspaceId: string): Promise<Map<string, JourneyRunSummary>> {
+    const rows: Array<{ journey_id: string; status: string; n: number; recent: number }> = await this.dataSource.query(
+      `SELECT journey_id, status, count(*)::int AS n, count(*) FILTER (WHERE entered_at > now() - interval '7 days')::int AS recent
+         FROM journey_runs WHERE workspace_id = $1 GROUP BY journey_id, status`,
       [workspaceId],
     );
-    const counts = new Map<string, Record<string, number>>();
-    for (const row of rows) counts.set(row.journey_id, { ...counts.get(row.journey_id), [row.status]: row.n });
-    return counts;
+    const summaries = new Map<string, JourneyRunSummary>();
+    for (const row of rows) {
+      const summary = summaries.get(row.journey_id) ?? { byStatus: {}, enteredLast7Days: 0 };
+      summary.byStatus[row.status] = row.n;
+      summary.enteredLast7Days += row.recent;
+      summaries.set(row.journey_id, summary);
+    }
+    return summaries;
   }
 }

@@ -1,41 +1,52 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseIntPipe, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Caller } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import {
+  CanvasPointDto,
   CreateJourneyDto,
+  DuplicateJourneyDto,
   InvokeJourneyDto,
   InvokedDto,
   JourneyDto,
+  JourneySummaryDto,
   JourneyVersionDto,
   PublishJourneyDto,
+  ReentryWindowDto,
   RunDetailDto,
   RunDto,
   RunPageDto,
   RunSearchDto,
   UpdateJourneyDto,
+  ValidateJourneyDto,
   ValidationReportDto,
 } from './dto/journeys.dto.js';
 import { JourneysService } from './journeys.service.js';
 
 /** `{id}` is a journey's id or its name. */
 @ApiTags('journeys')
+@ApiExtraModels(CanvasPointDto, ReentryWindowDto)
 @Controller('api/journeys')
 export class JourneysController {
   constructor(@Inject(JourneysService) private readonly journeys: JourneysService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Journeys with their status, current version and run counts' })
-  @ApiOkResponse({ type: [JourneyDto] })
-  list(@Caller() caller: Principal): Promise<JourneyDto[]> {
+  @ApiOperation({
+    summary: 'Journeys with their status, live version, unpublished changes, run counts, entries of the last 7 days and last editor',
+  })
+  @ApiOkResponse({ type: [JourneySummaryDto] })
+  list(@Caller() caller: Principal): Promise<JourneySummaryDto[]> {
     return this.journeys.list(caller.workspaceId);
   }
 
   @Post()
-  @ApiOperation({ summary: 'Create a journey (a draft)' })
+  @ApiOperation({
+    summary:
+      'Create a journey (a draft) from { name, definition } or from the journey document itself (name, entry, exit, nodes, edges at the top level)',
+  })
   @ApiCreatedResponse({ type: JourneyDto })
   create(@Caller() caller: Principal, @Body() body: CreateJourneyDto): Promise<JourneyDto> {
-    return this.journeys.create(caller.workspaceId, body);
+    return this.journeys.create(caller.workspaceId, { ...body }, caller);
   }
 
   @Get(':id')
@@ -45,10 +56,19 @@ export class JourneysController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Edit the draft (published versions never change)' })
+  @ApiOperation({
+    summary: 'Edit the draft (published versions never change); with `revision`, 409 when the draft was saved since that revision',
+  })
   @ApiOkResponse({ type: JourneyDto })
   update(@Caller() caller: Principal, @Param('id') id: string, @Body() body: UpdateJourneyDto): Promise<JourneyDto> {
-    return this.journeys.update(caller.workspaceId, id, body);
+    return this.journeys.update(caller.workspaceId, id, body, caller);
+  }
+
+  @Post(':id/duplicate')
+  @ApiOperation({ summary: 'A new draft with the same definition, named "<name> (copy)" unless a name is given' })
+  @ApiCreatedResponse({ type: JourneyDto })
+  duplicate(@Caller() caller: Principal, @Param('id') id: string, @Body() body: DuplicateJourneyDto): Promise<JourneyDto> {
+    return this.journeys.duplicate(caller.workspaceId, id, body.name, caller);
   }
 
   @Delete(':id')
@@ -63,11 +83,7 @@ export class JourneysController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Every problem of the draft (or of the definition in the body), each with its node id' })
   @ApiOkResponse({ type: ValidationReportDto })
-  async validate(
-    @Caller() caller: Principal,
-    @Param('id') id: string,
-    @Body() body: { definition?: Record<string, unknown> },
-  ): Promise<ValidationReportDto> {
+  async validate(@Caller() caller: Principal, @Param('id') id: string, @Body() body: ValidateJourneyDto): Promise<ValidationReportDto> {
     const definition = body?.definition ?? (await this.journeys.get(caller.workspaceId, id)).draft;
     return this.journeys.validate(caller.workspaceId, definition);
   }

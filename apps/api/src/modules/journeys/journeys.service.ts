@@ -3,11 +3,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { pageOf } from '../../infra/http/cursor.js';
 import { returnedRows } from '../../infra/database/returning.js';
-import { ConflictError, NotFoundError, UnprocessableError } from '../../infra/http/errors.js';
+import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../../infra/http/errors.js';
 import type { Principal } from '../auth/principal.js';
 import { JourneyDefinitions } from '../engine/journey-definitions.js';
 import { JourneyEntryService } from '../engine/journey-entry.service.js';
-import { RunStore } from '../engine/run-store.js';
+import { type JourneyRunSummary, RunStore } from '../engine/run-store.js';
 import {
   JourneySimulator,
   type SimulatedJourney,
@@ -19,7 +19,16 @@ import { PluginRegistry } from '../plugins/plugin-registry.js';
 import { ProfileViews } from '../profiles/profile-view.js';
 import { TemplateRenderer } from '../templates/template-renderer.js';
 import type { RunNodeDto, SimulateJourneyDto } from './dto/simulation.dto.js';
-import type { JourneyDto, JourneyVersionDto, RunDetailDto, RunDto, ValidationProblemDto } from './dto/journeys.dto.js';
+import type {
+  JourneyDefinitionDto,
+  JourneyDto,
+  JourneyEditorDto,
+  JourneySummaryDto,
+  JourneyVersionDto,
+  RunDetailDto,
+  RunDto,
+  ValidationProblemDto,
+} from './dto/journeys.dto.js';
 
 interface JourneyRow {
   id: string;
@@ -29,12 +38,39 @@ interface JourneyRow {
   status: string;
   draft: JourneyDefinition;
   draft_updated_at: Date;
+  draft_revision: number;
+  /** `user:<id>` or `api_key:<id>`. */
+  draft_updated_by: string | null;
   current_version: number | null;
   created_at: Date;
   updated_at: Date;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The top-level fields of a journey document (SPEC "Journey definition") besides its name and description. */
+const DOCUMENT_FIELDS = ['entry', 'exit', 'caps', 'nodes', 'edges', 'layout', 'ui'] as const;
+
+/** The editor's label: the user's e-mail or the API key's name, joined to `draft_updated_by` (aliased `e`). */
+const EDITOR_NAME = `CASE WHEN e.ref LIKE 'user:%' THEN (SELECT u.email FROM users u WHERE u.id = substr(e.ref, 6)::uuid)
+  WHEN e.ref LIKE 'api_key:%' THEN (SELECT k.name FROM api_keys k WHERE k.id = substr(e.ref, 9)::uuid) END`;
+
+export interface JourneyInput {
+  name: string;
+  description?: string;
+  definition?: object;
+  [field: string]: unknown;
+}
+
+export interface JourneyChanges {
+  name?: string;
+  description?: string;
+  definition?: object;
+  revision?: number;
+}
+
+const editorRef = (caller: Principal | undefined) =>
+  caller?.userId ? `user:${caller.userId}` : caller?.apiKeyId ? `api_key:${caller.apiKeyId}` : null;
 
 /** Journeys: drafts, validation, immutable published versions, lifecycle, API entry, and their runs. */
 @Injectable()
@@ -51,47 +87,135 @@ export class JourneysService {
     @Inject(ProfileViews) private readonly profiles: ProfileViews,
   ) {}
 
-  async list(workspaceId: string): Promise<JourneyDto[]> {
-    const [rows, runs]: [JourneyRow[], Map<string, Record<string, number>>] = await Promise.all([
-      this.dataSource.query('SELECT * FROM journeys WHERE workspace_id = $1 ORDER BY updated_at DESC', [workspaceId]),
-      this.runStore.countsByJourney(workspaceId),
-    ]);
-    return rows.map((row) => ({ ...toJourney(row), runs: runs.get(row.id) ?? {} }));
+  async list(workspaceId: string): Promise<JourneySummaryDto[]> {
+    const [rows, runs]: [Array<JourneyRow & { unpublished: boolean; editor_name: string | null }>, Map<string, JourneyRunSummary>] =
+      await Promise.all([
+        this.dataSource.query(
+          `SELECT j.*,
+                  (j.current_version IS NULL OR (j.draft - 'ui' - 'layout') IS DISTINCT FROM
+                    (SELECT v.definition - 'ui' - 'layout' FROM journey_versions v WHERE v.journey_id = j.id AND v.version = j.current_version)) AS unpublished,
+                  ${EDITOR_NAME} AS editor_name
+             FROM journeys j CROSS JOIN LATERAL (SELECT j.draft_updated_by AS ref) e
+            WHERE j.workspace_id = $1 ORDER BY j.updated_at DESC`,
+          [workspaceId],
+        ),
+        this.runStore.summaryByJourney(workspaceId),
+      ]);
+    return rows.map((row) => {
+      const summary = runs.get(row.id) ?? { byStatus: {}, enteredLast7Days: 0 };
+      return {
+        ...toJourney(row, row.editor_name),
+        runs: summary.byStatus,
+        hasUnpublishedChanges: row.unpublished,
+        activeRuns: (summary.byStatus.active ?? 0) + (summary.byStatus.waiting ?? 0),
+        entriesLast7Days: summary.enteredLast7Days,
+      };
+    });
   }
 
   async get(workspaceId: string, ref: string): Promise<JourneyDto> {
-    return toJourney(await this.row(workspaceId, ref));
+    return this.withEditor(await this.row(workspaceId, ref));
   }
 
-  async create(
-    workspaceId: string,
-    input: { name: string; description?: string; definition: Record<string, unknown> },
-  ): Promise<JourneyDto> {
+  /**
+   * A new draft from `{ name, description?, definition }` or from the journey document itself
+   * (its top-level entry, exit, caps, nodes, edges, ui), as an export or an import sends it.
+   */
+  async create(workspaceId: string, input: JourneyInput, caller?: Principal): Promise<JourneyDto> {
+    let definition: object;
+    if (input.definition !== undefined) {
+      const extra = DOCUMENT_FIELDS.filter((field) => input[field] !== undefined);
+      if (extra.length > 0)
+        throw new ValidationError(
+          `Send either "definition" or the journey document's own fields, not both (also sent: ${extra.join(', ')})`,
+        );
+      definition = input.definition;
+    } else {
+      const fields = DOCUMENT_FIELDS.filter((field) => input[field] !== undefined);
+      if (!fields.includes('nodes'))
+        throw new ValidationError('A journey needs "definition", or the journey document with at least "nodes" (and "edges")');
+      definition = { edges: [], ...Object.fromEntries(fields.map((field) => [field, input[field]])) };
+    }
+    const description =
+      input.description ??
+      (typeof (definition as { description?: unknown }).description === 'string'
+        ? (definition as { description: string }).description
+        : null);
     const rows: JourneyRow[] = await this.dataSource.query(
-      `INSERT INTO journeys (workspace_id, name, description, draft) VALUES ($1, $2, $3, $4) ON CONFLICT (workspace_id, name) DO NOTHING RETURNING *`,
-      [workspaceId, input.name, input.description ?? null, JSON.stringify({ ...input.definition, name: input.name })],
+      `INSERT INTO journeys (workspace_id, name, description, draft, draft_updated_by) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (workspace_id, name) DO NOTHING RETURNING *`,
+      [workspaceId, input.name, description, JSON.stringify({ ...definition, name: input.name }), editorRef(caller)],
     );
     if (rows.length === 0) throw new ConflictError(`A journey named "${input.name}" already exists in this workspace`);
-    return toJourney(rows[0]);
+    return this.withEditor(rows[0]);
   }
 
-  async update(
-    workspaceId: string,
-    ref: string,
-    changes: { name?: string; description?: string; definition?: Record<string, unknown> },
-  ): Promise<JourneyDto> {
+  /**
+   * Edits the draft. With `revision`, the edit applies only to that revision of the draft: when
+   * someone saved since, nothing is written and the answer is 409, so that two editors never
+   * silently overwrite each other.
+   */
+  async update(workspaceId: string, ref: string, changes: JourneyChanges, caller?: Principal): Promise<JourneyDto> {
     const row = await this.row(workspaceId, ref);
     if (row.status === 'archived') throw new ConflictError('An archived journey cannot be edited');
     const name = changes.name ?? row.name;
     const draft = changes.definition ? { ...changes.definition, name } : { ...row.draft, name };
     const rows = returnedRows<JourneyRow>(
       await this.dataSource.query(
-        `UPDATE journeys SET name = $3, description = $4, draft = $5, draft_updated_at = CASE WHEN $6 THEN now() ELSE draft_updated_at END, updated_at = now()
-        WHERE workspace_id = $1 AND id = $2 RETURNING *`,
-        [workspaceId, row.id, name, changes.description ?? row.description, JSON.stringify(draft), Boolean(changes.definition)],
+        `UPDATE journeys SET name = $3, description = $4, draft = $5, draft_updated_at = CASE WHEN $6 THEN now() ELSE draft_updated_at END,
+              draft_revision = draft_revision + 1, draft_updated_by = $8, updated_at = now()
+        WHERE workspace_id = $1 AND id = $2 AND ($7::int IS NULL OR draft_revision = $7::int) RETURNING *`,
+        [
+          workspaceId,
+          row.id,
+          name,
+          changes.description ?? row.description,
+          JSON.stringify(draft),
+          Boolean(changes.definition),
+          changes.revision ?? null,
+          editorRef(caller) ?? row.draft_updated_by,
+        ],
       ),
     );
-    return toJourney(rows[0]);
+    if (rows.length === 0) {
+      const current = await this.withEditor(await this.row(workspaceId, row.id));
+      const by = current.draftUpdatedBy?.name ? ` by ${current.draftUpdatedBy.name}` : '';
+      throw new ConflictError(
+        `The draft was saved${by} since revision ${changes.revision} (it is at revision ${current.revision} now): reload it before saving, nothing was saved`,
+        [{ field: 'revision', messages: [`current revision: ${current.revision}`] }],
+      );
+    }
+    return this.withEditor(rows[0]);
+  }
+
+  /** A new draft with the same definition (canvas layout included), named "<name> (copy)" unless told otherwise. */
+  async duplicate(workspaceId: string, ref: string, name: string | undefined, caller?: Principal): Promise<JourneyDto> {
+    const row = await this.row(workspaceId, ref);
+    if (name !== undefined)
+      return this.create(workspaceId, { name, description: row.description ?? undefined, definition: row.draft }, caller);
+    for (let attempt = 1; attempt <= 50; attempt++) {
+      const suffix = attempt === 1 ? ' (copy)' : ` (copy ${attempt})`;
+      const candidate = `${row.name.slice(0, 200 - suffix.length)}${suffix}`;
+      try {
+        return await this.create(
+          workspaceId,
+          { name: candidate, description: row.description ?? undefined, definition: row.draft },
+          caller,
+        );
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+      }
+    }
+    throw new ConflictError(`Too many copies of "${row.name}": name this one`);
+  }
+
+  /** The journey with the label of who last saved its draft. */
+  private async withEditor(row: JourneyRow): Promise<JourneyDto> {
+    if (!row.draft_updated_by) return toJourney(row, null);
+    const [found]: Array<{ name: string | null }> = await this.dataSource.query(
+      `SELECT ${EDITOR_NAME} AS name FROM (SELECT $1::text AS ref) e`,
+      [row.draft_updated_by],
+    );
+    return toJourney(row, found?.name ?? null);
   }
 
   async remove(workspaceId: string, ref: string): Promise<void> {
@@ -345,15 +469,22 @@ export class JourneysService {
   }
 }
 
-function toJourney(row: JourneyRow): JourneyDto {
+function toEditor(ref: string | null, name: string | null): JourneyEditorDto | null {
+  const match = ref ? /^(user|api_key):(.+)$/.exec(ref) : null;
+  return match ? { kind: match[1] as JourneyEditorDto['kind'], id: match[2], name } : null;
+}
+
+function toJourney(row: JourneyRow, editorName: string | null = null): JourneyDto {
   return {
     id: row.id,
     name: row.name,
     description: row.description,
-    status: row.status,
+    status: row.status as JourneyDto['status'],
     currentVersion: row.current_version,
-    draft: row.draft as unknown as Record<string, unknown>,
+    draft: row.draft as unknown as JourneyDefinitionDto,
+    revision: row.draft_revision,
     draftUpdatedAt: row.draft_updated_at,
+    draftUpdatedBy: toEditor(row.draft_updated_by, editorName),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -365,7 +496,7 @@ function toVersion(row: Record<string, unknown>, withDefinition: boolean): Journ
     note: row.note as string | null,
     publishedAt: row.published_at as Date,
     publishedBy: row.published_by as string | null,
-    ...(withDefinition ? { definition: row.definition as Record<string, unknown> } : {}),
+    ...(withDefinition ? { definition: row.definition as JourneyDefinitionDto } : {}),
   };
 }
 

@@ -8,6 +8,7 @@ import { Journeys1764470000000 } from './1764470000000-journeys.js';
 import { EventsOnStream1764480000000 } from './1764480000000-events-on-stream.js';
 import { StatusIndexes1764490000000 } from './1764490000000-status-indexes.js';
 import { IngestAtOnce1764500000000 } from './1764500000000-ingest-at-once.js';
+import { JourneyDraftRevisions1764510000000 } from './1764510000000-journey-draft-revisions.js';
 import { MessageStatusUnknown1764515000000 } from './1764515000000-message-status-unknown.js';
 import { JourneyAnalytics1764520000000 } from './1764520000000-journey-analytics.js';
 import { LoginLimitsKeyOrigins1764560000000 } from './1764560000000-login-limits-key-origins.js';
@@ -24,6 +25,7 @@ export const MIGRATIONS = [
   EventsOnStream1764480000000,
   StatusIndexes1764490000000,
   IngestAtOnce1764500000000,
+  JourneyDraftRevisions1764510000000,
   MessageStatusUnknown1764515000000,
   JourneyAnalytics1764520000000,
   LoginLimitsKeyOrigins1764560000000,
