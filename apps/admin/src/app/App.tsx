@@ -9,6 +9,7 @@ import { JourneysPage } from '../features/journeys/list/JourneysPage';
 import { MessagesPage } from '../features/messages/MessagesPage';
 import { ProfilesPage } from '../features/profiles/ProfilesPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
+import { TemplateEditorPage } from '../features/templates/TemplateEditorPage';
 import { TemplatesPage } from '../features/templates/TemplatesPage';
 import { Toasts } from '../components/toast';
 import { ShellLayout } from './ShellLayout';
@@ -47,6 +48,7 @@ export function createAdminRouter() {
         { path: 'journeys/:id/versions/:version', element: <EditorPage />, handle: { fullBleed: true } },
         { path: 'runs/:runId', element: <RunPage />, handle: { fullBleed: true } },
         { path: 'templates', element: <TemplatesPage /> },
+        { path: 'templates/:key', element: <TemplateEditorPage />, handle: { wide: true } },
         { path: 'profiles', element: <ProfilesPage /> },
         { path: 'messages', element: <MessagesPage /> },
         { path: 'settings', element: <SettingsPage /> },

@@ -442,6 +442,8 @@ export type LocaleWebhookContentDtoBody = { [key: string]: unknown } | unknown[]
 export interface LocaleWebhookContentDto {
   /** The JSON body; strings in it are Liquid */
   body?: LocaleWebhookContentDtoBody;
+  /** Where the JSON is POSTed (Liquid), e.g. from a profile trait */
+  url?: string;
 }
 
 export interface LocaleContentDto {
@@ -474,6 +476,8 @@ export type WebhookContentDtoBody = { [key: string]: unknown } | unknown[] | str
 export interface WebhookContentDto {
   /** The JSON body; strings in it are Liquid */
   body: WebhookContentDtoBody;
+  /** Where the JSON is POSTed (Liquid), e.g. from a profile trait */
+  url: string;
 }
 
 /**
@@ -1358,6 +1362,7 @@ export type RenderedWebhookDtoBody = { [key: string]: unknown } | unknown[] | st
 
 export interface RenderedWebhookDto {
   body: RenderedWebhookDtoBody;
+  url: string;
 }
 
 export interface RenderedContentDto {

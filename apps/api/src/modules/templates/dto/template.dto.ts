@@ -40,6 +40,8 @@ export class InappContentDto {
 }
 
 export class WebhookContentDto {
+  @ApiProperty({ description: 'Where the JSON is POSTed (Liquid), e.g. from a profile trait', example: 'https://hooks.example.com/{{ profile.userId }}' })
+  url: string;
   @ApiProperty({ ...ANY_JSON, description: 'The JSON body; strings in it are Liquid' }) body: unknown;
 }
 
@@ -248,6 +250,7 @@ export class RenderedInappDto {
   @ApiProperty({ type: 'object', additionalProperties: true }) data: Record<string, unknown>;
 }
 export class RenderedWebhookDto {
+  @ApiProperty() url: string;
   @ApiProperty({ ...ANY_JSON, nullable: true }) body: unknown;
 }
 
