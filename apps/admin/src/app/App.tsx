@@ -7,6 +7,8 @@ import { EditorPage } from '../features/journeys/canvas/EditorPage';
 import { RunPage } from '../features/journeys/canvas/runs/RunPage';
 import { JourneysPage } from '../features/journeys/list/JourneysPage';
 import { MessagesPage } from '../features/messages/MessagesPage';
+import { EventsPage } from '../features/events/EventsPage';
+import { ProfilePage } from '../features/profiles/ProfilePage';
 import { ProfilesPage } from '../features/profiles/ProfilesPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { TemplateEditorPage } from '../features/templates/TemplateEditorPage';
@@ -50,6 +52,8 @@ export function createAdminRouter() {
         { path: 'templates', element: <TemplatesPage /> },
         { path: 'templates/:key', element: <TemplateEditorPage />, handle: { wide: true } },
         { path: 'profiles', element: <ProfilesPage /> },
+        { path: 'profiles/:userId', element: <ProfilePage /> },
+        { path: 'events', element: <EventsPage /> },
         { path: 'messages', element: <MessagesPage /> },
         { path: 'settings', element: <SettingsPage /> },
         { path: '*', element: <NotFoundPage /> },

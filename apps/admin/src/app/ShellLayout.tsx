@@ -6,6 +6,7 @@ const NAVIGATION = [
   { to: '/journeys', label: 'Journeys' },
   { to: '/templates', label: 'Templates' },
   { to: '/profiles', label: 'Profiles' },
+  { to: '/events', label: 'Events' },
   { to: '/messages', label: 'Messages' },
   { to: '/settings', label: 'Settings' },
 ] as const;
