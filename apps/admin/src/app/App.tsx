@@ -6,6 +6,7 @@ import { RequireSession } from '../features/auth/RequireSession';
 import { EditorPage } from '../features/journeys/canvas/EditorPage';
 import { RunPage } from '../features/journeys/canvas/runs/RunPage';
 import { JourneysPage } from '../features/journeys/list/JourneysPage';
+import { MessagePage } from '../features/messages/MessagePage';
 import { MessagesPage } from '../features/messages/MessagesPage';
 import { EventsPage } from '../features/events/EventsPage';
 import { ProfilePage } from '../features/profiles/ProfilePage';
@@ -55,6 +56,7 @@ export function createAdminRouter() {
         { path: 'profiles/:userId', element: <ProfilePage /> },
         { path: 'events', element: <EventsPage /> },
         { path: 'messages', element: <MessagesPage /> },
+        { path: 'messages/:id', element: <MessagePage /> },
         { path: 'settings', element: <SettingsPage /> },
         { path: '*', element: <NotFoundPage /> },
       ],

@@ -5,6 +5,7 @@
 export {
   getMessagingGetQueryKey as getMessageQueryKey,
   getMessagingListQueryKey as getMessageLogQueryKey,
+  messagingList as fetchMessageLog,
   messagingTestSend as sendTemplateTest,
   useMessagingGet as useMessage,
   useMessagingList as useMessageLog,
