@@ -57,7 +57,7 @@ export function createAdminRouter() {
         { path: 'events', element: <EventsPage /> },
         { path: 'messages', element: <MessagesPage /> },
         { path: 'messages/:id', element: <MessagePage /> },
-        { path: 'settings', element: <SettingsPage /> },
+        { path: 'settings/:section?', element: <SettingsPage /> },
         { path: '*', element: <NotFoundPage /> },
       ],
     },
