@@ -39,7 +39,12 @@ export function runIdentity(): { runId: string; database: string; redisPrefix: s
 }
 
 /** Drops the run's database (when this run created it) and deletes its Redis keys; reports, never throws. */
-export async function dropRunData(admin: pg.Client | undefined, database: string, databaseCreated: boolean, redisPrefix: string): Promise<void> {
+export async function dropRunData(
+  admin: pg.Client | undefined,
+  database: string,
+  databaseCreated: boolean,
+  redisPrefix: string,
+): Promise<void> {
   if (admin && databaseCreated) {
     await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`).catch((error: Error) => {
       process.stderr.write(`Could not drop database ${database}: ${error.message}\n`);
@@ -151,7 +156,8 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-export const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '—');
+export const fmt = (n: number, digits = 0) =>
+  Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '—';
 export const out = (line = '') => process.stdout.write(`${line}\n`);
 
 export function table(head: string[], rows: string[][]): void {

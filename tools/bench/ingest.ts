@@ -14,7 +14,21 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { type ApiProcess, startApiProcess } from '../testing/api-process.ts';
 import { STREAM_PARTITIONS } from '../../apps/api/src/modules/stream/stream.constants.ts';
-import { ADMIN_URL, cpuBetween, dropRunData, fmt, out, percentile, positive, REDIS_URL, randomAlnum, redisVersion, runIdentity, sampleCpu, table } from './harness.ts';
+import {
+  ADMIN_URL,
+  cpuBetween,
+  dropRunData,
+  fmt,
+  out,
+  percentile,
+  positive,
+  REDIS_URL,
+  randomAlnum,
+  redisVersion,
+  runIdentity,
+  sampleCpu,
+  table,
+} from './harness.ts';
 
 // ───────────────────────────── options ─────────────────────────────
 
@@ -71,7 +85,16 @@ const WRITE_KEY = `itn_wk_${randomAlnum(24)}`;
 
 // ───────────────────────────── events ─────────────────────────────
 
-const EVENT_NAMES = ['Product Viewed', 'Product Added', 'Cart Viewed', 'Checkout Started', 'Order Completed', 'Products Searched', 'Feature Used', 'Page Scrolled'];
+const EVENT_NAMES = [
+  'Product Viewed',
+  'Product Added',
+  'Cart Viewed',
+  'Checkout Started',
+  'Order Completed',
+  'Products Searched',
+  'Feature Used',
+  'Page Scrolled',
+];
 const CATEGORIES = ['Outdoor / Camping', 'Outdoor / Climbing', 'Home / Kitchen', 'Home / Office', 'Sports / Running'];
 const PLANS = ['free', 'starter', 'pro', 'enterprise'];
 const LIBRARY = { name: 'analytics-node', version: '3.1.0' };
@@ -164,12 +187,7 @@ interface LevelResult {
 }
 
 /** Keeps `concurrency` requests in flight until the time is up; the level ends when the last one returns. */
-async function runLevel(
-  concurrency: number,
-  durationMs: number,
-  apiPid: number,
-  send: () => Promise<number>,
-): Promise<LevelResult> {
+async function runLevel(concurrency: number, durationMs: number, apiPid: number, send: () => Promise<number>): Promise<LevelResult> {
   const latencies: number[] = [];
   let events = 0;
   let errors = 0;
@@ -256,13 +274,17 @@ const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 256 });
 /** POSTs a JSON body with node:http (far less client CPU per request than fetch, on the same two cores). */
 function post(url: URL, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const request = http.request(url, { method: 'POST', agent: keepAlive, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
-      response.on('error', reject);
-    });
+    const request = http.request(
+      url,
+      { method: 'POST', agent: keepAlive, headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+        response.on('error', reject);
+      },
+    );
     request.on('error', reject);
     request.end(body);
   });
@@ -284,8 +306,24 @@ function apiSender(url: string, tag: string) {
 }
 
 const RAW_COLUMNS = [
-  'workspace_id', 'message_id', 'type', 'event', 'name', 'profile_id', 'user_id', 'anonymous_id', 'group_id', 'previous_id',
-  'properties', 'traits', 'context', 'timestamp', 'original_timestamp', 'sent_at', 'received_at', 'partition',
+  'workspace_id',
+  'message_id',
+  'type',
+  'event',
+  'name',
+  'profile_id',
+  'user_id',
+  'anonymous_id',
+  'group_id',
+  'previous_id',
+  'properties',
+  'traits',
+  'context',
+  'timestamp',
+  'original_timestamp',
+  'sent_at',
+  'received_at',
+  'partition',
 ] as const;
 
 function rawInsertSql(rows: number): string {
@@ -307,9 +345,24 @@ function rawSender(pool: pg.Pool, workspaceId: string, profiles: string[], tag: 
     batch.batch.forEach((e, i) => {
       const u = batch.users[i];
       params.push(
-        workspaceId, e.messageId, e.type, e.event ?? null, null, profiles[u], e.userId, e.anonymousId, null, null,
-        JSON.stringify(e.properties ?? {}), JSON.stringify(e.traits ?? {}), JSON.stringify({ ...batch.context, ...e.context }),
-        e.timestamp, e.timestamp, batch.sentAt, receivedAt, u % STREAM_PARTITIONS,
+        workspaceId,
+        e.messageId,
+        e.type,
+        e.event ?? null,
+        null,
+        profiles[u],
+        e.userId,
+        e.anonymousId,
+        null,
+        null,
+        JSON.stringify(e.properties ?? {}),
+        JSON.stringify(e.traits ?? {}),
+        JSON.stringify({ ...batch.context, ...e.context }),
+        e.timestamp,
+        e.timestamp,
+        batch.sentAt,
+        receivedAt,
+        u % STREAM_PARTITIONS,
       );
     });
     const result = await pool.query(sql, params);
@@ -373,10 +426,17 @@ async function main(): Promise<number> {
 
   const cpus = os.cpus();
   out('Itinera ingestion benchmark: POST /v1/batch vs raw multi-row pg INSERTs');
-  out(`machine   ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${fmt(os.totalmem() / 2 ** 30, 1)} GiB, load avg ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  out(
+    `machine   ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${fmt(os.totalmem() / 2 ** 30, 1)} GiB, load avg ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   out(`software  Node ${process.version}, PostgreSQL ${serverVersion} (synchronous_commit=${syncCommit}), Redis ${await redisVersion()}`);
   out(`run       database ${DATABASE}, Redis prefix ${REDIS_PREFIX}`);
-  out(`workload  ${BATCH_SIZE} events per batch, ${fmt(USERS)} users, ~90% track / ~10% identify; levels ${LEVELS.join(', ')}; ${LEVEL_MS / 1000} s per level (raw ${RAW_LEVEL_MS / 1000} s)`);
+  out(
+    `workload  ${BATCH_SIZE} events per batch, ${fmt(USERS)} users, ~90% track / ~10% identify; levels ${LEVELS.join(', ')}; ${LEVEL_MS / 1000} s per level (raw ${RAW_LEVEL_MS / 1000} s)`,
+  );
 
   const started = performance.now();
   apiStarting = startApiProcess(
@@ -400,8 +460,8 @@ async function main(): Promise<number> {
 
   db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
-  const workspaceId = (await db.query("SELECT workspace_id FROM api_keys WHERE key_hash = encode(sha256($1::bytea), 'hex')", [WRITE_KEY])).rows[0]
-    ?.workspace_id as string | undefined;
+  const workspaceId = (await db.query("SELECT workspace_id FROM api_keys WHERE key_hash = encode(sha256($1::bytea), 'hex')", [WRITE_KEY]))
+    .rows[0]?.workspace_id as string | undefined;
   if (!workspaceId) throw new Error('The bootstrap write key is not in the database: did the API start with ITINERA_BOOTSTRAP_WRITE_KEY?');
   await db.query('CREATE TABLE bench_raw (LIKE events INCLUDING ALL)');
   const profiles = Array.from({ length: USERS }, () => randomUUID());
@@ -409,7 +469,9 @@ async function main(): Promise<number> {
   const sample = sdkBatch('sample', () => 0);
   const sampleTrack = sample.batch.find((e) => e.type === 'track') ?? sample.batch[0];
   const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
-  out(`event     ~${fmt(bytes(sampleTrack.properties ?? {}))} B of properties, ~${fmt(bytes(sampleTrack))} B per track event, ~${fmt(Buffer.byteLength(batchBody(sample)) / 1024)} KB per batch`);
+  out(
+    `event     ~${fmt(bytes(sampleTrack.properties ?? {}))} B of properties, ~${fmt(bytes(sampleTrack))} B per track event, ~${fmt(Buffer.byteLength(batchBody(sample)) / 1024)} KB per batch`,
+  );
   out();
 
   if (WARMUP_MS > 0) {
@@ -438,7 +500,10 @@ async function main(): Promise<number> {
     await rawPool.end();
     rawPool = undefined;
     out(`${fmt(rawResult.events / rawResult.seconds)} ev/s`);
-    for (const [what, r] of [['/v1/batch', apiResult], ['raw pg', rawResult]] as const) {
+    for (const [what, r] of [
+      ['/v1/batch', apiResult],
+      ['raw pg', rawResult],
+    ] as const) {
       if (r.errors > 0) out(`  ${what}: ${r.errors} failed batches; first: ${r.firstError}`);
     }
     results.push({ api: apiResult, raw: rawResult, waits });
@@ -447,13 +512,19 @@ async function main(): Promise<number> {
   // Verify: what the responses said was accepted must be stored in `events` AND published on the stream.
   const countBy = async (sql: string, params: unknown[]) =>
     new Map(((await db!.query(sql, params)).rows as Array<{ tag: string; n: string }>).map((r) => [r.tag, Number(r.n)]));
-  const stored = await countBy("SELECT split_part(message_id, '-', 2) AS tag, count(*) AS n FROM events WHERE workspace_id = $1 GROUP BY 1", [workspaceId]);
+  const stored = await countBy(
+    "SELECT split_part(message_id, '-', 2) AS tag, count(*) AS n FROM events WHERE workspace_id = $1 GROUP BY 1",
+    [workspaceId],
+  );
   const published = await countBy(
     "SELECT split_part(message_id, '-', 2) AS tag, count(*) AS n FROM events WHERE workspace_id = $1 AND partition IS NOT NULL GROUP BY 1",
     [workspaceId],
   );
   const raw = await countBy("SELECT split_part(message_id, '-', 2) AS tag, count(*) AS n FROM bench_raw GROUP BY 1", []);
-  const profileUpdates = Number((await db.query("SELECT count(*) AS n FROM stream_entries WHERE workspace_id = $1 AND kind = 'profile_updated'", [workspaceId])).rows[0].n);
+  const profileUpdates = Number(
+    (await db.query("SELECT count(*) AS n FROM stream_entries WHERE workspace_id = $1 AND kind = 'profile_updated'", [workspaceId])).rows[0]
+      .n,
+  );
   const profileCount = Number((await db.query('SELECT count(*) AS n FROM profiles WHERE workspace_id = $1', [workspaceId])).rows[0].n);
 
   out();
@@ -463,10 +534,35 @@ async function main(): Promise<number> {
     const rawRows = raw.get(`r${r.concurrency}`) ?? 0;
     const apiRate = Math.min(s, p) / a.seconds;
     const rawRate = rawRows / r.seconds;
-    return { a, r, s, p, rawRows, apiRate, rawRate, ok: s === a.events && p === a.events && rawRows === r.events && a.errors === 0 && r.errors === 0 };
+    return {
+      a,
+      r,
+      s,
+      p,
+      rawRows,
+      apiRate,
+      rawRate,
+      ok: s === a.events && p === a.events && rawRows === r.events && a.errors === 0 && r.errors === 0,
+    };
   });
   table(
-    ['conc', 'batches', 'stored', 'published', 'stored ev/s', 'p50 ms', 'p95 ms', 'p99 ms', 'raw ev/s', 'raw p99', 'ingest/raw', 'cpu api', 'cpu pg', 'cpu all', 'check'],
+    [
+      'conc',
+      'batches',
+      'stored',
+      'published',
+      'stored ev/s',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'raw ev/s',
+      'raw p99',
+      'ingest/raw',
+      'cpu api',
+      'cpu pg',
+      'cpu all',
+      'check',
+    ],
     rows.map(({ a, r, s, p, apiRate, rawRate, ok }) => [
       String(a.concurrency),
       fmt(a.batches),
@@ -485,20 +581,29 @@ async function main(): Promise<number> {
       ok ? 'ok' : 'MISMATCH',
     ]),
   );
-  out('stored/published: rows in `events` / of them, those on the journey stream (partition set) for the level\'s messageIds; ev/s = min(stored, published) / level time.');
-  out(`cpu: cores used during the /v1/batch level by the API process, by this database's PostgreSQL backends, and by the whole machine (of ${os.cpus().length}); raw levels:`);
+  out(
+    "stored/published: rows in `events` / of them, those on the journey stream (partition set) for the level's messageIds; ev/s = min(stored, published) / level time.",
+  );
+  out(
+    `cpu: cores used during the /v1/batch level by the API process, by this database's PostgreSQL backends, and by the whole machine (of ${os.cpus().length}); raw levels:`,
+  );
   out(`     ${rows.map(({ r }) => `c${r.concurrency} pg ${fmt(r.cpu.postgres, 2)} / all ${fmt(r.cpu.machine, 2)}`).join(', ')}`);
   out('PostgreSQL backends of this database during the /v1/batch levels (share of samples of busy backends):');
   for (const { api: a, waits } of results) out(`     c${a.concurrency}: ${waits}`);
   out(`profiles: ${fmt(profileCount)}; profile_updated stream entries: ${fmt(profileUpdates)}.`);
 
   // The API logs JSON lines (LOG_LEVEL=warn); its start-up banner is plain text.
-  const apiLog = api.output().split('\n').filter((line) => /^\{.*"level":"(warn|error|fatal)"/.test(line));
+  const apiLog = api
+    .output()
+    .split('\n')
+    .filter((line) => /^\{.*"level":"(warn|error|fatal)"/.test(line));
   if (apiLog.length > 0) out(`api log: ${apiLog.length} warning/error line(s), first: ${apiLog[0].slice(0, 300)}`);
 
   const failed = rows.filter((row) => !row.ok);
   for (const { a, r, s, p, rawRows } of failed) {
-    out(`MISMATCH at concurrency ${a.concurrency}: accepted ${a.events}, stored ${s}, published ${p}, ${a.errors} failed batches; raw sent ${r.events}, stored ${rawRows}, ${r.errors} failed`);
+    out(
+      `MISMATCH at concurrency ${a.concurrency}: accepted ${a.events}, stored ${s}, published ${p}, ${a.errors} failed batches; raw sent ${r.events}, stored ${rawRows}, ${r.errors} failed`,
+    );
   }
 
   const best = rows.reduce((x, y) => (y.apiRate > x.apiRate ? y : x));
@@ -506,10 +611,18 @@ async function main(): Promise<number> {
   const ratio = best.apiRate / best.rawRate;
   const meets = best.apiRate >= TARGET_EVENTS_PER_SECOND && ratio >= TARGET_RATIO;
   out();
-  out(`best      ${fmt(best.apiRate)} events/s stored and published at concurrency ${best.a.concurrency}, batch latency p50 ${fmt(best.a.p50, 1)} / p95 ${fmt(best.a.p95, 1)} / p99 ${fmt(best.a.p99, 1)} ms`);
-  out(`baseline  raw pg at concurrency ${best.a.concurrency}: ${fmt(best.rawRate)} events/s → ingest/raw ${fmt(ratio, 2)} (best raw: ${fmt(bestRaw.rawRate)} events/s at ${bestRaw.r.concurrency}, ratio ${fmt(best.apiRate / bestRaw.rawRate, 2)})`);
-  out(`cpu       at the best level: API ${fmt(best.a.cpu.api, 2)} cores, PostgreSQL ${fmt(best.a.cpu.postgres, 2)}, this client ${fmt(best.a.cpu.bench, 2)}, whole machine ${fmt(best.a.cpu.machine, 2)} of ${os.cpus().length}`);
-  out(`targets   ≥ ${fmt(TARGET_EVENTS_PER_SECOND)} events/s: ${best.apiRate >= TARGET_EVENTS_PER_SECOND ? 'met' : 'MISSED'}; ingest/raw ≥ ${TARGET_RATIO}: ${ratio >= TARGET_RATIO ? 'met' : 'MISSED'}; verification: ${failed.length === 0 ? 'ok' : 'FAILED'}`);
+  out(
+    `best      ${fmt(best.apiRate)} events/s stored and published at concurrency ${best.a.concurrency}, batch latency p50 ${fmt(best.a.p50, 1)} / p95 ${fmt(best.a.p95, 1)} / p99 ${fmt(best.a.p99, 1)} ms`,
+  );
+  out(
+    `baseline  raw pg at concurrency ${best.a.concurrency}: ${fmt(best.rawRate)} events/s → ingest/raw ${fmt(ratio, 2)} (best raw: ${fmt(bestRaw.rawRate)} events/s at ${bestRaw.r.concurrency}, ratio ${fmt(best.apiRate / bestRaw.rawRate, 2)})`,
+  );
+  out(
+    `cpu       at the best level: API ${fmt(best.a.cpu.api, 2)} cores, PostgreSQL ${fmt(best.a.cpu.postgres, 2)}, this client ${fmt(best.a.cpu.bench, 2)}, whole machine ${fmt(best.a.cpu.machine, 2)} of ${os.cpus().length}`,
+  );
+  out(
+    `targets   ≥ ${fmt(TARGET_EVENTS_PER_SECOND)} events/s: ${best.apiRate >= TARGET_EVENTS_PER_SECOND ? 'met' : 'MISSED'}; ingest/raw ≥ ${TARGET_RATIO}: ${ratio >= TARGET_RATIO ? 'met' : 'MISSED'}; verification: ${failed.length === 0 ? 'ok' : 'FAILED'}`,
+  );
   out();
   out(
     `SUMMARY ingest ${fmt(best.apiRate)} events/s @${best.a.concurrency} (p99 ${fmt(best.a.p99, 1)} ms), raw ${fmt(best.rawRate)} events/s, ingest/raw ${fmt(ratio, 2)}, ` +

@@ -47,7 +47,13 @@ async function http(): Promise<() => Promise<void>> {
             res.writeHead(404).end();
             return;
           }
-          const event = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { messageId: string; userId: string; event: string; properties?: unknown; context?: unknown };
+          const event = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+            messageId: string;
+            userId: string;
+            event: string;
+            properties?: unknown;
+            context?: unknown;
+          };
           const { rows } = await pool.query(
             `INSERT INTO bench_baseline_events (message_id, user_id, event, properties, context, received_at)
              VALUES ($1, $2, $3, $4, $5, now()) RETURNING id`,
@@ -73,7 +79,14 @@ async function http(): Promise<() => Promise<void>> {
 function post(url: URL, body: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
@@ -102,7 +115,11 @@ async function worker(): Promise<() => Promise<void>> {
   return () => w.close();
 }
 
-const stop = await (role === 'http' ? http() : role === 'worker' ? worker() : Promise.reject(new Error(`role must be http or worker, not ${role}`)));
+const stop = await (role === 'http'
+  ? http()
+  : role === 'worker'
+    ? worker()
+    : Promise.reject(new Error(`role must be http or worker, not ${role}`)));
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {

@@ -26,7 +26,21 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { type ApiProcess, freePort, startApiProcess } from '../testing/api-process.ts';
-import { ADMIN_URL, cpuBetween, dropRunData, fmt, out, percentile, positive, REDIS_URL, randomAlnum, redisVersion, runIdentity, sampleCpu, table } from './harness.ts';
+import {
+  ADMIN_URL,
+  cpuBetween,
+  dropRunData,
+  fmt,
+  out,
+  percentile,
+  positive,
+  REDIS_URL,
+  randomAlnum,
+  redisVersion,
+  runIdentity,
+  sampleCpu,
+  table,
+} from './harness.ts';
 
 // ───────────────────────────── options ─────────────────────────────
 
@@ -78,7 +92,12 @@ if (args.help) {
   process.exit(0);
 }
 
-const PARTS = new Set(args.parts.split(',').map((s) => s.trim()).filter(Boolean));
+const PARTS = new Set(
+  args.parts
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 for (const part of PARTS) {
   if (!['latency', 'throughput', 'waiting'].includes(part)) {
     process.stderr.write(`--parts takes latency, throughput and/or waiting, not ${JSON.stringify(part)}\n`);
@@ -129,7 +148,13 @@ interface Stats {
 
 function stats(values: number[]): Stats {
   const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
-  return { n: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN };
+  return {
+    n: sorted.length,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? NaN,
+  };
 }
 
 const ms = (n: number) => fmt(n, n < 10 ? 2 : 1);
@@ -148,7 +173,10 @@ function rss(pid: number | undefined): number {
   }
 }
 
-const cpuLine = (cpu: Record<string, number>) => Object.entries(cpu).map(([name, cores]) => `${name} ${fmt(cores, 2)}`).join(', ');
+const cpuLine = (cpu: Record<string, number>) =>
+  Object.entries(cpu)
+    .map(([name, cores]) => `${name} ${fmt(cores, 2)}`)
+    .join(', ');
 
 // ───────────────────────────── the provider: a loopback HTTP receiver ─────────────────────────────
 
@@ -269,7 +297,11 @@ async function call<T = any>(method: string, path: string, body?: unknown): Prom
 }
 
 async function ingestBatch(batch: unknown[]): Promise<void> {
-  const res = await fetch(`${api!.url}/v1/batch`, { method: 'POST', headers: { authorization: basic, 'content-type': 'application/json' }, body: JSON.stringify({ batch }) });
+  const res = await fetch(`${api!.url}/v1/batch`, {
+    method: 'POST',
+    headers: { authorization: basic, 'content-type': 'application/json' },
+    body: JSON.stringify({ batch }),
+  });
   const text = await res.text();
   if (res.status !== 200) throw new Error(`/v1/batch: HTTP ${res.status} ${text.slice(0, 300)}`);
   const result = JSON.parse(text) as { accepted: number };
@@ -349,7 +381,8 @@ async function settle(timeoutMs = 120_000): Promise<void> {
     const backlog = await streamBacklog();
     const active = Number((await db!.query("SELECT count(*) AS n FROM journey_runs WHERE status = 'active'")).rows[0].n);
     if (backlog === 0 && active === 0) return;
-    if (Date.now() > deadline) throw new Error(`not settled after ${timeoutMs / 1000} s: ${backlog} stream entries not applied, ${active} runs active`);
+    if (Date.now() > deadline)
+      throw new Error(`not settled after ${timeoutMs / 1000} s: ${backlog} stream entries not applied, ${active} runs active`);
     await sleep(200);
   }
 }
@@ -455,7 +488,11 @@ function describeError(error: unknown): string {
 }
 
 async function postJson(url: string, body: unknown, authorization?: string): Promise<void> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+    body: JSON.stringify(body),
+  });
   const text = await res.text();
   if (res.status !== 200) {
     let message = text.slice(0, 120);
@@ -501,8 +538,16 @@ function latencies(sentAt: Map<string, number>, cutoff: number): Latencies {
     all.push(at === undefined || at > cutoff ? { value: cutoff - t0, atLeast: true } : { value: at - t0, atLeast: false });
   }
   all.sort((a, b) => a.value - b.value);
-  const pick = (p: number): Quantile => all[Math.min(all.length - 1, Math.max(0, Math.ceil((p / 100) * all.length) - 1))] ?? { value: NaN, atLeast: false };
-  return { n: all.length, missing: all.filter((q) => q.atLeast).length, p50: pick(50), p95: pick(95), p99: pick(99), max: all[all.length - 1] ?? { value: NaN, atLeast: false } };
+  const pick = (p: number): Quantile =>
+    all[Math.min(all.length - 1, Math.max(0, Math.ceil((p / 100) * all.length) - 1))] ?? { value: NaN, atLeast: false };
+  return {
+    n: all.length,
+    missing: all.filter((q) => q.atLeast).length,
+    p50: pick(50),
+    p95: pick(95),
+    p99: pick(99),
+    max: all[all.length - 1] ?? { value: NaN, atLeast: false },
+  };
 }
 
 const q = (x: Quantile) => `${x.atLeast ? '> ' : ''}${ms(x.value)}`;
@@ -614,7 +659,9 @@ async function latencyPart(): Promise<LatencyLevel[]> {
   for (const l of levels) await identify(l.tag, l.total);
   await settle();
   await analyze();
-  out(`  setup: ${fmt(levels.reduce((n, l) => n + l.total, 0))} profiles identified and applied by the journey consumer in ${fmt((performance.now() - t) / 1000, 1)} s`);
+  out(
+    `  setup: ${fmt(levels.reduce((n, l) => n + l.total, 0))} profiles identified and applied by the journey consumer in ${fmt((performance.now() - t) / 1000, 1)} s`,
+  );
 
   const pids = { api: api!.child.pid, worker: worker!.child.pid };
   const itinera = new Map<string, { result: LatencyResult; sentAt: Map<string, number> }>();
@@ -627,7 +674,12 @@ async function latencyPart(): Promise<LatencyLevel[]> {
       l.rate,
       l.seconds,
       pids,
-      (i) => postJson(`${api!.url}/v1/track`, { userId: `${l.tag}-${i}`, event, messageId: key(i), properties: { plan: 'pro', source: 'bench', seq: i }, context: CONTEXT }, basic),
+      (i) =>
+        postJson(
+          `${api!.url}/v1/track`,
+          { userId: `${l.tag}-${i}`, event, messageId: key(i), properties: { plan: 'pro', source: 'bench', seq: i }, context: CONTEXT },
+          basic,
+        ),
       key,
       l.drainMs,
     );
@@ -641,8 +693,13 @@ async function latencyPart(): Promise<LatencyLevel[]> {
       await call('POST', `/api/journeys/${journeys.get(l.tag)}/archive`, {});
       await queue!.drain();
       await settle();
-      const { rows } = await db!.query("SELECT count(*) FILTER (WHERE status = 'cancelled')::int AS cancelled, count(*) FILTER (WHERE status = 'completed')::int AS completed FROM journey_runs WHERE journey_id = $1", [journeys.get(l.tag)]);
-      out(`           ${fmt(rows[0].completed)} runs completed, ${fmt(rows[0].cancelled)} cancelled by archiving the journey (${fmt((performance.now() - t) / 1000, 1)} s)`);
+      const { rows } = await db!.query(
+        "SELECT count(*) FILTER (WHERE status = 'cancelled')::int AS cancelled, count(*) FILTER (WHERE status = 'completed')::int AS completed FROM journey_runs WHERE journey_id = $1",
+        [journeys.get(l.tag)],
+      );
+      out(
+        `           ${fmt(rows[0].completed)} runs completed, ${fmt(rows[0].cancelled)} cancelled by archiving the journey (${fmt((performance.now() - t) / 1000, 1)} s)`,
+      );
     }
   }
 
@@ -650,7 +707,14 @@ async function latencyPart(): Promise<LatencyLevel[]> {
   await db!.query(`CREATE TABLE bench_baseline_events (
     id bigserial PRIMARY KEY, message_id text NOT NULL UNIQUE, user_id text, event text, properties jsonb NOT NULL, context jsonb NOT NULL, received_at timestamptz NOT NULL)`);
   const port = await freePort();
-  const env = { BASELINE_DATABASE_URL: databaseUrl, REDIS_URL, BASELINE_PREFIX, BASELINE_PORT: String(port), BASELINE_RECEIVER: `${receiver!.url}/hook`, BASELINE_CONCURRENCY: String(WORKER_CONCURRENCY) };
+  const env = {
+    BASELINE_DATABASE_URL: databaseUrl,
+    REDIS_URL,
+    BASELINE_PREFIX,
+    BASELINE_PORT: String(port),
+    BASELINE_RECEIVER: `${receiver!.url}/hook`,
+    BASELINE_CONCURRENCY: String(WORKER_CONCURRENCY),
+  };
   const http = await startBaseline('http', env);
   const bworker = await startBaseline('worker', env);
   const baseline = new Map<string, LatencyResult>();
@@ -662,7 +726,14 @@ async function latencyPart(): Promise<LatencyLevel[]> {
       l.rate,
       l.seconds,
       { http: http.pid, worker: bworker.pid },
-      (i) => postJson(`http://127.0.0.1:${port}/track`, { userId: `base-${l.tag}-${i}`, event: 'Bench Latency', messageId: key(i), properties: { plan: 'pro', source: 'bench', seq: i }, context: CONTEXT }),
+      (i) =>
+        postJson(`http://127.0.0.1:${port}/track`, {
+          userId: `base-${l.tag}-${i}`,
+          event: 'Bench Latency',
+          messageId: key(i),
+          properties: { plan: 'pro', source: 'bench', seq: i },
+          context: CONTEXT,
+        }),
       key,
       l.drainMs,
     );
@@ -674,7 +745,14 @@ async function latencyPart(): Promise<LatencyLevel[]> {
   const results: LatencyLevel[] = [];
   for (const l of levels) {
     const it = itinera.get(l.tag)!;
-    results.push({ rate: l.rate, seconds: l.seconds, label: l.label, itinera: it.result, baseline: baseline.get(l.tag)!, hops: await hopsOf(journeys.get(l.tag)!, `${RUN_ID}-${l.tag}-`, it.sentAt) });
+    results.push({
+      rate: l.rate,
+      seconds: l.seconds,
+      label: l.label,
+      itinera: it.result,
+      baseline: baseline.get(l.tag)!,
+      hops: await hopsOf(journeys.get(l.tag)!, `${RUN_ID}-${l.tag}-`, it.sentAt),
+    });
   }
 
   out();
@@ -711,14 +789,20 @@ async function latencyPart(): Promise<LatencyLevel[]> {
   out('  late: events this process sent more than 5 ms after their slot (it was short of CPU).');
   for (const l of results) {
     const ratio = (a: Quantile, b: Quantile) => `${a.atLeast ? '> ' : ''}${fmt(a.value / b.value, 1)}×`;
-    out(`  itinera/baseline at ${l.label}: p50 ${ratio(l.itinera.e2e.p50, l.baseline.e2e.p50)}, p99 ${ratio(l.itinera.e2e.p99, l.baseline.e2e.p99)}`);
+    out(
+      `  itinera/baseline at ${l.label}: p50 ${ratio(l.itinera.e2e.p50, l.baseline.e2e.p50)}, p99 ${ratio(l.itinera.e2e.p99, l.baseline.e2e.p99)}`,
+    );
   }
   for (const l of results) {
-    out(`  where the time goes at ${l.label} (messages that arrived; each hop's own distribution; PostgreSQL now() is a transaction's start):`);
+    out(
+      `  where the time goes at ${l.label} (messages that arrived; each hop's own distribution; PostgreSQL now() is a transaction's start):`,
+    );
     for (const [name, s] of Object.entries(l.hops)) out(`    ${name.padEnd(54)} ${statsLine(s)}`);
   }
   const main = results[results.length - 1];
-  out(`  target p99 < ${TARGET_P99_MS} ms at ${main.label}: ${!main.itinera.e2e.p99.atLeast && main.itinera.e2e.p99.value < TARGET_P99_MS ? 'met' : 'MISSED'}`);
+  out(
+    `  target p99 < ${TARGET_P99_MS} ms at ${main.label}: ${!main.itinera.e2e.p99.atLeast && main.itinera.e2e.p99.value < TARGET_P99_MS ? 'met' : 'MISSED'}`,
+  );
   out();
   return results;
 }
@@ -779,14 +863,25 @@ async function throughputPart(): Promise<ThroughputResult> {
   await identify('thr', RUNS);
   await identify('thw', warmUp);
   await ingestAll(
-    Array.from({ length: warmUp }, (_, i) => ({ type: 'track', userId: `thw-${i}`, event: 'Bench Throughput Warm-up', messageId: `${RUN_ID}-thw-${i}`, properties: { plan: 'pro', seq: i }, context: CONTEXT })),
+    Array.from({ length: warmUp }, (_, i) => ({
+      type: 'track',
+      userId: `thw-${i}`,
+      event: 'Bench Throughput Warm-up',
+      messageId: `${RUN_ID}-thw-${i}`,
+      properties: { plan: 'pro', seq: i },
+      context: CONTEXT,
+    })),
     100,
     4,
   );
   await settle();
   await analyze();
-  const { rows: warmed } = await db!.query("SELECT count(*)::int AS n FROM journey_runs WHERE journey_id = $1 AND status = 'completed'", [warmJourney.id]);
-  out(`  setup: ${fmt(RUNS)} profiles identified and applied, ${fmt(warmed[0].n)} warm-up runs completed, tables analysed, in ${fmt((performance.now() - t) / 1000, 1)} s`);
+  const { rows: warmed } = await db!.query("SELECT count(*)::int AS n FROM journey_runs WHERE journey_id = $1 AND status = 'completed'", [
+    warmJourney.id,
+  ]);
+  out(
+    `  setup: ${fmt(RUNS)} profiles identified and applied, ${fmt(warmed[0].n)} warm-up runs completed, tables analysed, in ${fmt((performance.now() - t) / 1000, 1)} s`,
+  );
 
   const pids = { api: api!.child.pid, worker: worker!.child.pid };
   const before = sampleCpu(pids, DATABASE);
@@ -813,7 +908,14 @@ async function throughputPart(): Promise<ThroughputResult> {
     }
   })();
   await ingestAll(
-    Array.from({ length: RUNS }, (_, i) => ({ type: 'track', userId: `thr-${i}`, event: 'Bench Throughput', messageId: `${RUN_ID}-thr-${i}`, properties: { plan: 'pro', seq: i }, context: CONTEXT })),
+    Array.from({ length: RUNS }, (_, i) => ({
+      type: 'track',
+      userId: `thr-${i}`,
+      event: 'Bench Throughput',
+      messageId: `${RUN_ID}-thr-${i}`,
+      properties: { plan: 'pro', seq: i },
+      context: CONTEXT,
+    })),
     100,
     4,
   );
@@ -822,7 +924,10 @@ async function throughputPart(): Promise<ThroughputResult> {
   let last = -1;
   let lastChange = Date.now();
   for (;;) {
-    const { rows } = await db!.query(`SELECT count(*) FILTER (WHERE status IN ('completed', 'failed', 'exited'))::int AS done FROM journey_runs WHERE journey_id = $1`, [journey.id]);
+    const { rows } = await db!.query(
+      `SELECT count(*) FILTER (WHERE status IN ('completed', 'failed', 'exited'))::int AS done FROM journey_runs WHERE journey_id = $1`,
+      [journey.id],
+    );
     const done = rows[0].done as number;
     if (done >= RUNS || interrupted) break;
     if (done !== last) {
@@ -842,8 +947,10 @@ async function throughputPart(): Promise<ThroughputResult> {
   // Executor only: from when every run had entered to 95% ended. Entry: before that, less what the executor did meanwhile.
   const allIn = tx.find((x) => x.entered >= RUNS);
   const lateTail = [...tx].reverse().find((x) => x.done <= 0.95 * RUNS);
-  const executorTx = allIn && lateTail && lateTail.done - allIn.done >= 0.2 * RUNS ? (lateTail.x - allIn.x) / (lateTail.done - allIn.done) : NaN;
-  const entryTx = allIn && tx.length > 0 ? (allIn.x - tx[0].x - executorTx * (allIn.done - tx[0].done)) / (allIn.entered - tx[0].entered) : NaN;
+  const executorTx =
+    allIn && lateTail && lateTail.done - allIn.done >= 0.2 * RUNS ? (lateTail.x - allIn.x) / (lateTail.done - allIn.done) : NaN;
+  const entryTx =
+    allIn && tx.length > 0 ? (allIn.x - tx[0].x - executorTx * (allIn.done - tx[0].done)) / (allIn.entered - tx[0].entered) : NaN;
 
   const { rows } = await db!.query(
     `WITH r AS (SELECT status, entered_at, ended_at FROM journey_runs WHERE journey_id = $1)
@@ -859,7 +966,10 @@ async function throughputPart(): Promise<ThroughputResult> {
     [journey.id],
   );
   const r = rows[0];
-  const sentRows = await db!.query(`SELECT count(*)::int AS n FROM messages m JOIN journey_runs r ON r.id = m.run_id WHERE r.journey_id = $1 AND m.status = 'sent'`, [journey.id]);
+  const sentRows = await db!.query(
+    `SELECT count(*)::int AS n FROM messages m JOIN journey_runs r ON r.id = m.run_id WHERE r.journey_id = $1 AND m.status = 'sent'`,
+    [journey.id],
+  );
   const delivered = [...receiver!.received.keys()].filter((k) => k.startsWith(`${RUN_ID}-thr-`)).length;
   const result: ThroughputResult = {
     runs: RUNS,
@@ -878,10 +988,18 @@ async function throughputPart(): Promise<ThroughputResult> {
     executorTx,
   };
   out(`  ingested in ${fmt(ingestSeconds, 1)} s; all runs ended ${fmt(totalSeconds, 1)} s after the first batch`);
-  out(`  runs: ${fmt(result.completed)} completed, ${fmt(result.failed)} failed; messages sent ${fmt(sentRows.rows[0].n)}, at the receiver ${fmt(delivered)}`);
-  out(`  entered ${fmt(result.enteredPerSecond)} runs/s (first to last run created); completed ${fmt(result.steadyRunsPerSecond)} runs/s between the 10th and 90th percentile of ended_at, ${fmt(result.overallRunsPerSecond)} runs/s first entry to last end`);
-  out(`  backlog: at most ${fmt(maxStreamBacklog)} stream entries not yet applied by the consumer, ${fmt(maxQueued)} journey jobs waiting or active in BullMQ`);
-  out(`  cpu (cores, over the whole part): ${cpuLine(cpu)}; per completed run: worker ${ms((cpu.worker * totalSeconds * 1000) / r.completed)} ms, PostgreSQL ${ms((cpu.postgres * totalSeconds * 1000) / r.completed)} ms`);
+  out(
+    `  runs: ${fmt(result.completed)} completed, ${fmt(result.failed)} failed; messages sent ${fmt(sentRows.rows[0].n)}, at the receiver ${fmt(delivered)}`,
+  );
+  out(
+    `  entered ${fmt(result.enteredPerSecond)} runs/s (first to last run created); completed ${fmt(result.steadyRunsPerSecond)} runs/s between the 10th and 90th percentile of ended_at, ${fmt(result.overallRunsPerSecond)} runs/s first entry to last end`,
+  );
+  out(
+    `  backlog: at most ${fmt(maxStreamBacklog)} stream entries not yet applied by the consumer, ${fmt(maxQueued)} journey jobs waiting or active in BullMQ`,
+  );
+  out(
+    `  cpu (cores, over the whole part): ${cpuLine(cpu)}; per completed run: worker ${ms((cpu.worker * totalSeconds * 1000) / r.completed)} ms, PostgreSQL ${ms((cpu.postgres * totalSeconds * 1000) / r.completed)} ms`,
+  );
   out(
     `  PostgreSQL transactions (pg_stat_database.xact_commit; a statement outside BEGIN … COMMIT is one): ≈ ${fmt(entryTx, 1)} per run entered (ingestion and entry), ` +
       `≈ ${fmt(executorTx, 1)} per run executed (trigger → send → exit); the baseline makes 2 per message`,
@@ -992,7 +1110,13 @@ interface MemoryPoint {
 }
 
 async function memoryPoint(label: string): Promise<MemoryPoint> {
-  return { label, apiRss: rss(api?.child.pid), workerRss: rss(worker?.child.pid), redis: await redisMemory(), database: await databaseSize() };
+  return {
+    label,
+    apiRss: rss(api?.child.pid),
+    workerRss: rss(worker?.child.pid),
+    redis: await redisMemory(),
+    database: await databaseSize(),
+  };
 }
 
 interface WaitingResult {
@@ -1012,7 +1136,8 @@ interface WaitingResult {
 
 async function waitingPart(): Promise<WaitingResult> {
   out(`── 3. ${fmt(WAITING)} runs waiting in delays (SQL), then ${fmt(DUE)} timers falling due over ${fmt(WINDOW_S)} s ──`);
-  const workspaceId = (await db!.query('SELECT workspace_id FROM api_keys WHERE key_hash = encode(sha256($1::bytea), \'hex\')', [WRITE_KEY])).rows[0].workspace_id as string;
+  const workspaceId = (await db!.query("SELECT workspace_id FROM api_keys WHERE key_hash = encode(sha256($1::bytea), 'hex')", [WRITE_KEY]))
+    .rows[0].workspace_id as string;
 
   // Profiles: every profile of the workspace, at least enough that 100 journeys hold the waiting runs.
   let pool = Number((await db!.query('SELECT count(*) AS n FROM profiles WHERE workspace_id = $1', [workspaceId])).rows[0].n);
@@ -1022,7 +1147,10 @@ async function waitingPart(): Promise<WaitingResult> {
     await settle();
     pool = wanted;
   }
-  await db!.query('CREATE TABLE bench_profiles AS SELECT (row_number() OVER (ORDER BY id) - 1)::int AS n, id FROM profiles WHERE workspace_id = $1', [workspaceId]);
+  await db!.query(
+    'CREATE TABLE bench_profiles AS SELECT (row_number() OVER (ORDER BY id) - 1)::int AS n, id FROM profiles WHERE workspace_id = $1',
+    [workspaceId],
+  );
   pool = Number((await db!.query('SELECT count(*) AS n FROM bench_profiles')).rows[0].n);
   await db!.query('CREATE UNIQUE INDEX ON bench_profiles (n)');
 
@@ -1038,14 +1166,20 @@ async function waitingPart(): Promise<WaitingResult> {
   const wake = await publishJourney('Bench wake-up', 'Bench Wake', WAKE_DELAY_S);
   await db!.query('CREATE TABLE bench_wake (k int PRIMARY KEY, id uuid, version int, name text, event text)');
   await db!.query('INSERT INTO bench_wake VALUES (0, $1, $2, $3, $4)', [wake.id, wake.version, 'Bench wake-up', 'Bench Wake']);
-  out(`  setup: ${fmt(pool)} profiles, ${fmt(journeyCount)} waiting journeys (trigger → delay 90 days → send → exit) and one wake-up journey (delay 1 day) published in ${fmt((performance.now() - t) / 1000, 1)} s`);
+  out(
+    `  setup: ${fmt(pool)} profiles, ${fmt(journeyCount)} waiting journeys (trigger → delay 90 days → send → exit) and one wake-up journey (delay 1 day) published in ${fmt((performance.now() - t) / 1000, 1)} s`,
+  );
 
   await sleep(2000); // let the processes settle after the setup before the first reading
   const points: MemoryPoint[] = [await memoryPoint('before inserting')];
 
   // N waiting runs, in chunks, each chunk one statement (its own transaction), on parallel connections.
   t = performance.now();
-  const sql = insertRunsSql('bench_waiting', `entered_at + make_interval(secs => ${WAIT_DELAY_S})`, `now() - make_interval(secs => (g * 7919) % ${30 * 86_400})`);
+  const sql = insertRunsSql(
+    'bench_waiting',
+    `entered_at + make_interval(secs => ${WAIT_DELAY_S})`,
+    `now() - make_interval(secs => (g * 7919) % ${30 * 86_400})`,
+  );
   let nextChunk = 0;
   let inserted = 0;
   await Promise.all(
@@ -1059,7 +1193,10 @@ async function waitingPart(): Promise<WaitingResult> {
           nextChunk = to;
           await client.query(sql, [from, to, pool, workspaceId, JSON.stringify(CONTEXT), WAIT_DELAY_S]);
           inserted += to - from;
-          if (process.stdout.isTTY) process.stdout.write(`\r  inserting: ${fmt(inserted)}/${fmt(WAITING)} runs, ${fmt(inserted / ((performance.now() - t) / 1000))} runs/s   `);
+          if (process.stdout.isTTY)
+            process.stdout.write(
+              `\r  inserting: ${fmt(inserted)}/${fmt(WAITING)} runs, ${fmt(inserted / ((performance.now() - t) / 1000))} runs/s   `,
+            );
         }
       } finally {
         await client.end();
@@ -1069,24 +1206,36 @@ async function waitingPart(): Promise<WaitingResult> {
   const insertSeconds = (performance.now() - t) / 1000;
   t = performance.now();
   await db!.query('ANALYZE journey_runs, journey_steps, journey_timers');
-  out(`${process.stdout.isTTY ? '\r' : ''}  inserted ${fmt(WAITING)} waiting runs (runs, 2 steps each, timers) in ${fmt(insertSeconds, 1)} s (${fmt(WAITING / insertSeconds)} runs/s, ${INSERT_CONNECTIONS} connections); ANALYZE ${fmt((performance.now() - t) / 1000, 1)} s`);
+  out(
+    `${process.stdout.isTTY ? '\r' : ''}  inserted ${fmt(WAITING)} waiting runs (runs, 2 steps each, timers) in ${fmt(insertSeconds, 1)} s (${fmt(WAITING / insertSeconds)} runs/s, ${INSERT_CONNECTIONS} connections); ANALYZE ${fmt((performance.now() - t) / 1000, 1)} s`,
+  );
   await sleep(2000);
   points.push(await memoryPoint('after inserting'));
   const sizes = await tableSizes();
 
   // The timer poll's query with the waiting runs in place (read-only form: no rows are due).
-  const plan = await db!.query(`EXPLAIN (ANALYZE, FORMAT JSON) SELECT id FROM journey_timers WHERE (CASE WHEN fired_at IS NULL THEN due_at END) <= now() ORDER BY (CASE WHEN fired_at IS NULL THEN due_at END) LIMIT 500 FOR UPDATE SKIP LOCKED`);
+  const plan = await db!.query(
+    `EXPLAIN (ANALYZE, FORMAT JSON) SELECT id FROM journey_timers WHERE (CASE WHEN fired_at IS NULL THEN due_at END) <= now() ORDER BY (CASE WHEN fired_at IS NULL THEN due_at END) LIMIT 500 FOR UPDATE SKIP LOCKED`,
+  );
   const pollMs = Number(plan.rows[0]['QUERY PLAN'][0]['Execution Time']) + Number(plan.rows[0]['QUERY PLAN'][0]['Planning Time']);
 
   // Runs whose delay falls due during the window, spread evenly, starting 2 s from now.
-  const { rows: [{ t0 }] } = await db!.query("SELECT extract(epoch FROM clock_timestamp() + interval '2 seconds') AS t0");
+  const {
+    rows: [{ t0 }],
+  } = await db!.query("SELECT extract(epoch FROM clock_timestamp() + interval '2 seconds') AS t0");
   const windowStart = Number(t0);
   const spread = WINDOW_S / DUE;
   await db!.query(
-    insertRunsSql('bench_wake', `to_timestamp(${windowStart} + g * ${spread})`, `to_timestamp(${windowStart} + g * ${spread}) - make_interval(secs => ${WAKE_DELAY_S})`),
+    insertRunsSql(
+      'bench_wake',
+      `to_timestamp(${windowStart} + g * ${spread})`,
+      `to_timestamp(${windowStart} + g * ${spread}) - make_interval(secs => ${WAKE_DELAY_S})`,
+    ),
     [0, DUE, pool, workspaceId, JSON.stringify(CONTEXT), WAKE_DELAY_S],
   );
-  out(`  ${fmt(DUE)} wake-up runs inserted; their timers fall due from ${new Date(windowStart * 1000).toISOString()} over ${fmt(WINDOW_S)} s`);
+  out(
+    `  ${fmt(DUE)} wake-up runs inserted; their timers fall due from ${new Date(windowStart * 1000).toISOString()} over ${fmt(WINDOW_S)} s`,
+  );
 
   let maxApiRssWindow = 0;
   let maxWorkerRssWindow = 0;
@@ -1095,7 +1244,10 @@ async function waitingPart(): Promise<WaitingResult> {
   while (!interrupted) {
     maxApiRssWindow = Math.max(maxApiRssWindow, rss(api?.child.pid));
     maxWorkerRssWindow = Math.max(maxWorkerRssWindow, rss(worker?.child.pid));
-    const { rows } = await db!.query("SELECT count(*)::int AS n FROM journey_runs WHERE journey_id = $1 AND status IN ('completed', 'failed')", [wake.id]);
+    const { rows } = await db!.query(
+      "SELECT count(*)::int AS n FROM journey_runs WHERE journey_id = $1 AND status IN ('completed', 'failed')",
+      [wake.id],
+    );
     completed = rows[0].n;
     if (completed >= DUE && Date.now() > windowEnd) break;
     if (Date.now() > windowEnd + 30_000) {
@@ -1143,11 +1295,22 @@ async function waitingPart(): Promise<WaitingResult> {
   out();
   table(
     ['', 'api RSS', 'worker RSS', 'Redis used_memory', `Redis keys ${REDIS_PREFIX}:*`, 'their MEMORY USAGE', 'pg_database_size'],
-    points.map((p) => [p.label, mib(p.apiRss), mib(p.workerRss), mib(p.redis.used), fmt(p.redis.keys), mib(p.redis.keyBytes), mib(p.database)]),
+    points.map((p) => [
+      p.label,
+      mib(p.apiRss),
+      mib(p.workerRss),
+      mib(p.redis.used),
+      fmt(p.redis.keys),
+      mib(p.redis.keyBytes),
+      mib(p.database),
+    ]),
   );
-  out(`  during the window: api RSS at most ${mib(maxApiRssWindow)}, worker RSS at most ${mib(maxWorkerRssWindow)}; largest key after: ${points[points.length - 1].redis.biggest || '—'}`);
+  out(
+    `  during the window: api RSS at most ${mib(maxApiRssWindow)}, worker RSS at most ${mib(maxWorkerRssWindow)}; largest key after: ${points[points.length - 1].redis.biggest || '—'}`,
+  );
   out('  journey tables after inserting:');
-  for (const s of sizes) out(`    ${s.name.padEnd(15)} ${fmt(s.rows).padStart(11)} rows  ${mib(s.total).padStart(12)} (indexes ${mib(s.indexes)})`);
+  for (const s of sizes)
+    out(`    ${s.name.padEnd(15)} ${fmt(s.rows).padStart(11)} rows  ${mib(s.total).padStart(12)} (indexes ${mib(s.indexes)})`);
   out(`  timer poll query with ${fmt(WAITING)} future timers: ${ms(pollMs)} ms (planning + execution)`);
   out(`  wake-up lateness after due_at (${fmt(completed)}/${fmt(DUE)} runs ended):`);
   out(`    timer fired (journey_timers.fired_at)              ${statsLine(result.fired)}`);
@@ -1172,7 +1335,12 @@ async function main(): Promise<number> {
 
   const cpus = os.cpus();
   out('Itinera journey engine benchmark');
-  out(`machine   ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${fmt(os.totalmem() / 2 ** 30, 1)} GiB, load avg ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  out(
+    `machine   ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${fmt(os.totalmem() / 2 ** 30, 1)} GiB, load avg ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   out(`software  Node ${process.version}, PostgreSQL ${serverVersion} (synchronous_commit=${syncCommit}), Redis ${await redisVersion()}`);
   out(`run       database ${DATABASE}, Redis prefix ${REDIS_PREFIX}; parts ${[...PARTS].join(', ')}`);
 
@@ -1202,7 +1370,9 @@ async function main(): Promise<number> {
   starting.push(workerStarting);
   worker = await workerStarting;
   if (interrupted) return 130;
-  out(`processes api ${api.url} (pid ${api.child.pid}), worker (pid ${worker.child.pid}, concurrency ${WORKER_CONCURRENCY}); ready in ${fmt((performance.now() - t) / 1000, 1)} s`);
+  out(
+    `processes api ${api.url} (pid ${api.child.pid}), worker (pid ${worker.child.pid}, concurrency ${WORKER_CONCURRENCY}); ready in ${fmt((performance.now() - t) / 1000, 1)} s`,
+  );
   out(`provider  loopback HTTP receiver ${receiver.url}, behind the webhook channel (${WEBHOOK_PLUGIN})`);
   out();
 
@@ -1219,7 +1389,12 @@ async function main(): Promise<number> {
   await call('POST', '/api/templates', {
     key: 'bench-hook',
     name: 'Bench hook',
-    content: { webhook: { url: `${receiver.url}/hook`, body: { m: '{{ event.messageId }}', run: '{{ run.id }}', user: '{{ profile.userId }}', plan: '{{ profile.traits.plan }}' } } },
+    content: {
+      webhook: {
+        url: `${receiver.url}/hook`,
+        body: { m: '{{ event.messageId }}', run: '{{ run.id }}', user: '{{ profile.userId }}', plan: '{{ profile.traits.plan }}' },
+      },
+    },
   });
   await call('POST', '/api/templates/bench-hook/publish', {});
 
@@ -1258,7 +1433,10 @@ async function main(): Promise<number> {
 
   // The processes log JSON lines; warnings and errors, grouped by process, message and error.
   const logged = new Map<string, number>();
-  for (const [name, p] of [['api', api], ['worker', worker]] as const) {
+  for (const [name, p] of [
+    ['api', api],
+    ['worker', worker],
+  ] as const) {
     for (const line of p.output().split('\n')) {
       if (!line.startsWith('{')) continue;
       try {
@@ -1288,7 +1466,10 @@ try {
 } catch (error) {
   if (!interrupted) {
     process.stderr.write(`\nBenchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    for (const [name, p] of [['API', api], ['worker', worker]] as const) {
+    for (const [name, p] of [
+      ['API', api],
+      ['worker', worker],
+    ] as const) {
       if (p) process.stderr.write(`${name} output (last 2,000 characters):\n${p.output().slice(-2000)}\n`);
     }
   }

@@ -132,7 +132,7 @@ export class AnthropicFake extends FakeServer {
     }
     if (typeof body.max_tokens !== 'number') return this.errorReply(400, 'max_tokens: Field required');
     const queued = this.answers.shift() ?? this.responder;
-    const answer = typeof queued === 'function' ? await queued(body, request) : queued ?? this.defaultAnswer(body);
+    const answer = typeof queued === 'function' ? await queued(body, request) : (queued ?? this.defaultAnswer(body));
     if ('reply' in answer) return answer.reply;
     let content: unknown[];
     let stopReason: string;

@@ -24,7 +24,11 @@ const auth = { authorization: 'Bearer good' };
 describe('FakeServer', () => {
   it('listens on 127.0.0.1, routes, and records requests with parsed bodies', async () => {
     expect(fake.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const created = await fetch(`${fake.url}/things`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"a":1}' });
+    const created = await fetch(`${fake.url}/things`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: '{"a":1}',
+    });
     expect(created.status).toBe(201);
     expect(await created.json()).toEqual({ got: { a: 1 } });
     const form = await fetch(`${fake.url}/things`, {

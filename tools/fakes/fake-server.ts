@@ -37,10 +37,7 @@ export type FakeHandler = (request: RecordedRequest) => FakeReply | Promise<Fake
  * - `{ timeout: true }`: the request is never answered, until the fake closes;
  * - `{ invalidToken: true }`: the vendor's answer to a wrong API key (401).
  */
-export type FakeFailure =
-  | { status: number; retryAfterSeconds?: number; message?: string }
-  | { timeout: true }
-  | { invalidToken: true };
+export type FakeFailure = { status: number; retryAfterSeconds?: number; message?: string } | { timeout: true } | { invalidToken: true };
 
 export interface FakeServerOptions {
   /** For messages and ids, e.g. "openai". */
@@ -253,7 +250,7 @@ export function sampleFromSchema(schema: unknown, depth = 0): unknown {
   if (Array.isArray(s.anyOf) && s.anyOf.length > 0) return sampleFromSchema(s.anyOf[0], depth + 1);
   if (Array.isArray(s.oneOf) && s.oneOf.length > 0) return sampleFromSchema(s.oneOf[0], depth + 1);
   if (Array.isArray(s.allOf) && s.allOf.length > 0) return sampleFromSchema(Object.assign({}, ...s.allOf), depth + 1);
-  const type = Array.isArray(s.type) ? s.type.find((t: string) => t !== 'null') ?? s.type[0] : s.type;
+  const type = Array.isArray(s.type) ? (s.type.find((t: string) => t !== 'null') ?? s.type[0]) : s.type;
   switch (type ?? (s.properties ? 'object' : undefined)) {
     case 'object': {
       const properties = (s.properties ?? {}) as Record<string, unknown>;

@@ -124,7 +124,11 @@ export class FcmFake extends FakeServer {
   }
 
   protected override errorReply(status: number, message: string | undefined): FakeReply {
-    const [state, errorCode, text] = STATUS_ERRORS[status] ?? [status >= 500 ? 'INTERNAL' : 'FAILED_PRECONDITION', undefined, `FCM fake failure (HTTP ${status})`];
+    const [state, errorCode, text] = STATUS_ERRORS[status] ?? [
+      status >= 500 ? 'INTERNAL' : 'FAILED_PRECONDITION',
+      undefined,
+      `FCM fake failure (HTTP ${status})`,
+    ];
     return googleError(status, state, message ?? text, errorCode);
   }
 

@@ -46,13 +46,23 @@ describe('Microsoft Graph fake', () => {
   });
 
   it('receives chat messages and rejects unknown channels and bad tokens', async () => {
-    const result = await client().api('/chats/19:abc@thread.v2/messages').post({ body: { content: 'Hi' } });
+    const result = await client()
+      .api('/chats/19:abc@thread.v2/messages')
+      .post({ body: { content: 'Hi' } });
     expect(result).toMatchObject({ chatId: '19:abc@thread.v2' });
-    await expect(client().api('/teams/team-1/channels/nope/messages').post({ body: { content: 'x' } })).rejects.toMatchObject({
+    await expect(
+      client()
+        .api('/teams/team-1/channels/nope/messages')
+        .post({ body: { content: 'x' } }),
+    ).rejects.toMatchObject({
       statusCode: 404,
       code: 'NotFound',
     });
-    await expect(client('wrong').api('/chats/19:abc@thread.v2/messages').post({ body: { content: 'x' } })).rejects.toMatchObject({
+    await expect(
+      client('wrong')
+        .api('/chats/19:abc@thread.v2/messages')
+        .post({ body: { content: 'x' } }),
+    ).rejects.toMatchObject({
       statusCode: 401,
       code: 'InvalidAuthenticationToken',
     });

@@ -74,7 +74,13 @@ const TOKEN = /^\/([^/]+)\/oauth2\/v2\.0\/token$/;
 function graphError(status: number, code: string, message: string): FakeReply {
   return {
     status,
-    body: { error: { code, message, innerError: { date: new Date().toISOString(), 'request-id': randomUUID(), 'client-request-id': randomUUID() } } },
+    body: {
+      error: {
+        code,
+        message,
+        innerError: { date: new Date().toISOString(), 'request-id': randomUUID(), 'client-request-id': randomUUID() },
+      },
+    },
   };
 }
 
@@ -104,9 +110,7 @@ export class GraphFake extends FakeServer {
   private readonly accessTokens: Set<string>;
   private readonly clients: Record<string, string>;
 
-  constructor(
-    private readonly fakeOptions: GraphFakeOptions & { tls: { cert: string; key: string } },
-  ) {
+  constructor(private readonly fakeOptions: GraphFakeOptions & { tls: { cert: string; key: string } }) {
     super({ name: 'graph', port: fakeOptions.port, tls: fakeOptions.tls });
     this.ca = fakeOptions.tls.cert;
     this.accessTokens = new Set(fakeOptions.accessTokens ?? [GRAPH_FAKE_ACCESS_TOKEN]);
@@ -178,7 +182,10 @@ export class GraphFake extends FakeServer {
   private token(request: RecordedRequest): FakeReply {
     const form = (request.body ?? {}) as Record<string, string>;
     if (form.grant_type !== 'client_credentials') {
-      return { status: 400, body: { error: 'unsupported_grant_type', error_description: 'AADSTS70003: The grant type must be client_credentials.' } };
+      return {
+        status: 400,
+        body: { error: 'unsupported_grant_type', error_description: 'AADSTS70003: The grant type must be client_credentials.' },
+      };
     }
     if (!form.client_id || this.clients[form.client_id] === undefined || this.clients[form.client_id] !== form.client_secret) {
       return { status: 401, body: { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' } };
@@ -202,7 +209,11 @@ export class GraphFake extends FakeServer {
       summary: body.summary ?? null,
       importance: body.importance ?? 'normal',
       locale: 'en-us',
-      from: { application: null, device: null, user: { id: '00000000-0000-4000-8000-0000000000ee', displayName: 'Itinera', userIdentityType: 'aadUser' } },
+      from: {
+        application: null,
+        device: null,
+        user: { id: '00000000-0000-4000-8000-0000000000ee', displayName: 'Itinera', userIdentityType: 'aadUser' },
+      },
       body: body.body ?? { contentType: 'text', content: '' },
       attachments: body.attachments ?? [],
       mentions: body.mentions ?? [],

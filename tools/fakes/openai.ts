@@ -38,9 +38,7 @@ export interface OpenAiFakeOptions {
 }
 
 function messageText(messages: ChatCompletionBody['messages']): string {
-  return messages
-    .map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? '')))
-    .join('\n');
+  return messages.map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? ''))).join('\n');
 }
 
 export class OpenAiFake extends FakeServer {
@@ -125,7 +123,7 @@ export class OpenAiFake extends FakeServer {
       return this.errorReply(400, "Missing required parameters: 'model' and 'messages'");
     }
     const queued = this.answers.shift() ?? this.responder;
-    const answer = typeof queued === 'function' ? await queued(body, request) : queued ?? this.defaultAnswer(body);
+    const answer = typeof queued === 'function' ? await queued(body, request) : (queued ?? this.defaultAnswer(body));
     if ('reply' in answer) return answer.reply;
     const content = 'json' in answer ? JSON.stringify(answer.json) : 'content' in answer ? answer.content : null;
     const refusal = 'refusal' in answer ? answer.refusal : null;

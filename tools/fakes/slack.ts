@@ -119,7 +119,13 @@ export class SlackFake extends FakeServer {
     this.sequence += 1;
     const ts = `${Math.floor(Date.now() / 1000)}.${String(this.sequence).padStart(6, '0')}`;
     // A channel given by name (#general) is answered with an id, as Slack does.
-    const channelId = channel.startsWith('#') ? `C${channel.slice(1).toUpperCase().replace(/[^A-Z0-9]/g, '').padEnd(8, '0')}` : channel;
+    const channelId = channel.startsWith('#')
+      ? `C${channel
+          .slice(1)
+          .toUpperCase()
+          .replace(/[^A-Z0-9]/g, '')
+          .padEnd(8, '0')}`
+      : channel;
     const threadTs = typeof args.thread_ts === 'string' ? args.thread_ts : undefined;
     this.messages.push({ channel: channelId, ts, text, blocks: Array.isArray(blocks) ? blocks : undefined, threadTs, args });
     return {

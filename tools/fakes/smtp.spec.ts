@@ -36,8 +36,9 @@ describe('SMTP fake', () => {
   it('accepts unauthenticated clients and rejects wrong credentials', async () => {
     await transport().sendMail({ from: 'a@itinera.test', to: 'b@example.com', text: 'x' });
     expect(fake.messages).toHaveLength(1);
-    await expect(transport({ user: 'itinera', pass: 'wrong' }).sendMail({ from: 'a@itinera.test', to: 'b@example.com', text: 'x' }))
-      .rejects.toMatchObject({ responseCode: 535 });
+    await expect(
+      transport({ user: 'itinera', pass: 'wrong' }).sendMail({ from: 'a@itinera.test', to: 'b@example.com', text: 'x' }),
+    ).rejects.toMatchObject({ responseCode: 535 });
   });
 
   it.each([

@@ -143,7 +143,10 @@ export async function startSmtpFake(options: SmtpFakeOptions = {}): Promise<Smtp
             const headers: Record<string, string> = {};
             for (const { key, line } of parsed.headerLines) {
               if (key in headers) continue;
-              headers[key] = line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+              headers[key] = line
+                .slice(line.indexOf(':') + 1)
+                .replace(/\r?\n[ \t]+/g, ' ')
+                .trim();
             }
             const addresses = (value: typeof parsed.to): string[] =>
               (Array.isArray(value) ? value : value ? [value] : []).flatMap((a) => a.value.map((v) => v.address ?? ''));

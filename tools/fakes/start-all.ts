@@ -7,7 +7,13 @@ import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { ANTHROPIC_FAKE_API_KEY, startAnthropicFake } from './anthropic.js';
 import { FCM_FAKE_ACCESS_TOKEN, FCM_FAKE_PROJECT_ID, startFcmFake } from './fcm.js';
-import { createLoopbackCertificate, GRAPH_FAKE_ACCESS_TOKEN, GRAPH_FAKE_CLIENT_ID, GRAPH_FAKE_CLIENT_SECRET, startGraphFake } from './graph.js';
+import {
+  createLoopbackCertificate,
+  GRAPH_FAKE_ACCESS_TOKEN,
+  GRAPH_FAKE_CLIENT_ID,
+  GRAPH_FAKE_CLIENT_SECRET,
+  startGraphFake,
+} from './graph.js';
 import { OPENAI_FAKE_API_KEY, startOpenAiFake } from './openai.js';
 import { SLACK_FAKE_TOKEN, startSlackFake } from './slack.js';
 import { startSmtpFake } from './smtp.js';
@@ -98,7 +104,10 @@ async function main(): Promise<void> {
   const ticker = setInterval(() => {
     while (smtpLog.requests.length < smtp.messages.length) {
       const mail = smtp.messages[smtpLog.requests.length]!;
-      smtpLog.requests.push({ method: 'MAIL', path: `${mail.envelope.from ?? ''} -> ${mail.envelope.to.join(', ')}: ${mail.subject ?? ''}` });
+      smtpLog.requests.push({
+        method: 'MAIL',
+        path: `${mail.envelope.from ?? ''} -> ${mail.envelope.to.join(', ')}: ${mail.subject ?? ''}`,
+      });
     }
     for (const fake of watched) {
       const from = seen.get(fake.name) ?? 0;

@@ -18,7 +18,19 @@ function run(...args: string[]) {
 }
 
 for (const kind of KINDS) execFileSync(process.execPath, [SCRIPT, '--kind', kind, '--name', 'sample', '--dir', root]);
-execFileSync(process.execPath, [SCRIPT, '--kind', 'channel', '--name', 'acme-mail', '--channel', 'email', '--dir', root, '--package', 'itinera-plugin-acme-mail']);
+execFileSync(process.execPath, [
+  SCRIPT,
+  '--kind',
+  'channel',
+  '--name',
+  'acme-mail',
+  '--channel',
+  'email',
+  '--dir',
+  root,
+  '--package',
+  'itinera-plugin-acme-mail',
+]);
 
 describe('new-plugin generator', () => {
   it.each(KINDS)('writes a complete %s package', async (kind) => {
@@ -35,7 +47,10 @@ describe('new-plugin generator', () => {
       scripts: { build: 'tsc -p tsconfig.build.json' },
     });
     expect(parsePackageDeclaration(pkg).ok).toBe(true);
-    expect(JSON.parse(readFileSync(join(dir, 'tsconfig.build.json'), 'utf8')).compilerOptions).toMatchObject({ rootDir: 'src', declaration: true });
+    expect(JSON.parse(readFileSync(join(dir, 'tsconfig.build.json'), 'utf8')).compilerOptions).toMatchObject({
+      rootDir: 'src',
+      declaration: true,
+    });
     expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain(`@itinera/${kind}-sample`);
     expect(readFileSync(join(dir, 'src/index.spec.ts'), 'utf8')).toContain('runConformanceSuite(plugin');
 
@@ -54,7 +69,10 @@ describe('new-plugin generator', () => {
   });
 
   it('refuses bad arguments and existing folders', () => {
-    expect(run('--kind', 'queue', '--name', 'x', '--dir', root)).toMatchObject({ status: 1, stderr: expect.stringContaining('--kind must be one of') });
+    expect(run('--kind', 'queue', '--name', 'x', '--dir', root)).toMatchObject({
+      status: 1,
+      stderr: expect.stringContaining('--kind must be one of'),
+    });
     expect(run('--kind', 'llm', '--name', 'Not_Kebab', '--dir', root).stderr).toContain('--name must be kebab-case');
     expect(run('--kind', 'channel', '--name', 'x', '--channel', 'fax', '--dir', root).stderr).toContain('--channel must be one of');
     expect(run('--kind', 'llm', '--name', 'sample', '--dir', root).stderr).toContain('already exists');

@@ -59,13 +59,29 @@ describe('outputPorts', () => {
     const node = {
       id: 'route',
       type: 'branch',
-      config: { branches: [{ port: 'vip', when: true }, { port: 'at_risk', when: false }] },
+      config: {
+        branches: [
+          { port: 'vip', when: true },
+          { port: 'at_risk', when: false },
+        ],
+      },
     } as const;
     expect(outputPorts(node)).toEqual(['vip', 'at_risk', 'default']);
   });
 
   it('derives split ports from the variants', () => {
-    expect(outputPorts({ type: 'split', config: { variants: [{ port: 'a', weight: 1 }, { port: 'b', weight: 1 }, { port: 'c', weight: 2 }] } })).toEqual(['a', 'b', 'c']);
+    expect(
+      outputPorts({
+        type: 'split',
+        config: {
+          variants: [
+            { port: 'a', weight: 1 },
+            { port: 'b', weight: 1 },
+            { port: 'c', weight: 2 },
+          ],
+        },
+      }),
+    ).toEqual(['a', 'b', 'c']);
   });
 
   it('gives fixed ports for the other types', () => {
@@ -76,7 +92,10 @@ describe('outputPorts', () => {
   });
 
   it('tolerates half-edited and unknown nodes', () => {
-    expect(outputPorts({ type: 'branch', config: { branches: [{ port: '' }, { port: 3 }, null, { port: 'a' }, { port: 'a' }] } })).toEqual(['a', 'default']);
+    expect(outputPorts({ type: 'branch', config: { branches: [{ port: '' }, { port: 3 }, null, { port: 'a' }, { port: 'a' }] } })).toEqual([
+      'a',
+      'default',
+    ]);
     expect(outputPorts({ type: 'branch' })).toEqual(['default']);
     expect(outputPorts({ type: 'split', config: { variants: 'x' } })).toEqual([]);
     expect(outputPorts({ type: 'nope' })).toEqual([]);
@@ -85,7 +104,12 @@ describe('outputPorts', () => {
 });
 
 describe('nodeCatalogue(plugins)', () => {
-  const catalogue = nodeCatalogue([HTTP_DATA_SOURCE, OPENAI, { id: 'anthropic', kind: 'llm' }, { id: 'smtp', kind: 'channel', nodeParameters: { type: 'object' } }]);
+  const catalogue = nodeCatalogue([
+    HTTP_DATA_SOURCE,
+    OPENAI,
+    { id: 'anthropic', kind: 'llm' },
+    { id: 'smtp', kind: 'channel', nodeParameters: { type: 'object' } },
+  ]);
 
   it('is the static catalogue without plugins', () => {
     expect(nodeCatalogue()).toBe(NODE_TYPES);
@@ -103,7 +127,9 @@ describe('nodeCatalogue(plugins)', () => {
     const schema = catalogue.fetch.pluginSchemas!.http as any;
     expect(schema.properties.request).toMatchObject({ title: 'HTTP request', ...HTTP_DATA_SOURCE.nodeParameters });
     expect(schema.properties.source.const).toBe('http');
-    expect(schema.properties.timeoutMs).toEqual(NODE_TYPES.fetch.configSchema.properties && (NODE_TYPES.fetch.configSchema.properties as any).timeoutMs);
+    expect(schema.properties.timeoutMs).toEqual(
+      NODE_TYPES.fetch.configSchema.properties && (NODE_TYPES.fetch.configSchema.properties as any).timeoutMs,
+    );
   });
 
   it('merges an LLM’s node parameters beside the ai node’s own properties', () => {
@@ -135,7 +161,18 @@ describe('nodeCatalogue(plugins)', () => {
   });
 
   it('drops $id and $schema from embedded plugin schemas', () => {
-    const withIds = nodeCatalogue([{ id: 'x', kind: 'llm', nodeParameters: { $id: 'https://x.example/p', $schema: 'http://json-schema.org/draft-07/schema#', type: 'object', properties: { foo: { type: 'string' } } } }]);
+    const withIds = nodeCatalogue([
+      {
+        id: 'x',
+        kind: 'llm',
+        nodeParameters: {
+          $id: 'https://x.example/p',
+          $schema: 'http://json-schema.org/draft-07/schema#',
+          type: 'object',
+          properties: { foo: { type: 'string' } },
+        },
+      },
+    ]);
     expect(JSON.stringify(withIds.ai.pluginSchemas!.x)).not.toMatch(/\$id|\$schema/);
   });
 });

@@ -107,7 +107,12 @@ const port = (title: string): JsonSchema => ({
   'x-message': 'must be a port name: letters, digits, _ and -, starting with a letter or _ (at most 64)',
 });
 
-const stringMap = (title: string): JsonSchema => ({ type: 'object', additionalProperties: { type: 'string' }, title, 'x-widget': 'string-map' });
+const stringMap = (title: string): JsonSchema => ({
+  type: 'object',
+  additionalProperties: { type: 'string' },
+  title,
+  'x-widget': 'string-map',
+});
 
 export const FETCH_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 export const WEBHOOK_METHODS = ['POST', 'PUT', 'PATCH'] as const;
@@ -289,7 +294,12 @@ const definitions: NodeTypeDescription[] = [
           description: "In routing order. Absent: the template's channels.",
           'x-widget': 'channels',
         },
-        routing: { enum: ['single', 'all'], default: 'single', title: 'Routing', description: 'single: the first channel that delivers; all: every eligible channel.' },
+        routing: {
+          enum: ['single', 'all'],
+          default: 'single',
+          title: 'Routing',
+          description: 'single: the first channel that delivers; all: every eligible channel.',
+        },
         topic: text('Topic', { description: 'Preference topic: opt-outs are honoured.', 'x-widget': 'topic' }),
         urgent: { type: 'boolean', default: false, title: 'Send during quiet hours' },
       },
@@ -300,7 +310,8 @@ const definitions: NodeTypeDescription[] = [
   {
     type: 'delay',
     label: 'Delay',
-    description: "Waits for a duration, until a local time of day (optionally on given weekdays) in the profile's timezone, or until a date on the profile plus an offset.",
+    description:
+      "Waits for a duration, until a local time of day (optionally on given weekdays) in the profile's timezone, or until a date on the profile plus an offset.",
     category: 'timing',
     ports: [next],
     configSchema: oneOfVariants('Delay', DELAY_VARIANTS),
@@ -397,7 +408,12 @@ const definitions: NodeTypeDescription[] = [
       },
       additionalProperties: false,
     },
-    example: { variants: [{ port: 'a', weight: 50 }, { port: 'b', weight: 50 }] },
+    example: {
+      variants: [
+        { port: 'a', weight: 50 },
+        { port: 'b', weight: 50 },
+      ],
+    },
   },
   {
     type: 'fetch',
@@ -417,12 +433,17 @@ const definitions: NodeTypeDescription[] = [
       },
       additionalProperties: false,
     },
-    example: { source: 'http', request: { method: 'GET', url: 'https://api.example.com/accounts/{{ profile.traits.account_id }}' }, timeoutMs: 2000 },
+    example: {
+      source: 'http',
+      request: { method: 'GET', url: 'https://api.example.com/accounts/{{ profile.traits.account_id }}' },
+      timeoutMs: 2000,
+    },
   },
   {
     type: 'ai',
     label: 'AI',
-    description: 'Asks an LLM plugin to generate, classify, score or extract; the output is available as data.<node id> and may be saved to a profile trait.',
+    description:
+      'Asks an LLM plugin to generate, classify, score or extract; the output is available as data.<node id> and may be saved to a profile trait.',
     category: 'data',
     ports: [next, error],
     plugin: { kind: 'llm', property: 'provider' },
@@ -431,7 +452,12 @@ const definitions: NodeTypeDescription[] = [
       title: 'AI',
       required: ['provider', 'task', 'prompt'],
       properties: AI_BASE_PROPERTIES,
-      allOf: [{ if: { properties: { task: { const: 'classify' } }, required: ['task'] }, then: { required: ['labels'], 'x-message': 'is required: the classify task chooses one of the labels' } }],
+      allOf: [
+        {
+          if: { properties: { task: { const: 'classify' } }, required: ['task'] },
+          then: { required: ['labels'], 'x-message': 'is required: the classify task chooses one of the labels' },
+        },
+      ],
       // Other properties are the LLM plugin's own parameters, checked when the plugin is known.
       additionalProperties: true,
     },

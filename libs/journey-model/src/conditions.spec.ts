@@ -12,7 +12,12 @@ describe('evaluateCondition', () => {
   it('evaluates JSON Logic over { profile, event, data, run }', () => {
     expect(evaluateCondition({ '==': [{ var: 'event.properties.plan' }, 'trial'] }, context)).toBe(true);
     expect(evaluateCondition({ '==': [{ var: 'data.risk.label' }, 'low'] }, context)).toBe(false);
-    expect(evaluateCondition({ and: [{ '>=': [{ var: 'profile.traits.seats' }, 10] }, { in: ['beta', { var: 'profile.traits.tags' }] }] }, context)).toBe(true);
+    expect(
+      evaluateCondition(
+        { and: [{ '>=': [{ var: 'profile.traits.seats' }, 10] }, { in: ['beta', { var: 'profile.traits.tags' }] }] },
+        context,
+      ),
+    ).toBe(true);
     expect(evaluateCondition({ '<': [{ var: 'data.health.body.score' }, 0.5] }, context)).toBe(true);
     expect(evaluateCondition({ some: [{ var: 'profile.traits.tags' }, { '==': [{ var: '' }, 'big'] }] }, context)).toBe(true);
     expect(evaluateCondition({ var: 'profile.traits.tags' }, context)).toBe(true);
@@ -78,7 +83,9 @@ describe('checkCondition', () => {
     expect(checkCondition({ var: ['profile.traits.plan', 'free'] })).toEqual([]);
     expect(checkCondition({ missing: ['profile.email', 'profile.phone'] })).toEqual([]);
     expect(checkCondition({ missing_some: [1, ['profile.email', 'profile.phone']] })).toEqual([]);
-    expect(checkCondition({ reduce: [{ var: 'data.f.body.items' }, { '+': [{ var: 'current' }, { var: 'accumulator' }] }, 0] })).toEqual([]);
+    expect(checkCondition({ reduce: [{ var: 'data.f.body.items' }, { '+': [{ var: 'current' }, { var: 'accumulator' }] }, 0] })).toEqual(
+      [],
+    );
     expect(checkCondition({ '!': { var: 'profile.traits.churned' } })).toEqual([]);
     expect(checkCondition({ var: '' })).toEqual([]);
   });
@@ -92,10 +99,14 @@ describe('checkCondition', () => {
     expect(checkCondition({ log: 'x' })).toEqual([{ path: '/log', message: 'unknown JSON Logic operator "log"' }]);
     expect(checkCondition({ and: [true, { '==': [1] }] })).toEqual([{ path: '/and/1/==', message: '"==" takes 2 arguments, got 1' }]);
     expect(checkCondition({ '!': [1, 2] })).toEqual([{ path: '/!', message: '"!" takes 1 argument, got 2' }]);
-    expect(checkCondition({ '==': [{ var: 'traits.plan' }, 'pro'] })).toEqual([{ path: '/==/0/var', message: expect.stringMatching(/not in the context/) }]);
+    expect(checkCondition({ '==': [{ var: 'traits.plan' }, 'pro'] })).toEqual([
+      { path: '/==/0/var', message: expect.stringMatching(/not in the context/) },
+    ]);
     expect(checkCondition({ var: { a: 1, b: 2 } })).toEqual([{ path: '/var', message: expect.stringMatching(/exactly one operator/) }]);
     expect(checkCondition({ missing: ['email'] })).toEqual([{ path: '/missing/0', message: expect.stringMatching(/not in the context/) }]);
-    expect(checkCondition({ missing_some: [1, 'x'] })).toEqual([{ path: '/missing_some/1', message: expect.stringMatching(/count, \[paths/) }]);
+    expect(checkCondition({ missing_some: [1, 'x'] })).toEqual([
+      { path: '/missing_some/1', message: expect.stringMatching(/count, \[paths/) },
+    ]);
     expect(checkCondition({ var: true })).toEqual([{ path: '/var', message: expect.stringMatching(/names a path/) }]);
   });
 
@@ -106,7 +117,9 @@ describe('checkCondition', () => {
   });
 
   it('restricts roots when asked (segment conditions see the profile only)', () => {
-    expect(checkCondition({ var: 'event.name' }, { roots: ['profile'] })).toEqual([{ path: '/var', message: expect.stringMatching(/"profile\."/) }]);
+    expect(checkCondition({ var: 'event.name' }, { roots: ['profile'] })).toEqual([
+      { path: '/var', message: expect.stringMatching(/"profile\."/) },
+    ]);
   });
 
   it('bounds nesting', () => {
@@ -116,6 +129,9 @@ describe('checkCondition', () => {
   });
 
   it('never throws', () => {
-    fc.assert(fc.property(fc.anything({ maxDepth: 5 }), (value) => void checkCondition(value)), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.anything({ maxDepth: 5 }), (value) => void checkCondition(value)),
+      { numRuns: 500 },
+    );
   });
 });

@@ -103,7 +103,10 @@ function walk(value: unknown, path: string, depth: number, outer: boolean, roots
   if (keys.length !== 1) {
     problems.push({
       path,
-      message: keys.length === 0 ? 'an empty object is not a JSON Logic rule' : `a JSON Logic rule has exactly one operator, found ${keys.map((k) => JSON.stringify(k)).join(', ')}`,
+      message:
+        keys.length === 0
+          ? 'an empty object is not a JSON Logic rule'
+          : `a JSON Logic rule has exactly one operator, found ${keys.map((k) => JSON.stringify(k)).join(', ')}`,
     });
     return;
   }
@@ -118,7 +121,8 @@ function walk(value: unknown, path: string, depth: number, outer: boolean, roots
   const args = Array.isArray(raw) ? raw : [raw];
   // `{ "var": [] }` and `{ "var": "" }` both name the whole context.
   if (args.length < arity.min || args.length > arity.max) {
-    const expected = arity.max === Infinity ? `at least ${arity.min}` : arity.min === arity.max ? `${arity.min}` : `${arity.min} to ${arity.max}`;
+    const expected =
+      arity.max === Infinity ? `at least ${arity.min}` : arity.min === arity.max ? `${arity.min}` : `${arity.min} to ${arity.max}`;
     problems.push({ path: opPath, message: `"${op}" takes ${expected} argument${expected === '1' ? '' : 's'}, got ${args.length}` });
   }
   const argPath = (i: number) => (Array.isArray(raw) ? pointer(opPath, i) : opPath);

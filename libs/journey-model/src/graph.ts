@@ -4,10 +4,8 @@ import type { JourneyDefinition, JourneyNode, TriggerNode } from './types.js';
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const nodesOf = (definition: unknown): unknown[] =>
-  isPlainObject(definition) && Array.isArray(definition.nodes) ? definition.nodes : [];
-const edgesOf = (definition: unknown): unknown[] =>
-  isPlainObject(definition) && Array.isArray(definition.edges) ? definition.edges : [];
+const nodesOf = (definition: unknown): unknown[] => (isPlainObject(definition) && Array.isArray(definition.nodes) ? definition.nodes : []);
+const edgesOf = (definition: unknown): unknown[] => (isPlainObject(definition) && Array.isArray(definition.edges) ? definition.edges : []);
 
 /** The node with this id (the first, if ids repeat). */
 export function nodeById(definition: JourneyDefinition, nodeId: string): JourneyNode | undefined {

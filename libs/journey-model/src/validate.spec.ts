@@ -37,12 +37,29 @@ describe('validateJourney', () => {
         { id: 'd2', type: 'delay', config: { until: { time: '23:59', timezone: 'America/Argentina/Buenos_Aires', days: ['sat', 'sun'] } } },
         { id: 'd3', type: 'delay', config: { untilTrait: 'trial_ends_at', offsetSeconds: -86400 } },
         { id: 'wait', type: 'wait_for_event', config: { event: 'paid', filter: true, timeoutSeconds: 3600 } },
-        { id: 'ab', type: 'split', config: { variants: [{ port: 'a', weight: 1 }, { port: 'b', weight: 2.5 }] } },
+        {
+          id: 'ab',
+          type: 'split',
+          config: {
+            variants: [
+              { port: 'a', weight: 1 },
+              { port: 'b', weight: 2.5 },
+            ],
+          },
+        },
         { id: 'fetch', type: 'fetch', config: { source: 'crm', request: { url: '{{ data.x.url }}', query: 'any' } } },
-        { id: 'ai', type: 'ai', config: { provider: 'llm', task: 'extract', prompt: 'p', schema: { type: 'object' }, persistTrait: 'facts', temperature: 1 } },
+        {
+          id: 'ai',
+          type: 'ai',
+          config: { provider: 'llm', task: 'extract', prompt: 'p', schema: { type: 'object' }, persistTrait: 'facts', temperature: 1 },
+        },
         { id: 'update', type: 'update_profile', config: { set: { stage: '{{ data.ai.stage }}', nudged: true } } },
         { id: 'hook', type: 'webhook', config: { url: 'https://hooks.example.com/x', method: 'PUT', headers: { 'x-a': 'b' } } },
-        { id: 'route', type: 'branch', config: { branches: [{ port: 'big', when: { some: [{ var: 'profile.traits.tags' }, { '==': [{ var: '' }, 'big'] }] } }] } },
+        {
+          id: 'route',
+          type: 'branch',
+          config: { branches: [{ port: 'big', when: { some: [{ var: 'profile.traits.tags' }, { '==': [{ var: '' }, 'big'] }] } }] },
+        },
         { id: 'end', type: 'exit', name: 'The end', config: {} },
       ],
       edges: [
@@ -65,7 +82,11 @@ describe('validateJourney', () => {
         { from: 'route', port: 'default', to: 'wait' },
       ],
       layout: { start: { x: 0, y: 0 }, end: { x: 100, y: 900 } },
-      ui: { positions: { start: { x: 0, y: 0 } }, notes: [{ id: 'n1', x: 10, y: 20, width: 200, text: 'Ask sales first' }], viewport: { zoom: 1 } },
+      ui: {
+        positions: { start: { x: 0, y: 0 } },
+        notes: [{ id: 'n1', x: 10, y: 20, width: 200, text: 'Ask sales first' }],
+        viewport: { zoom: 1 },
+      },
     };
     expect(validateJourney(journey).problems).toEqual([]);
   });
@@ -73,7 +94,12 @@ describe('validateJourney', () => {
   it('checks the shape of the canvas section', () => {
     const journey = { ...specExample(), ui: { positions: { start: { x: 'left' } }, notes: [{ id: 'n1', text: 'no position' }] } };
     const problems = validateJourney(journey).problems.map((p) => `${p.code} ${p.path}`);
-    expect(problems.sort()).toEqual(['invalid_shape /ui/notes/0/x', 'invalid_shape /ui/notes/0/y', 'invalid_shape /ui/positions/start/x', 'invalid_shape /ui/positions/start/y']);
+    expect(problems.sort()).toEqual([
+      'invalid_shape /ui/notes/0/x',
+      'invalid_shape /ui/notes/0/y',
+      'invalid_shape /ui/positions/start/x',
+      'invalid_shape /ui/positions/start/y',
+    ]);
   });
 
   /** One case per problem code: an edit of the example, and the problem it must produce. */
@@ -118,7 +144,10 @@ describe('validateJourney', () => {
       },
       expected: { nodeId: 'health', path: '/nodes/3' },
     },
-    invalid_config: { edit: (j) => delete node(j, 'welcome').config.template, expected: { nodeId: 'welcome', path: '/nodes/1/config/template' } },
+    invalid_config: {
+      edit: (j) => delete node(j, 'welcome').config.template,
+      expected: { nodeId: 'welcome', path: '/nodes/1/config/template' },
+    },
     invalid_condition: {
       edit: (j) => (node(j, 'start').config.filter = { '===': [{ var: 'event.properties.plan' }] }),
       expected: { nodeId: 'start', path: '/nodes/0/config/filter/===' },
@@ -137,13 +166,25 @@ describe('validateJourney', () => {
     },
     invalid_weight: {
       edit: (j) => {
-        j.nodes.push({ id: 'ab', type: 'split', config: { variants: [{ port: 'a', weight: 0 }, { port: 'b', weight: 1 }] } });
+        j.nodes.push({
+          id: 'ab',
+          type: 'split',
+          config: {
+            variants: [
+              { port: 'a', weight: 0 },
+              { port: 'b', weight: 1 },
+            ],
+          },
+        });
         j.edges.find((e: any) => e.from === 'nudge').to = 'ab';
         j.edges.push({ from: 'ab', port: 'a', to: 'done' }, { from: 'ab', port: 'b', to: 'done' });
       },
       expected: { nodeId: 'ab', path: '/nodes/9/config/variants/0/weight' },
     },
-    invalid_time: { edit: (j) => (node(j, 'tomorrow9').config.until.time = '9am'), expected: { nodeId: 'tomorrow9', path: '/nodes/7/config/until/time' } },
+    invalid_time: {
+      edit: (j) => (node(j, 'tomorrow9').config.until.time = '9am'),
+      expected: { nodeId: 'tomorrow9', path: '/nodes/7/config/until/time' },
+    },
     invalid_timezone: {
       edit: (j) => (node(j, 'tomorrow9').config.until.timezone = 'Europe/Atlantis'),
       expected: { nodeId: 'tomorrow9', path: '/nodes/7/config/until/timezone' },
@@ -200,10 +241,17 @@ describe('validateJourney', () => {
   it('reports a config with no variant key, or two', () => {
     const none = validateJourney(edited((j) => (node(j, 'tomorrow9').config = { minutes: 5 })));
     expect(none.problems).toEqual([
-      expect.objectContaining({ code: 'invalid_config', nodeId: 'tomorrow9', path: '/nodes/7/config', message: expect.stringMatching(/seconds, until, untilTrait/) }),
+      expect.objectContaining({
+        code: 'invalid_config',
+        nodeId: 'tomorrow9',
+        path: '/nodes/7/config',
+        message: expect.stringMatching(/seconds, until, untilTrait/),
+      }),
     ]);
     const both = validateJourney(edited((j) => (node(j, 'start').config = { event: 'x', api: true })));
-    expect(both.problems).toEqual([expect.objectContaining({ code: 'invalid_config', nodeId: 'start', message: expect.stringMatching(/not several/) })]);
+    expect(both.problems).toEqual([
+      expect.objectContaining({ code: 'invalid_config', nodeId: 'start', message: expect.stringMatching(/not several/) }),
+    ]);
   });
 
   it('lets a node without config only if it is an exit', () => {
@@ -242,7 +290,9 @@ describe('validateJourney', () => {
 
   it('reports a node that leads straight back to itself', () => {
     const { problems } = validateJourney(edited((j) => j.edges.push({ from: 'nudge', port: 'failed', to: 'nudge' })));
-    expect(problems).toEqual([expect.objectContaining({ code: 'cycle_without_wait', nodeId: 'nudge', message: expect.stringMatching(/back to itself/) })]);
+    expect(problems).toEqual([
+      expect.objectContaining({ code: 'cycle_without_wait', nodeId: 'nudge', message: expect.stringMatching(/back to itself/) }),
+    ]);
   });
 
   it('checks the ai output schema and the classify labels', () => {
@@ -294,7 +344,12 @@ describe('validateJourney', () => {
     it('reports a data source or LLM that is not installed', () => {
       const journey = edited((j) => (node(j, 'risk').config.provider = 'mistral'));
       expect(validateJourney(journey, { plugins }).problems).toEqual([
-        expect.objectContaining({ code: 'invalid_config', nodeId: 'risk', path: '/nodes/4/config/provider', message: 'must be one of "openai"' }),
+        expect.objectContaining({
+          code: 'invalid_config',
+          nodeId: 'risk',
+          path: '/nodes/4/config/provider',
+          message: 'must be one of "openai"',
+        }),
       ]);
     });
   });
@@ -346,7 +401,11 @@ const editArb: fc.Arbitrary<Edit> = fc.record({
     fc.jsonValue({ maxDepth: 3 }),
     fc.constantFrom('next', 'default', 'matched', 'timeout', 'start', 'done', 'wait', 'trigger', 'delay', 'exit', '__proto__', ''),
     fc.record({ id: fc.string(), type: fc.constantFrom('send', 'branch', 'split', 'exit', 'delay', 'bogus'), config: fc.object() }),
-    fc.record({ from: fc.constantFrom('start', 'wait', 'route', 'ghost'), port: fc.string(), to: fc.constantFrom('done', 'start', 'health') }),
+    fc.record({
+      from: fc.constantFrom('start', 'wait', 'route', 'ghost'),
+      port: fc.string(),
+      to: fc.constantFrom('done', 'start', 'health'),
+    }),
   ),
 });
 

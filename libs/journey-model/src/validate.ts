@@ -214,7 +214,11 @@ export function validateJourney(definition: unknown, options: ValidateJourneyOpt
     collect(definition, options, problems);
   } catch (error) {
     // A bug here must not turn a user's mistake into a 500: report it as a problem instead.
-    problems.push({ path: '', code: 'invalid_shape', message: `the definition could not be checked: ${(error as Error)?.message ?? String(error)}` });
+    problems.push({
+      path: '',
+      code: 'invalid_shape',
+      message: `the definition could not be checked: ${(error as Error)?.message ?? String(error)}`,
+    });
   }
   return { ok: problems.length === 0, problems };
 }
@@ -232,7 +236,8 @@ function collect(definition: unknown, options: ValidateJourneyOptions, problems:
   }
   if (Array.isArray(definition.exit)) {
     definition.exit.forEach((goal, i) => {
-      if (isPlainObject(goal) && goal.filter !== undefined) conditionProblems(goal.filter, `/exit/${i}/filter`, undefined, CONTEXT_ROOTS, problems);
+      if (isPlainObject(goal) && goal.filter !== undefined)
+        conditionProblems(goal.filter, `/exit/${i}/filter`, undefined, CONTEXT_ROOTS, problems);
     });
   }
 
@@ -248,7 +253,11 @@ function collect(definition: unknown, options: ValidateJourneyOptions, problems:
     const id = typeof node.id === 'string' ? node.id : undefined;
     const nodeId = id;
     if (id === undefined) {
-      problems.push({ path: `${at}/id`, code: 'invalid_node_id', message: node.id === undefined ? 'the node has no id' : 'a node id must be a string' });
+      problems.push({
+        path: `${at}/id`,
+        code: 'invalid_node_id',
+        message: node.id === undefined ? 'the node has no id' : 'a node id must be a string',
+      });
     } else if (!NODE_ID_PATTERN.test(id)) {
       problems.push({
         nodeId,
@@ -258,7 +267,12 @@ function collect(definition: unknown, options: ValidateJourneyOptions, problems:
       });
     }
     if (id !== undefined && graph.has(id)) {
-      problems.push({ nodeId, path: `${at}/id`, code: 'duplicate_node_id', message: `another node (index ${graph.get(id)!.index}) already has the id ${quote(id)}` });
+      problems.push({
+        nodeId,
+        path: `${at}/id`,
+        code: 'duplicate_node_id',
+        message: `another node (index ${graph.get(id)!.index}) already has the id ${quote(id)}`,
+      });
     }
     const type = isNodeType(node.type) ? node.type : undefined;
     if (type === undefined) {
@@ -277,7 +291,12 @@ function collect(definition: unknown, options: ValidateJourneyOptions, problems:
     }
     for (const key of Object.keys(node)) {
       if (!NODE_KEYS.has(key) && !key.startsWith('x-')) {
-        problems.push({ nodeId, path: `${at}/${escape(key)}`, code: 'invalid_shape', message: 'is not a known property of a node (id, type, name, config)' });
+        problems.push({
+          nodeId,
+          path: `${at}/${escape(key)}`,
+          code: 'invalid_shape',
+          message: 'is not a known property of a node (id, type, name, config)',
+        });
       }
     }
     if (id !== undefined && !graph.has(id)) graph.set(id, { id, index, type, config: node.config });
@@ -315,24 +334,47 @@ function collect(definition: unknown, options: ValidateJourneyOptions, problems:
     let usable = true;
     for (const key of Object.keys(edge)) {
       if (!EDGE_KEYS.has(key) && !key.startsWith('x-')) {
-        problems.push({ nodeId, edgeIndex, path: `${at}/${escape(key)}`, code: 'invalid_shape', message: 'is not a known property of an edge (from, port, to)' });
+        problems.push({
+          nodeId,
+          edgeIndex,
+          path: `${at}/${escape(key)}`,
+          code: 'invalid_shape',
+          message: 'is not a known property of an edge (from, port, to)',
+        });
       }
     }
     if (from === undefined) {
-      problems.push({ edgeIndex, path: `${at}/from`, code: 'invalid_shape', message: edge.from === undefined ? 'is required' : 'must be a node id (string)' });
+      problems.push({
+        edgeIndex,
+        path: `${at}/from`,
+        code: 'invalid_shape',
+        message: edge.from === undefined ? 'is required' : 'must be a node id (string)',
+      });
       usable = false;
     } else if (!source) {
       problems.push({ edgeIndex, path: `${at}/from`, code: 'unknown_edge_source', message: `no node has the id ${quote(from)}` });
       usable = false;
     }
     if (to === undefined) {
-      problems.push({ nodeId, edgeIndex, path: `${at}/to`, code: 'invalid_shape', message: edge.to === undefined ? 'is required' : 'must be a node id (string)' });
+      problems.push({
+        nodeId,
+        edgeIndex,
+        path: `${at}/to`,
+        code: 'invalid_shape',
+        message: edge.to === undefined ? 'is required' : 'must be a node id (string)',
+      });
       usable = false;
     } else if (!graph.has(to)) {
       problems.push({ nodeId, edgeIndex, path: `${at}/to`, code: 'unknown_edge_target', message: `no node has the id ${quote(to)}` });
       usable = false;
     } else if (graph.get(to)!.type === 'trigger') {
-      problems.push({ nodeId, edgeIndex, path: `${at}/to`, code: 'edge_into_trigger', message: `${quote(to)} is the trigger: no edge may lead into it` });
+      problems.push({
+        nodeId,
+        edgeIndex,
+        path: `${at}/to`,
+        code: 'edge_into_trigger',
+        message: `${quote(to)} is the trigger: no edge may lead into it`,
+      });
       usable = false;
     }
     let port = NEXT_PORT;
@@ -479,7 +521,12 @@ function conditionProblems(
   problems: JourneyProblem[],
 ): void {
   for (const problem of checkCondition(logic, { roots })) {
-    problems.push({ ...(nodeId !== undefined ? { nodeId } : {}), path: `${path}${problem.path}`, code: 'invalid_condition', message: problem.message });
+    problems.push({
+      ...(nodeId !== undefined ? { nodeId } : {}),
+      path: `${path}${problem.path}`,
+      code: 'invalid_condition',
+      message: problem.message,
+    });
   }
 }
 
@@ -513,7 +560,8 @@ function checkConfig(
 ): void {
   const at = `${nodeAt}/config`;
   if (config === undefined) {
-    if (!description.configOptional) problems.push({ nodeId, path: at, code: 'invalid_config', message: `is required for a ${description.type} node` });
+    if (!description.configOptional)
+      problems.push({ nodeId, path: at, code: 'invalid_config', message: `is required for a ${description.type} node` });
     return;
   }
   if (!isPlainObject(config)) {
@@ -527,8 +575,7 @@ function checkConfig(
     if (present.length === 1) {
       const variant = NODE_TYPES[description.type].configVariants!.find((v) => v.key === present[0].key)!;
       schemaProblems(variant.schema, config, true, nodeId, at, problems);
-    }
-    else {
+    } else {
       const keys = description.configVariants.map((v) => v.key).join(', ');
       problems.push({
         nodeId,
@@ -542,9 +589,10 @@ function checkConfig(
     }
   } else {
     const pluginId = description.plugin ? config[description.plugin.property] : undefined;
-    const pluginSchema = typeof pluginId === 'string' && description.pluginSchemas && Object.prototype.hasOwnProperty.call(description.pluginSchemas, pluginId)
-      ? description.pluginSchemas[pluginId]
-      : undefined;
+    const pluginSchema =
+      typeof pluginId === 'string' && description.pluginSchemas && Object.prototype.hasOwnProperty.call(description.pluginSchemas, pluginId)
+        ? description.pluginSchemas[pluginId]
+        : undefined;
     if (pluginSchema) schemaProblems(pluginSchema, config, false, nodeId, at, problems);
     // With plugins but an unknown one: the extended schema says which ids exist.
     else if (description.pluginSchemas) schemaProblems(description.configSchema, config, false, nodeId, at, problems);
@@ -555,7 +603,8 @@ function checkConfig(
   // What a schema cannot say.
   switch (description.type) {
     case 'trigger':
-      if (config.filter !== undefined && 'event' in config) conditionProblems(config.filter, `${at}/filter`, nodeId, CONTEXT_ROOTS, problems);
+      if (config.filter !== undefined && 'event' in config)
+        conditionProblems(config.filter, `${at}/filter`, nodeId, CONTEXT_ROOTS, problems);
       if (config.segment !== undefined) conditionProblems(config.segment, `${at}/segment`, nodeId, ['profile'], problems);
       break;
     case 'wait_for_event':
@@ -569,24 +618,39 @@ function checkConfig(
       const seen = new Map<string, number>();
       list.forEach((item, i) => {
         if (!isPlainObject(item)) return;
-        if (description.type === 'branch' && item.when !== undefined) conditionProblems(item.when, `${listAt}/${i}/when`, nodeId, CONTEXT_ROOTS, problems);
+        if (description.type === 'branch' && item.when !== undefined)
+          conditionProblems(item.when, `${listAt}/${i}/when`, nodeId, CONTEXT_ROOTS, problems);
         if (typeof item.port !== 'string') return;
         if (item.port === DEFAULT_PORT) {
           problems.push({
             nodeId,
             path: `${listAt}/${i}/port`,
             code: 'reserved_port',
-            message: description.type === 'branch' ? `"${DEFAULT_PORT}" is the port taken when no branch matches; name this branch otherwise` : `"${DEFAULT_PORT}" is reserved; name this variant otherwise`,
+            message:
+              description.type === 'branch'
+                ? `"${DEFAULT_PORT}" is the port taken when no branch matches; name this branch otherwise`
+                : `"${DEFAULT_PORT}" is reserved; name this variant otherwise`,
           });
         } else if (seen.has(item.port)) {
-          problems.push({ nodeId, path: `${listAt}/${i}/port`, code: 'duplicate_port', message: `port ${quote(item.port)} is already used (index ${seen.get(item.port)})` });
+          problems.push({
+            nodeId,
+            path: `${listAt}/${i}/port`,
+            code: 'duplicate_port',
+            message: `port ${quote(item.port)} is already used (index ${seen.get(item.port)})`,
+          });
         } else seen.set(item.port, i);
       });
       break;
     }
     case 'delay': {
       const until = config.until;
-      if (isPlainObject(until) && typeof until.timezone === 'string' && until.timezone !== 'profile' && until.timezone !== '' && !isValidTimeZone(until.timezone)) {
+      if (
+        isPlainObject(until) &&
+        typeof until.timezone === 'string' &&
+        until.timezone !== 'profile' &&
+        until.timezone !== '' &&
+        !isValidTimeZone(until.timezone)
+      ) {
         problems.push({
           nodeId,
           path: `${at}/until/timezone`,
@@ -598,7 +662,8 @@ function checkConfig(
     }
     case 'ai':
       if (config.schema !== undefined && isPlainObject(config.schema)) {
-        for (const message of jsonSchemaProblems(config.schema)) problems.push({ nodeId, path: `${at}/schema`, code: 'invalid_config', message });
+        for (const message of jsonSchemaProblems(config.schema))
+          problems.push({ nodeId, path: `${at}/schema`, code: 'invalid_config', message });
       }
       break;
     case 'webhook':

@@ -82,16 +82,7 @@ export interface SendResult {
   raw?: unknown;
 }
 
-export const DELIVERY_STATUSES = [
-  'sent',
-  'delivered',
-  'opened',
-  'clicked',
-  'bounced',
-  'complained',
-  'unsubscribed',
-  'failed',
-] as const;
+export const DELIVERY_STATUSES = ['sent', 'delivered', 'opened', 'clicked', 'bounced', 'complained', 'unsubscribed', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** One status change reported by a provider's delivery webhook. */
@@ -130,9 +121,7 @@ export interface CheckConfigResult {
 
 /** Answer to "did the send with this idempotency key happen?" after an unknown outcome (e.g. a timeout). */
 export type StatusLookupResult =
-  | { status: 'sent'; providerMessageId: string; raw?: unknown }
-  | { status: 'not_found' }
-  | { status: 'unknown'; reason?: string };
+  { status: 'sent'; providerMessageId: string; raw?: unknown } | { status: 'not_found' } | { status: 'unknown'; reason?: string };
 
 export type Awaitable<T> = T | Promise<T>;
 

@@ -55,7 +55,12 @@ runConformanceSuite(emailPlugin, {
       url: 'https://itinera.example/hooks/email',
       headers: {},
       rawBody: '',
-      body: { events: [{ id: 'mem-1', type: 'delivered', at: '2025-01-01T00:00:00Z' }, { id: 'mem-2', type: 'bounce', at: '2025-01-01T00:00:01Z' }] },
+      body: {
+        events: [
+          { id: 'mem-1', type: 'delivered', at: '2025-01-01T00:00:00Z' },
+          { id: 'mem-2', type: 'bounce', at: '2025-01-01T00:00:01Z' },
+        ],
+      },
     },
     events: 2,
   },
@@ -104,7 +109,9 @@ runConformanceSuite(llm, {
   config: {},
   input: { task: 'classify', prompt: 'Which?', labels: ['a', 'b'] },
   happyPath: (ctx) => llm.complete(ctx, { task: 'score', prompt: 'How much?' }),
-  failures: [{ name: 'an extract answer that is not an object', input: { task: 'extract', prompt: 'x' }, retryable: true, code: 'invalid_output' }],
+  failures: [
+    { name: 'an extract answer that is not an object', input: { task: 'extract', prompt: 'x' }, retryable: true, code: 'invalid_output' },
+  ],
 });
 
 describe('a plain-object plugin without the define helpers', () => {

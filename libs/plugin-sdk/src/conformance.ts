@@ -9,22 +9,24 @@ import { type LlmPlugin, type LlmRequest, type LlmResult, llmOutputSchema } from
 import { LLM_TASKS, validateManifest } from './manifest.js';
 
 /** The argument of the plugin's main method, by plugin type. */
-export type PluginInput<P> = P extends ChannelPlugin<infer M, any, any>
-  ? M
-  : P extends DataSourcePlugin<any, any>
-    ? FetchRequest
-    : P extends LlmPlugin<any, any>
-      ? LlmRequest
-      : ChannelMessage | FetchRequest | LlmRequest;
+export type PluginInput<P> =
+  P extends ChannelPlugin<infer M, any, any>
+    ? M
+    : P extends DataSourcePlugin<any, any>
+      ? FetchRequest
+      : P extends LlmPlugin<any, any>
+        ? LlmRequest
+        : ChannelMessage | FetchRequest | LlmRequest;
 
 /** The result of the plugin's main method, by plugin type. */
-export type PluginResult<P> = P extends ChannelPlugin<any, any, any>
-  ? SendResult
-  : P extends DataSourcePlugin<any, any>
-    ? FetchResult
-    : P extends LlmPlugin<any, any>
-      ? LlmResult
-      : SendResult | FetchResult | LlmResult;
+export type PluginResult<P> =
+  P extends ChannelPlugin<any, any, any>
+    ? SendResult
+    : P extends DataSourcePlugin<any, any>
+      ? FetchResult
+      : P extends LlmPlugin<any, any>
+        ? LlmResult
+        : SendResult | FetchResult | LlmResult;
 
 /** A value, or a function producing it when a test runs (after your `beforeAll` started a fake). */
 export type Lazy<T> = T | (() => T | Promise<T>);
@@ -92,7 +94,10 @@ function call(plugin: ItineraPlugin, ctx: PluginContext, input: unknown): Promis
   }
 }
 
-async function settle(promise: Promise<unknown>, withinMs: number): Promise<{ state: 'resolved' | 'rejected' | 'pending'; value?: unknown }> {
+async function settle(
+  promise: Promise<unknown>,
+  withinMs: number,
+): Promise<{ state: 'resolved' | 'rejected' | 'pending'; value?: unknown }> {
   let timer: NodeJS.Timeout | undefined;
   const pending = new Promise<{ state: 'pending' }>((resolve) => {
     timer = setTimeout(() => resolve({ state: 'pending' }), withinMs);

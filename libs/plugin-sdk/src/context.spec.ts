@@ -12,7 +12,12 @@ const manifest = {
 
 describe('createPluginContext', () => {
   it('validates the stored values and hands config and secrets separately', () => {
-    const ctx = createPluginContext(manifest, { workspaceId: 'ws_1', values: { apiKey: 'k' }, idempotencyKey: 'run:step', timeoutMs: 1000 });
+    const ctx = createPluginContext(manifest, {
+      workspaceId: 'ws_1',
+      values: { apiKey: 'k' },
+      idempotencyKey: 'run:step',
+      timeoutMs: 1000,
+    });
     expect(ctx.config).toEqual({ region: 'eu' });
     expect(ctx.secrets).toEqual({ apiKey: 'k' });
     expect(ctx.idempotencyKey).toBe('run:step');

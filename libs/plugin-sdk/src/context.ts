@@ -116,8 +116,9 @@ export interface TestPluginContext<C = Record<string, unknown>, S = Record<strin
   logs: LogEntry[];
 }
 
-export interface TestContextOverrides<C = Record<string, unknown>, S = Record<string, unknown>>
-  extends Partial<Omit<PluginContext<C, S>, 'config' | 'secrets'>> {
+export interface TestContextOverrides<C = Record<string, unknown>, S = Record<string, unknown>> extends Partial<
+  Omit<PluginContext<C, S>, 'config' | 'secrets'>
+> {
   /** With `values`, validates and splits them like the core does. */
   manifest?: Pick<PluginManifest, 'id' | 'configSchema'>;
   /** Stored configuration with secrets included (needs `manifest`). */

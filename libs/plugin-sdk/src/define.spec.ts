@@ -1,7 +1,14 @@
 import { jest } from '@jest/globals';
 import type { SmsMessage } from './channel.js';
 import { createTestContext } from './context.js';
-import { defineChannelPlugin, defineDataSourcePlugin, defineLlmPlugin, isDefinedPlugin, isItineraPlugin, pluginsFromModule } from './define.js';
+import {
+  defineChannelPlugin,
+  defineDataSourcePlugin,
+  defineLlmPlugin,
+  isDefinedPlugin,
+  isItineraPlugin,
+  pluginsFromModule,
+} from './define.js';
 import { isPluginError, PermanentError } from './errors.js';
 
 const channelManifest = {
@@ -33,9 +40,9 @@ describe('defineChannelPlugin', () => {
   });
 
   it('throws on an invalid manifest or a missing method', () => {
-    expect(() => defineChannelPlugin({ manifest: { ...channelManifest, id: 'Bad Id' }, send: async () => ({ providerMessageId: 'x' }) })).toThrow(
-      /Invalid manifest for plugin "Bad Id"/,
-    );
+    expect(() =>
+      defineChannelPlugin({ manifest: { ...channelManifest, id: 'Bad Id' }, send: async () => ({ providerMessageId: 'x' }) }),
+    ).toThrow(/Invalid manifest for plugin "Bad Id"/);
     expect(() => defineChannelPlugin({ manifest: channelManifest } as never)).toThrow(/has no send\(\)/);
     expect(() =>
       defineChannelPlugin({
@@ -112,15 +119,18 @@ describe('defineDataSourcePlugin and defineLlmPlugin', () => {
       retryable: true,
       code: 'invalid_output',
     });
-    expect(await rejection(plugin.complete(ctx, { task: 'score', prompt: 'x' }))).toMatchObject({ retryable: false, code: 'invalid_request' });
+    expect(await rejection(plugin.complete(ctx, { task: 'score', prompt: 'x' }))).toMatchObject({
+      retryable: false,
+      code: 'invalid_request',
+    });
     expect(await rejection(plugin.complete(ctx, { task: 'classify', prompt: 'x' }))).toMatchObject({ code: 'invalid_request' });
     expect(complete).toHaveBeenCalledTimes(1);
   });
 
   it('rejects a manifest whose kind contradicts the helper', () => {
-    expect(() => defineLlmPlugin({ manifest: { ...base, id: 'x', displayName: 'X', kind: 'datasource' } as never, complete: jest.fn() as never })).toThrow(
-      /expected "llm"/,
-    );
+    expect(() =>
+      defineLlmPlugin({ manifest: { ...base, id: 'x', displayName: 'X', kind: 'datasource' } as never, complete: jest.fn() as never }),
+    ).toThrow(/expected "llm"/);
   });
 });
 

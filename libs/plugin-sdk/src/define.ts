@@ -218,5 +218,11 @@ export function pluginsFromModule(moduleNamespace: Record<string, unknown>): Iti
     Array.isArray(value) ? value.filter(isItineraPlugin) : isItineraPlugin(value) ? [value] : [];
   const fromDefault = fromValue(moduleNamespace.default);
   if (fromDefault.length > 0) return fromDefault;
-  return [...new Set(Object.entries(moduleNamespace).filter(([name]) => name !== 'default').flatMap(([, v]) => fromValue(v)))];
+  return [
+    ...new Set(
+      Object.entries(moduleNamespace)
+        .filter(([name]) => name !== 'default')
+        .flatMap(([, v]) => fromValue(v)),
+    ),
+  ];
 }

@@ -1,12 +1,4 @@
-import {
-  fromHttpStatus,
-  isPluginError,
-  parseRetryAfter,
-  PermanentError,
-  PluginError,
-  RetryableError,
-  toPluginError,
-} from './errors.js';
+import { fromHttpStatus, isPluginError, parseRetryAfter, PermanentError, PluginError, RetryableError, toPluginError } from './errors.js';
 
 describe('fromHttpStatus', () => {
   it.each([

@@ -50,9 +50,10 @@ describe('guardedRequest', () => {
   it('reports bad URLs and unknown hosts as permanent errors', async () => {
     await expect(guardedRequest({ url: 'not a url' })).rejects.toMatchObject({ retryable: false, code: 'invalid_request' });
     const notFound = Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' });
-    await expect(
-      guardedRequest({ url: 'http://nowhere.example/', resolve: async () => Promise.reject(notFound) }),
-    ).rejects.toMatchObject({ retryable: false, code: 'not_found' });
+    await expect(guardedRequest({ url: 'http://nowhere.example/', resolve: async () => Promise.reject(notFound) })).rejects.toMatchObject({
+      retryable: false,
+      code: 'not_found',
+    });
     const busy = Object.assign(new Error('getaddrinfo EAI_AGAIN'), { code: 'EAI_AGAIN' });
     await expect(guardedRequest({ url: 'http://flaky.example/', resolve: async () => Promise.reject(busy) })).rejects.toMatchObject({
       retryable: true,
@@ -61,10 +62,12 @@ describe('guardedRequest', () => {
   });
 
   it('reports an aborted request as retryable', async () => {
-    await expect(guardedRequest({ url: `http://127.0.0.1:${port}/`, policy: loopback, signal: AbortSignal.abort() })).rejects.toMatchObject({
-      retryable: true,
-      code: 'aborted',
-    });
+    await expect(guardedRequest({ url: `http://127.0.0.1:${port}/`, policy: loopback, signal: AbortSignal.abort() })).rejects.toMatchObject(
+      {
+        retryable: true,
+        code: 'aborted',
+      },
+    );
   });
 });
 

@@ -158,7 +158,9 @@ async function readBody(response: IncomingMessage, maxBytes: number): Promise<Bu
       providerStatus: response.statusCode,
     });
   }
-  const encoding = String(response.headers['content-encoding'] ?? '').trim().toLowerCase();
+  const encoding = String(response.headers['content-encoding'] ?? '')
+    .trim()
+    .toLowerCase();
   let stream: Readable = response;
   if (encoding === 'gzip' || encoding === 'x-gzip') stream = response.pipe(createGunzip());
   else if (encoding === 'deflate') stream = response.pipe(createInflate());

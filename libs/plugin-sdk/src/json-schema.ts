@@ -63,15 +63,15 @@ export function formatSchemaErrors(errors: ErrorObject[] | null | undefined, pre
   return (errors ?? [])
     .filter((error) => error.keyword !== 'if')
     .map((error) => {
-    const path = `${prefix}${error.instancePath}` || '/';
-    if (error.keyword === 'additionalProperties') {
-      return `${path}: unknown property "${(error.params as { additionalProperty: string }).additionalProperty}"`;
-    }
-    if (error.keyword === 'enum') {
-      return `${path}: must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
-    }
-    return `${path}: ${error.message ?? 'is invalid'}`;
-  });
+      const path = `${prefix}${error.instancePath}` || '/';
+      if (error.keyword === 'additionalProperties') {
+        return `${path}: unknown property "${(error.params as { additionalProperty: string }).additionalProperty}"`;
+      }
+      if (error.keyword === 'enum') {
+        return `${path}: must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+      }
+      return `${path}: ${error.message ?? 'is invalid'}`;
+    });
 }
 
 /**
@@ -160,7 +160,10 @@ export function unmarkedSecretFields(configSchema: JsonSchema): string[] {
   const properties = configSchema.properties;
   if (typeof properties !== 'object' || properties === null) return [];
   return Object.entries(properties as Record<string, JsonSchema>)
-    .filter(([name, property]) => SECRET_NAME.test(name.replace(/[-_]/g, '').toLowerCase()) && !(typeof property === 'object' && property?.['x-secret'] === true))
+    .filter(
+      ([name, property]) =>
+        SECRET_NAME.test(name.replace(/[-_]/g, '').toLowerCase()) && !(typeof property === 'object' && property?.['x-secret'] === true),
+    )
     .filter(([, property]) => !(typeof property === 'object' && property?.['x-secret'] === false))
     .map(([name]) => name);
 }

@@ -65,7 +65,11 @@ describe('LLM output', () => {
   });
 
   it('validates extract and generate answers against the requested schema', () => {
-    const extract: LlmRequest = { task: 'extract', prompt: 'x', schema: { type: 'object', required: ['seats'], properties: { seats: { type: 'integer' } } } };
+    const extract: LlmRequest = {
+      task: 'extract',
+      prompt: 'x',
+      schema: { type: 'object', required: ['seats'], properties: { seats: { type: 'integer' } } },
+    };
     expect(validateLlmOutput(extract, { seats: 3 })).toEqual({ seats: 3 });
     expect(() => validateLlmOutput(extract, { seats: 'three' })).toThrow(/\/output\/seats: must be integer/);
     expect(validateLlmOutput({ task: 'generate', prompt: 'x' }, 'text')).toBe('text');

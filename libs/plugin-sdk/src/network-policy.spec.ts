@@ -43,12 +43,18 @@ describe('checkAddress', () => {
     expect(checkAddress(ip).blocked).toBe(true);
   });
 
-  it.each(['8.8.8.8', '1.1.1.1', '93.184.215.14', '172.32.0.1', '100.128.0.1', '169.255.0.1', '2606:4700:4700::1111', '2a00:1450:4001::200e'])(
-    'allows the public address %s',
-    (ip) => {
-      expect(checkAddress(ip)).toEqual({ blocked: false, address: ip });
-    },
-  );
+  it.each([
+    '8.8.8.8',
+    '1.1.1.1',
+    '93.184.215.14',
+    '172.32.0.1',
+    '100.128.0.1',
+    '169.255.0.1',
+    '2606:4700:4700::1111',
+    '2a00:1450:4001::200e',
+  ])('allows the public address %s', (ip) => {
+    expect(checkAddress(ip)).toEqual({ blocked: false, address: ip });
+  });
 
   it('says why, with the address unwrapped', () => {
     expect(checkAddress('::ffff:169.254.169.254')).toEqual({

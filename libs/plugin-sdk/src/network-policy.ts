@@ -125,9 +125,16 @@ export function checkAddress(ip: string, policy: NetworkPolicy = {}): AddressVer
 
 /** Whether a URL's host name is on the allow-list (exact or `*.domain` match, case-insensitive). */
 export function isAllowedHost(hostname: string, policy: NetworkPolicy = {}): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  const host = hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
   return (policy.allowHosts ?? []).some((entry) => {
-    const pattern = entry.trim().replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+    const pattern = entry
+      .trim()
+      .replace(/^\[|\]$/g, '')
+      .replace(/\.$/, '')
+      .toLowerCase();
     if (pattern.startsWith('*.')) return host.endsWith(pattern.slice(1)) && host.length > pattern.length - 1;
     if (pattern === host) return true;
     const a = parseAddress(pattern);

@@ -22,7 +22,12 @@ runConformanceSuite(fcmPlugin, {
   config,
   input: message,
   failures: [
-    { name: 'HTTP 429 QUOTA_EXCEEDED', arrange: () => fake.failNext({ status: 429, retryAfterSeconds: 5 }), retryable: true, code: 'rate_limited' },
+    {
+      name: 'HTTP 429 QUOTA_EXCEEDED',
+      arrange: () => fake.failNext({ status: 429, retryAfterSeconds: 5 }),
+      retryable: true,
+      code: 'rate_limited',
+    },
     { name: 'HTTP 500 INTERNAL', arrange: () => fake.failNext({ status: 500 }), retryable: true },
     { name: 'wrong access token (401)', config: () => ({ ...config(), accessToken: 'expired' }), retryable: false, code: 'auth' },
     { name: 'sender id mismatch (403)', arrange: () => fake.failNext({ status: 403 }), retryable: false, code: 'auth' },
@@ -64,7 +69,9 @@ describe('FCM push channel', () => {
 
   it('is retryable when no token got through but some failed for a transient reason', async () => {
     fake.failNext({ status: 429, retryAfterSeconds: 8 });
-    const error = await fcmPlugin.send(context(), { ...message, tokens: ['device-token-1', 'gone-device-token-1'] }).catch((e: unknown) => e);
+    const error = await fcmPlugin
+      .send(context(), { ...message, tokens: ['device-token-1', 'gone-device-token-1'] })
+      .catch((e: unknown) => e);
     expect(isPluginError(error) && error.toJSON()).toMatchObject({
       retryable: true,
       code: 'rate_limited',
@@ -84,7 +91,9 @@ describe('FCM push channel', () => {
     try {
       stalled.failNext({ timeout: true });
       const started = Date.now();
-      const error = await fcmPlugin.send(context({ ...config(), endpoint: stalled.url }, { timeoutMs: 300 }), message).catch((e: unknown) => e);
+      const error = await fcmPlugin
+        .send(context({ ...config(), endpoint: stalled.url }, { timeoutMs: 300 }), message)
+        .catch((e: unknown) => e);
       expect(isPluginError(error) && error.toJSON()).toMatchObject({ retryable: true, code: 'timeout' });
       expect(Date.now() - started).toBeLessThan(3000);
     } finally {

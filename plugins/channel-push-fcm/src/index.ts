@@ -56,11 +56,17 @@ export const manifest = {
       accessToken: {
         type: 'string',
         title: 'OAuth 2.0 access token',
-        description: 'Instead of a service account: an access token minted elsewhere (it is not refreshed), or the loopback fake\'s token.',
+        description: "Instead of a service account: an access token minted elsewhere (it is not refreshed), or the loopback fake's token.",
         'x-secret': true,
       },
       androidPriority: { enum: ['high', 'normal'], title: 'Android priority', default: 'high' },
-      ttlSeconds: { type: 'integer', title: 'Time to live (s)', description: 'How long FCM keeps an undelivered message.', minimum: 0, maximum: 2_419_200 },
+      ttlSeconds: {
+        type: 'integer',
+        title: 'Time to live (s)',
+        description: 'How long FCM keeps an undelivered message.',
+        minimum: 0,
+        maximum: 2_419_200,
+      },
       endpoint: {
         type: 'string',
         title: 'FCM endpoint',
@@ -155,7 +161,10 @@ function credentialFor(ctx: FcmContext): Credential {
     try {
       return cert(parsed);
     } catch (error) {
-      throw new PermanentError(`The service account key is not usable: ${(error as Error).message}`, { code: 'invalid_config', cause: error });
+      throw new PermanentError(`The service account key is not usable: ${(error as Error).message}`, {
+        code: 'invalid_config',
+        cause: error,
+      });
     }
   }
   if (accessToken) return { getAccessToken: async () => ({ access_token: accessToken, expires_in: 3600 }) };

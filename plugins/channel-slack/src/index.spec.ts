@@ -17,7 +17,12 @@ runConformanceSuite(slackPlugin, {
   config,
   input: message,
   failures: [
-    { name: 'ratelimited (HTTP 429)', arrange: () => fake.failNext({ status: 429, retryAfterSeconds: 30 }), retryable: true, code: 'rate_limited' },
+    {
+      name: 'ratelimited (HTTP 429)',
+      arrange: () => fake.failNext({ status: 429, retryAfterSeconds: 30 }),
+      retryable: true,
+      code: 'rate_limited',
+    },
     { name: 'HTTP 500', arrange: () => fake.failNext({ status: 500 }), retryable: true },
     { name: 'HTTP 503', arrange: () => fake.failNext({ status: 503 }), retryable: true },
     { name: 'invalid_auth', config: () => ({ ...config(), botToken: 'xoxb-revoked' }), retryable: false, code: 'auth' },

@@ -42,7 +42,7 @@ export const manifest = {
       botToken: {
         type: 'string',
         title: 'Bot token',
-        description: 'The app\'s bot token (xoxb-…) with the chat:write scope (and chat:write.customize to set a name or icon).',
+        description: "The app's bot token (xoxb-…) with the chat:write scope (and chat:write.customize to set a name or icon).",
         pattern: '^xox[a-z]-',
         'x-secret': true,
       },
@@ -53,7 +53,8 @@ export const manifest = {
       apiUrl: {
         type: 'string',
         title: 'API URL',
-        description: 'Call the Web API here instead of https://slack.com/api/ (Slack GovSlack, a proxy, or the loopback fake of `npm run fakes`).',
+        description:
+          'Call the Web API here instead of https://slack.com/api/ (Slack GovSlack, a proxy, or the loopback fake of `npm run fakes`).',
         format: 'uri',
       },
     },
@@ -92,7 +93,14 @@ const PERMANENT_ERRORS: Record<string, string> = {
 };
 
 /** Platform errors that are Slack's own trouble and worth another try. */
-const RETRYABLE_ERRORS = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'team_added_to_org']);
+const RETRYABLE_ERRORS = new Set([
+  'ratelimited',
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+  'team_added_to_org',
+]);
 
 interface SlackSdkError extends Error {
   code?: string;
@@ -123,12 +131,23 @@ export function toSlackPluginError(error: unknown): PluginError {
       const slackError = e.data?.error ?? 'unknown_error';
       const details = { slackError, needed: e.data?.needed };
       if (RETRYABLE_ERRORS.has(slackError)) {
-        return new RetryableError(`Slack answered ${slackError}`, { code: slackError === 'ratelimited' ? 'rate_limited' : 'provider_error', details, cause: error });
+        return new RetryableError(`Slack answered ${slackError}`, {
+          code: slackError === 'ratelimited' ? 'rate_limited' : 'provider_error',
+          details,
+          cause: error,
+        });
       }
-      return new PermanentError(`Slack answered ${slackError}`, { code: PERMANENT_ERRORS[slackError] ?? 'rejected', details, cause: error });
+      return new PermanentError(`Slack answered ${slackError}`, {
+        code: PERMANENT_ERRORS[slackError] ?? 'rejected',
+        details,
+        cause: error,
+      });
     }
     case 'slack_webapi_http_error':
-      return fromHttpStatus(e.statusCode ?? 0, `Slack answered HTTP ${e.statusCode}`, { retryAfter: e.headers?.['retry-after'], cause: error });
+      return fromHttpStatus(e.statusCode ?? 0, `Slack answered HTTP ${e.statusCode}`, {
+        retryAfter: e.headers?.['retry-after'],
+        cause: error,
+      });
     case 'slack_webapi_request_error':
       return new RetryableError(`Slack request failed: ${e.original?.message ?? e.message}`, {
         code: e.original?.name === 'TimeoutError' ? 'timeout' : 'network',
@@ -214,7 +233,8 @@ export const slackPlugin = defineChannelPlugin<ChatMessage, SlackConfig, SlackSe
       const failure = toSlackPluginError(error);
       return {
         ok: false,
-        message: failure.code === 'auth' ? `Slack rejected the bot token (${failure.message})` : `Could not reach Slack: ${failure.message}`,
+        message:
+          failure.code === 'auth' ? `Slack rejected the bot token (${failure.message})` : `Could not reach Slack: ${failure.message}`,
         details: failure.toJSON(),
       };
     }

@@ -1,6 +1,13 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createTestContext, type InboundRequest, isPluginError, runConformanceSuite, type SmsMessage, type TestContextOverrides } from '@itinera/plugin-sdk';
+import {
+  createTestContext,
+  type InboundRequest,
+  isPluginError,
+  runConformanceSuite,
+  type SmsMessage,
+  type TestContextOverrides,
+} from '@itinera/plugin-sdk';
 import {
   startTwilioFake,
   type TwilioFake,
@@ -50,7 +57,8 @@ runConformanceSuite(twilioPlugin, {
     { name: 'invalid number (Twilio 21211)', input: { ...message, to: '+12' }, retryable: false, code: 'invalid_recipient' },
     {
       name: 'recipient replied STOP (Twilio 21610)',
-      arrange: () => fake.replyNext({ status: 400, body: { code: 21610, message: 'Attempt to send to unsubscribed recipient', status: 400 } }),
+      arrange: () =>
+        fake.replyNext({ status: 400, body: { code: 21610, message: 'Attempt to send to unsubscribed recipient', status: 400 } }),
       retryable: false,
       code: 'unsubscribed',
     },
@@ -88,7 +96,12 @@ describe('Twilio SMS channel', () => {
   it('passes the Retry-After delay of a 429 on', async () => {
     fake.failNext({ status: 429, retryAfterSeconds: 7 });
     const error = await twilioPlugin.send(context(), message).catch((e: unknown) => e);
-    expect(isPluginError(error) && error.toJSON()).toMatchObject({ retryable: true, code: 'rate_limited', retryAfterMs: 7000, providerStatus: 429 });
+    expect(isPluginError(error) && error.toJSON()).toMatchObject({
+      retryable: true,
+      code: 'rate_limited',
+      retryAfterMs: 7000,
+      providerStatus: 429,
+    });
   });
 
   it('gives up with a retryable error when Twilio does not answer before the deadline', async () => {
@@ -102,7 +115,9 @@ describe('Twilio SMS channel', () => {
   it('maps status callbacks to delivery events', async () => {
     const ctx = context();
     const parse = async (fields: Record<string, string>) => twilioPlugin.parseDeliveryEvent!(ctx, statusCallback(fields));
-    expect(await parse({ MessageSid: 'SM1', MessageStatus: 'sent' })).toMatchObject([{ providerMessageId: 'SM1', status: 'sent', recipient: '+15005550006' }]);
+    expect(await parse({ MessageSid: 'SM1', MessageStatus: 'sent' })).toMatchObject([
+      { providerMessageId: 'SM1', status: 'sent', recipient: '+15005550006' },
+    ]);
     expect(await parse({ MessageSid: 'SM1', MessageStatus: 'delivered' })).toMatchObject([{ status: 'delivered' }]);
     expect(await parse({ MessageSid: 'SM1', MessageStatus: 'undelivered', ErrorCode: '30003' })).toMatchObject([
       { status: 'bounced', reason: 'Twilio error 30003' },
@@ -150,7 +165,10 @@ describe('Twilio SMS channel', () => {
   });
 
   it('checkConfig fetches the account and reports a wrong token', async () => {
-    await expect(twilioPlugin.checkConfig!(context())).resolves.toMatchObject({ ok: true, message: expect.stringContaining('Itinera fake account') });
+    await expect(twilioPlugin.checkConfig!(context())).resolves.toMatchObject({
+      ok: true,
+      message: expect.stringContaining('Itinera fake account'),
+    });
     expect(fake.requests[0]).toMatchObject({ method: 'GET', path: `/2010-04-01/Accounts/${TWILIO_FAKE_ACCOUNT_SID}.json` });
     await expect(twilioPlugin.checkConfig!(context({ ...config(), authToken: 'wrong' }))).resolves.toMatchObject({
       ok: false,

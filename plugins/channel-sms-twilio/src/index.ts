@@ -66,7 +66,8 @@ export const manifest = {
       apiBaseUrl: {
         type: 'string',
         title: 'API base URL',
-        description: 'Send API calls here instead of https://api.twilio.com (a Twilio-compatible proxy, or the loopback fake of `npm run fakes`).',
+        description:
+          'Send API calls here instead of https://api.twilio.com (a Twilio-compatible proxy, or the loopback fake of `npm run fakes`).',
         format: 'uri',
       },
     },
@@ -244,7 +245,11 @@ export const twilioPlugin = defineChannelPlugin<SmsMessage, TwilioConfig, Twilio
     try {
       const account = await abortable(ctx, client.api.v2010.accounts(ctx.config.accountSid).fetch());
       if (account.status !== 'active') {
-        return { ok: false, message: `The Twilio account ${account.friendlyName} is ${account.status}`, details: { status: account.status } };
+        return {
+          ok: false,
+          message: `The Twilio account ${account.friendlyName} is ${account.status}`,
+          details: { status: account.status },
+        };
       }
       return { ok: true, message: `Connected to Twilio account ${account.friendlyName}`, details: { type: account.type } };
     } catch (error) {

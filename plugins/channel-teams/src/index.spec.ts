@@ -42,12 +42,22 @@ runConformanceSuite(teamsPlugin, {
   config,
   input: message,
   failures: [
-    { name: 'HTTP 429 TooManyRequests', arrange: () => fake.failNext({ status: 429, retryAfterSeconds: 2 }), retryable: true, code: 'rate_limited' },
+    {
+      name: 'HTTP 429 TooManyRequests',
+      arrange: () => fake.failNext({ status: 429, retryAfterSeconds: 2 }),
+      retryable: true,
+      code: 'rate_limited',
+    },
     { name: 'HTTP 503 serviceNotAvailable', arrange: () => fake.failNext({ status: 503 }), retryable: true },
     { name: 'HTTP 500', arrange: () => fake.failNext({ status: 500 }), retryable: true },
     { name: 'invalid access token (401)', config: () => ({ ...config(), accessToken: 'expired' }), retryable: false, code: 'auth' },
     { name: 'missing permission (403)', arrange: () => fake.failNext({ status: 403 }), retryable: false, code: 'auth' },
-    { name: 'unknown channel (404)', input: { ...message, to: { teamId: TEAM, channelId: '19:gone@thread.tacv2' } }, retryable: false, code: 'invalid_recipient' },
+    {
+      name: 'unknown channel (404)',
+      input: { ...message, to: { teamId: TEAM, channelId: '19:gone@thread.tacv2' } },
+      retryable: false,
+      code: 'invalid_recipient',
+    },
     {
       name: 'client secret rejected by the token endpoint',
       config: () => ({ ...clientCredentials('conformance/.default'), clientSecret: 'wrong' }),
@@ -96,7 +106,12 @@ describe('Microsoft Teams channel', () => {
   it('makes one request per send and passes Retry-After on', async () => {
     fake.failNext({ status: 429, retryAfterSeconds: 4 });
     const error = await teamsPlugin.send(context(), message).catch((e: unknown) => e);
-    expect(isPluginError(error) && error.toJSON()).toMatchObject({ retryable: true, code: 'rate_limited', retryAfterMs: 4000, providerStatus: 429 });
+    expect(isPluginError(error) && error.toJSON()).toMatchObject({
+      retryable: true,
+      code: 'rate_limited',
+      retryAfterMs: 4000,
+      providerStatus: 429,
+    });
     fake.failNext({ status: 503 });
     await teamsPlugin.send(context(), message).catch(() => undefined);
     expect(fake.requests).toHaveLength(2);
@@ -116,7 +131,10 @@ describe('Microsoft Teams channel', () => {
   });
 
   it('checkConfig reads the organisation and reports rejected credentials', async () => {
-    await expect(teamsPlugin.checkConfig!(context())).resolves.toMatchObject({ ok: true, message: 'Connected to Microsoft Graph for Itinera fake tenant' });
+    await expect(teamsPlugin.checkConfig!(context())).resolves.toMatchObject({
+      ok: true,
+      message: 'Connected to Microsoft Graph for Itinera fake tenant',
+    });
     await expect(teamsPlugin.checkConfig!(context({ ...config(), accessToken: 'nope' }))).resolves.toMatchObject({
       ok: false,
       message: expect.stringContaining('Microsoft rejected the credentials'),

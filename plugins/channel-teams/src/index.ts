@@ -45,7 +45,11 @@ export const manifest = {
   configSchema: {
     type: 'object',
     additionalProperties: false,
-    anyOf: [{ required: ['accessToken'] }, { required: ['clientId', 'clientSecret', 'tokenUrl'] }, { required: ['clientId', 'clientSecret', 'tenantId'] }],
+    anyOf: [
+      { required: ['accessToken'] },
+      { required: ['clientId', 'clientSecret', 'tokenUrl'] },
+      { required: ['clientId', 'clientSecret', 'tenantId'] },
+    ],
     properties: {
       accessToken: {
         type: 'string',
@@ -53,13 +57,14 @@ export const manifest = {
         description: 'A Graph access token minted elsewhere (it is used as is, never refreshed).',
         'x-secret': true,
       },
-      tenantId: { type: 'string', title: 'Tenant id', description: 'With client id and secret: the token endpoint is this tenant\'s.' },
+      tenantId: { type: 'string', title: 'Tenant id', description: "With client id and secret: the token endpoint is this tenant's." },
       clientId: { type: 'string', title: 'Client (application) id' },
       clientSecret: { type: 'string', title: 'Client secret', 'x-secret': true },
       tokenUrl: {
         type: 'string',
         title: 'Token endpoint',
-        description: 'OAuth 2.0 token endpoint for the client-credentials grant; default https://login.microsoftonline.com/{tenantId}/oauth2/v2.0/token.',
+        description:
+          'OAuth 2.0 token endpoint for the client-credentials grant; default https://login.microsoftonline.com/{tenantId}/oauth2/v2.0/token.',
         format: 'uri',
         'x-secret': false,
       },
@@ -102,7 +107,9 @@ async function accessToken(ctx: TeamsContext, signal: AbortSignal): Promise<stri
   if (ctx.secrets.accessToken) return ctx.secrets.accessToken;
   const tokenUrl = tokenUrlOf(ctx);
   if (!tokenUrl || !ctx.config.clientId || !ctx.secrets.clientSecret) {
-    throw new PermanentError('Configure an access token, or a client id and secret with a tenant id or token endpoint', { code: 'invalid_config' });
+    throw new PermanentError('Configure an access token, or a client id and secret with a tenant id or token endpoint', {
+      code: 'invalid_config',
+    });
   }
   const key = tokenKey(ctx, tokenUrl);
   const cached = tokens.get(key);
@@ -123,10 +130,16 @@ async function accessToken(ctx: TeamsContext, signal: AbortSignal): Promise<stri
   } catch (error) {
     throw toPluginError(error, 'The token endpoint could not be reached');
   }
-  const body = (await response.json().catch(() => ({}))) as { access_token?: string; expires_in?: number; error?: string; error_description?: string };
+  const body = (await response.json().catch(() => ({}))) as {
+    access_token?: string;
+    expires_in?: number;
+    error?: string;
+    error_description?: string;
+  };
   if (!response.ok || !body.access_token) {
     const message = `The token endpoint answered ${response.status}: ${body.error_description ?? body.error ?? 'no access token'}`;
-    if (response.status === 400 || response.status === 401) throw new PermanentError(message, { code: 'auth', providerStatus: response.status });
+    if (response.status === 400 || response.status === 401)
+      throw new PermanentError(message, { code: 'auth', providerStatus: response.status });
     throw fromHttpStatus(response.status, message, { retryAfter: response.headers.get('retry-after') });
   }
   const lifetimeMs = Math.max(0, (body.expires_in ?? 3600) - 60) * 1000;
@@ -230,13 +243,20 @@ export const teamsPlugin = defineChannelPlugin<ChatMessage, TeamsConfig, TeamsSe
         value?: Array<{ displayName?: string; id?: string }>;
       };
       const tenant = organisation.value?.[0];
-      return { ok: true, message: `Connected to Microsoft Graph${tenant?.displayName ? ` for ${tenant.displayName}` : ''}`, details: { tenantId: tenant?.id } };
+      return {
+        ok: true,
+        message: `Connected to Microsoft Graph${tenant?.displayName ? ` for ${tenant.displayName}` : ''}`,
+        details: { tenantId: tenant?.id },
+      };
     } catch (error) {
       if (ctx.signal.aborted) throw error;
       const failure = toTeamsPluginError(error);
       return {
         ok: false,
-        message: failure.code === 'auth' ? `Microsoft rejected the credentials: ${failure.message}` : `Could not reach Microsoft Graph: ${failure.message}`,
+        message:
+          failure.code === 'auth'
+            ? `Microsoft rejected the credentials: ${failure.message}`
+            : `Could not reach Microsoft Graph: ${failure.message}`,
         details: failure.toJSON(),
       };
     }

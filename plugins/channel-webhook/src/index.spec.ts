@@ -97,7 +97,13 @@ runConformanceSuite(plugin, {
     { name: 'HTTP 429', arrange: () => receiver.replyNext(429, { 'retry-after': '2' }), retryable: true, code: 'rate_limited' },
     { name: 'HTTP 400', arrange: () => receiver.replyNext(400), retryable: false, code: 'invalid_request' },
     { name: 'HTTP 410 Gone', arrange: () => receiver.replyNext(410), retryable: false },
-    { name: 'no answer before the timeout', arrange: () => receiver.hangNext(), config: () => ({ ...config(), timeoutMs: 300 }), retryable: true, code: 'timeout' },
+    {
+      name: 'no answer before the timeout',
+      arrange: () => receiver.hangNext(),
+      config: () => ({ ...config(), timeoutMs: 300 }),
+      retryable: true,
+      code: 'timeout',
+    },
     {
       name: 'a loopback URL that is not allow-listed',
       config: () => ({ signingSecret: SECRET }),
@@ -176,7 +182,9 @@ describe('channel-webhook', () => {
   it('passes Retry-After on and treats a dropped connection as retryable', async () => {
     receiver.replyNext(429, { 'retry-after': '30' });
     expect(await failure(plugin.send(context(), message()))).toMatchObject({ code: 'rate_limited', retryAfterMs: 30_000 });
-    const unreachable = await failure(plugin.send(context({ ...config(), allowHosts: ['127.0.0.1'] }), { url: 'http://127.0.0.1:1/', body: {} }));
+    const unreachable = await failure(
+      plugin.send(context({ ...config(), allowHosts: ['127.0.0.1'] }), { url: 'http://127.0.0.1:1/', body: {} }),
+    );
     expect(unreachable).toMatchObject({ retryable: true, code: 'network' });
   });
 

@@ -1,13 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import {
-  createTestContext,
-  type HostResolver,
-  isPluginError,
-  type PluginError,
-  runConformanceSuite,
-} from '@itinera/plugin-sdk';
+import { createTestContext, type HostResolver, isPluginError, type PluginError, runConformanceSuite } from '@itinera/plugin-sdk';
 import plugin, { createHttpDataSource, type HttpSourceConfig, type HttpSourceSecrets } from './index.js';
 
 interface Seen {
@@ -75,7 +69,11 @@ class TestApi {
         return;
       case '/status': {
         const code = Number(url.searchParams.get('code'));
-        return json(code, { error: `status ${code}` }, url.searchParams.has('retryAfter') ? { 'retry-after': url.searchParams.get('retryAfter')! } : {});
+        return json(
+          code,
+          { error: `status ${code}` },
+          url.searchParams.has('retryAfter') ? { 'retry-after': url.searchParams.get('retryAfter')! } : {},
+        );
       }
       case '/flaky': {
         const n = this.count(`flaky:${url.searchParams.get('key')}`);
@@ -83,7 +81,9 @@ class TestApi {
       }
       case '/rate-limited': {
         const n = this.count(`rl:${url.searchParams.get('key')}`);
-        return n === 1 ? json(429, { error: 'slow down' }, { 'retry-after': url.searchParams.get('after') ?? '1' }) : json(200, { attempt: n });
+        return n === 1
+          ? json(429, { error: 'slow down' }, { 'retry-after': url.searchParams.get('after') ?? '1' })
+          : json(200, { attempt: n });
       }
       case '/redirect':
         res.writeHead(Number(url.searchParams.get('code') ?? 302), { location: url.searchParams.get('to')! });
@@ -147,7 +147,12 @@ runConformanceSuite(plugin, {
     { name: 'HTTP 404', input: () => ({ url: `${api.origin}/missing` }), retryable: false, code: 'not_found' },
     { name: 'HTTP 503 on every attempt', input: () => ({ url: `${api.origin}/status?code=503` }), retryable: true, code: 'provider_error' },
     { name: 'a loopback address that is not allow-listed', config: {}, retryable: false, code: 'blocked_address' },
-    { name: 'no answer before the timeout', input: () => ({ url: `${api.origin}/hang`, timeoutMs: 200 }), retryable: true, code: 'timeout' },
+    {
+      name: 'no answer before the timeout',
+      input: () => ({ url: `${api.origin}/hang`, timeoutMs: 200 }),
+      retryable: true,
+      code: 'timeout',
+    },
   ],
 });
 
@@ -196,7 +201,9 @@ describe('datasource-http: retries and timeouts', () => {
   });
 
   it('stops after maxRetries and reports a retryable error', async () => {
-    const error = await failure(plugin.fetch(context({ ...allowLoopback(), maxRetries: 1 }), { url: `${api.origin}/flaky?key=b&failures=5` }));
+    const error = await failure(
+      plugin.fetch(context({ ...allowLoopback(), maxRetries: 1 }), { url: `${api.origin}/flaky?key=b&failures=5` }),
+    );
     expect(error).toMatchObject({ retryable: true, providerStatus: 503 });
     expect(api.seen).toHaveLength(2);
   });
@@ -229,14 +236,18 @@ describe('datasource-http: retries and timeouts', () => {
   });
 
   it('stops at the context deadline even when the node asks for longer', async () => {
-    const error = await failure(plugin.fetch(context(allowLoopback(), { deadline: Date.now() + 300 }), { url: `${api.origin}/hang`, timeoutMs: 60_000 }));
+    const error = await failure(
+      plugin.fetch(context(allowLoopback(), { deadline: Date.now() + 300 }), { url: `${api.origin}/hang`, timeoutMs: 60_000 }),
+    );
     expect(error).toMatchObject({ retryable: true, code: 'timeout' });
   });
 });
 
 describe('datasource-http: response size cap', () => {
   it.each(['/big', '/big-chunked', '/gzip-bomb'])('refuses %s beyond maxResponseBytes', async (path) => {
-    const error = await failure(plugin.fetch(context({ ...allowLoopback(), maxResponseBytes: 64 * 1024 }), { url: `${api.origin}${path}` }));
+    const error = await failure(
+      plugin.fetch(context({ ...allowLoopback(), maxResponseBytes: 64 * 1024 }), { url: `${api.origin}${path}` }),
+    );
     expect(error).toMatchObject({ retryable: false, code: 'response_too_large' });
   });
 
@@ -293,7 +304,12 @@ describe('datasource-http: SSRF guard', () => {
 
   it('checks resolved addresses: a public-looking name resolving to a private address is blocked', async () => {
     const resolve: HostResolver = async (host) =>
-      host === 'mixed.example' ? [{ address: '93.184.215.14', family: 4 }, { address: '10.0.0.7', family: 4 }] : [{ address: '192.168.0.10', family: 4 }];
+      host === 'mixed.example'
+        ? [
+            { address: '93.184.215.14', family: 4 },
+            { address: '10.0.0.7', family: 4 },
+          ]
+        : [{ address: '192.168.0.10', family: 4 }];
     const source = createHttpDataSource({ resolve });
     for (const url of ['http://crm.example/', 'http://mixed.example/']) {
       expect(await failure(source.fetch(context({}), { url }))).toMatchObject({ code: 'blocked_address' });
@@ -316,7 +332,9 @@ describe('datasource-http: SSRF guard', () => {
       expect((await plugin.fetch(context(values), { url: `${api.origin}/accounts/42` })).status).toBe(200);
     }
     const source = createHttpDataSource({ resolve: async () => [{ address: '127.0.0.1', family: 4 }] });
-    const viaName = await source.fetch(context({ allowHosts: ['*.internal.example'] }), { url: `http://crm.internal.example:${api.port}/accounts/42` });
+    const viaName = await source.fetch(context({ allowHosts: ['*.internal.example'] }), {
+      url: `http://crm.internal.example:${api.port}/accounts/42`,
+    });
     expect(viaName.status).toBe(200);
   });
 
@@ -381,13 +399,22 @@ describe('datasource-http: redirects', () => {
 describe('datasource-http: configuration', () => {
   it('applies defaults and marks the shared headers secret', () => {
     const ctx = context({ headers: { Authorization: 'Bearer x' } });
-    expect(ctx.config).toMatchObject({ allowHosts: [], maxResponseBytes: 1024 * 1024, maxRetries: 2, maxRedirects: 5, defaultTimeoutMs: 10_000 });
+    expect(ctx.config).toMatchObject({
+      allowHosts: [],
+      maxResponseBytes: 1024 * 1024,
+      maxRetries: 2,
+      maxRedirects: 5,
+      defaultTimeoutMs: 10_000,
+    });
     expect(ctx.secrets).toEqual({ headers: { Authorization: 'Bearer x' } });
     expect('headers' in ctx.config).toBe(false);
   });
 
   it('answers checkConfig', async () => {
-    await expect(plugin.checkConfig!(context({ allowHosts: ['crm.internal'] }))).resolves.toMatchObject({ ok: true, message: expect.stringContaining('crm.internal') });
+    await expect(plugin.checkConfig!(context({ allowHosts: ['crm.internal'] }))).resolves.toMatchObject({
+      ok: true,
+      message: expect.stringContaining('crm.internal'),
+    });
     await expect(plugin.checkConfig!(context({ allowCidrs: ['nonsense'] }))).resolves.toMatchObject({ ok: false });
   });
 });

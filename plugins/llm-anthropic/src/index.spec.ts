@@ -122,7 +122,11 @@ describe('llm-anthropic', () => {
   it('gives up with a retryable aborted error when the signal aborts mid-call', async () => {
     fake.failNext({ timeout: true });
     const controller = new AbortController();
-    const ctx = createTestContext<AnthropicConfig, AnthropicSecrets>({ manifest: plugin.manifest, values: config(), signal: controller.signal });
+    const ctx = createTestContext<AnthropicConfig, AnthropicSecrets>({
+      manifest: plugin.manifest,
+      values: config(),
+      signal: controller.signal,
+    });
     setTimeout(() => controller.abort(), 100);
     const error = await failure(plugin.complete(ctx, classify));
     expect(error).toMatchObject({ retryable: true, code: 'aborted' });

@@ -116,9 +116,7 @@ async function complete(ctx: Ctx, request: LlmRequest): Promise<LlmResult> {
         details,
       });
     }
-    const call = message.content.find(
-      (block): block is Anthropic.ToolUseBlock => block.type === 'tool_use' && block.name === OUTPUT_TOOL,
-    );
+    const call = message.content.find((block): block is Anthropic.ToolUseBlock => block.type === 'tool_use' && block.name === OUTPUT_TOOL);
     // The tool call is forced; a plain JSON text answer is accepted as a fallback.
     const answer = call ? call.input : parseJsonText(text);
     output = parseLlmOutput(request, structured.unwrap(answer), { parsed: true });

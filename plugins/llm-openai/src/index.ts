@@ -58,7 +58,8 @@ export function mapOpenAiError(error: unknown, ctx: Pick<Ctx, 'signal'>): Plugin
       ? new RetryableError('The OpenAI request was aborted', { code: 'aborted', cause: error })
       : new RetryableError('The OpenAI request timed out', { code: 'timeout', cause: error });
   }
-  if (error instanceof APIConnectionTimeoutError) return new RetryableError('The OpenAI request timed out', { code: 'timeout', cause: error });
+  if (error instanceof APIConnectionTimeoutError)
+    return new RetryableError('The OpenAI request timed out', { code: 'timeout', cause: error });
   if (error instanceof APIConnectionError) {
     return new RetryableError(`Cannot reach OpenAI: ${error.message}`, { code: 'network', cause: error });
   }

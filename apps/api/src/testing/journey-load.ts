@@ -10,12 +10,22 @@ const SMTP = '@itinera/channel-email-smtp/smtp';
 const MJML = (text: string) => `<mjml><mj-body><mj-section><mj-column><mj-text>${text}</mj-text></mj-column></mj-section></mj-body></mjml>`;
 
 export function faultEnv(databaseUrl: string, redisPrefix: string): Record<string, string> {
-  return { DATABASE_URL: databaseUrl, REDIS_PREFIX: redisPrefix, ITINERA_BOOTSTRAP_SECRET_KEY: FAULT_SECRET_KEY, ITINERA_BOOTSTRAP_WRITE_KEY: FAULT_WRITE_KEY, ITINERA_PLUGINS: SMTP };
+  return {
+    DATABASE_URL: databaseUrl,
+    REDIS_PREFIX: redisPrefix,
+    ITINERA_BOOTSTRAP_SECRET_KEY: FAULT_SECRET_KEY,
+    ITINERA_BOOTSTRAP_WRITE_KEY: FAULT_WRITE_KEY,
+    ITINERA_PLUGINS: SMTP,
+  };
 }
 
 /** One JSON call to a process started by `startApiProcess`, with the fault tests' owner key (or `auth`). */
 export async function call(api: ApiProcess, method: string, path: string, body?: unknown, auth = `Bearer ${FAULT_SECRET_KEY}`) {
-  const res = await fetch(`${api.url}${path}`, { method, headers: { Authorization: auth, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${api.url}${path}`, {
+    method,
+    headers: { Authorization: auth, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
@@ -25,9 +35,17 @@ export async function call(api: ApiProcess, method: string, path: string, body?:
  * profiles sent in with a `go` event each: a load of runs with two sends and a timer each.
  */
 export async function startJourneyLoad(api: ApiProcess, smtp: SmtpFake, tag: string, users: number): Promise<string> {
-  await call(api, 'POST', '/api/channels', { pluginId: SMTP, name: 'SMTP', config: { host: '127.0.0.1', port: smtp.port, startTls: 'disabled', from: 'f@example.test' } });
+  await call(api, 'POST', '/api/channels', {
+    pluginId: SMTP,
+    name: 'SMTP',
+    config: { host: '127.0.0.1', port: smtp.port, startTls: 'disabled', from: 'f@example.test' },
+  });
   for (const key of ['first', 'second']) {
-    await call(api, 'POST', '/api/templates', { key, name: key, content: { email: { subject: `${key} {{ profile.userId }}`, mjml: MJML(key) } } });
+    await call(api, 'POST', '/api/templates', {
+      key,
+      name: key,
+      content: { email: { subject: `${key} {{ profile.userId }}`, mjml: MJML(key) } },
+    });
     await call(api, 'POST', `/api/templates/${key}/publish`, {});
   }
   const journey = await call(api, 'POST', '/api/journeys', {
@@ -41,7 +59,12 @@ export async function startJourneyLoad(api: ApiProcess, smtp: SmtpFake, tag: str
         { id: 'b', type: 'send', config: { template: 'second', channels: ['email'] } },
         { id: 'x', type: 'exit' },
       ],
-      edges: [{ from: 't', to: 'a' }, { from: 'a', to: 'd' }, { from: 'd', to: 'b' }, { from: 'b', to: 'x' }],
+      edges: [
+        { from: 't', to: 'a' },
+        { from: 'a', to: 'd' },
+        { from: 'd', to: 'b' },
+        { from: 'b', to: 'x' },
+      ],
     },
   });
   expect((await call(api, 'POST', `/api/journeys/${journey.body.id}/publish`, {})).status).toBe(201);
@@ -63,7 +86,12 @@ export async function sendUsers(api: ApiProcess, tag: string, from: number, to: 
 export async function runsCompleted(db: pg.Client, journeyId: string, users: number, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { rows } = await db.query(`SELECT count(*) FILTER (WHERE status = 'completed')::int AS done, count(*)::int AS total FROM journey_runs WHERE journey_id = $1`, [journeyId]).catch(() => ({ rows: [{ done: -1, total: -1 }] }));
+    const { rows } = await db
+      .query(
+        `SELECT count(*) FILTER (WHERE status = 'completed')::int AS done, count(*)::int AS total FROM journey_runs WHERE journey_id = $1`,
+        [journeyId],
+      )
+      .catch(() => ({ rows: [{ done: -1, total: -1 }] }));
     if (rows[0].done === users) return;
     if (Date.now() > deadline) throw new Error(`only ${rows[0].done}/${users} runs completed (${rows[0].total} started)`);
     await new Promise((r) => setTimeout(r, 250));

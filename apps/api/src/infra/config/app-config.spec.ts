@@ -43,6 +43,8 @@ describe('loadConfig', () => {
   it('requires the admin e-mail and password together and well-formed bootstrap keys', () => {
     expect(() => loadConfig({ ITINERA_ADMIN_EMAIL: 'a@b.c' })).toThrow(/must be set together/);
     expect(() => loadConfig({ ITINERA_BOOTSTRAP_SECRET_KEY: 'itn_wk_abcdefghijklmnop' })).toThrow(/ITINERA_BOOTSTRAP_SECRET_KEY/);
-    expect(loadConfig({ ITINERA_BOOTSTRAP_SECRET_KEY: 'itn_sk_abcdefghijklmnop' }).ITINERA_BOOTSTRAP_SECRET_KEY).toBe('itn_sk_abcdefghijklmnop');
+    expect(loadConfig({ ITINERA_BOOTSTRAP_SECRET_KEY: 'itn_sk_abcdefghijklmnop' }).ITINERA_BOOTSTRAP_SECRET_KEY).toBe(
+      'itn_sk_abcdefghijklmnop',
+    );
   });
 });

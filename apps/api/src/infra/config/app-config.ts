@@ -1,17 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import {
-  IsEmail,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Matches,
-  Max,
-  Min,
-  MinLength,
-  validateSync,
-} from 'class-validator';
+import { IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 export const ROLES = ['all', 'api', 'worker'] as const;
 export type ProcessRole = (typeof ROLES)[number];
@@ -33,7 +21,10 @@ export const CONFIG_VARIABLES: Record<string, VariableMeta> = {
   REDIS_URL: { description: 'Redis connection URL (BullMQ).', secret: true },
   REDIS_PREFIX: { description: 'Prefix of every Redis key Itinera writes.' },
   ITINERA_ROLE: { description: '`all` (API + worker), `api` or `worker`.' },
-  ITINERA_SECRET: { description: 'Key for encrypting stored secrets (at least 32 characters). Required outside development.', secret: true },
+  ITINERA_SECRET: {
+    description: 'Key for encrypting stored secrets (at least 32 characters). Required outside development.',
+    secret: true,
+  },
   ITINERA_PUBLIC_URL: { description: 'Public base URL of this deployment, used in printed and sent links.' },
   ITINERA_BOOTSTRAP_WRITE_KEY: { description: 'A write key that exists in the default workspace after start.', secret: true },
   ITINERA_BOOTSTRAP_SECRET_KEY: { description: 'A secret API key (owner) that exists in the default workspace after start.', secret: true },
@@ -88,11 +79,15 @@ export class AppConfig {
   ITINERA_PUBLIC_URL?: string;
 
   @IsOptional()
-  @Matches(/^itn_wk_[A-Za-z0-9]{16,}$/, { message: 'ITINERA_BOOTSTRAP_WRITE_KEY must look like itn_wk_ followed by at least 16 letters or digits' })
+  @Matches(/^itn_wk_[A-Za-z0-9]{16,}$/, {
+    message: 'ITINERA_BOOTSTRAP_WRITE_KEY must look like itn_wk_ followed by at least 16 letters or digits',
+  })
   ITINERA_BOOTSTRAP_WRITE_KEY?: string;
 
   @IsOptional()
-  @Matches(/^itn_sk_[A-Za-z0-9]{16,}$/, { message: 'ITINERA_BOOTSTRAP_SECRET_KEY must look like itn_sk_ followed by at least 16 letters or digits' })
+  @Matches(/^itn_sk_[A-Za-z0-9]{16,}$/, {
+    message: 'ITINERA_BOOTSTRAP_SECRET_KEY must look like itn_sk_ followed by at least 16 letters or digits',
+  })
   ITINERA_BOOTSTRAP_SECRET_KEY?: string;
 
   @IsOptional()

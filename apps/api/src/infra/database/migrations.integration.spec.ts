@@ -51,13 +51,18 @@ describe('migrations (integration: PostgreSQL)', () => {
   it('enforce what the code relies on: unique key hashes and lower-case e-mails', async () => {
     const url = freshDatabaseUrl('migrate_constraints');
     await migrateDatabase(url);
-    await expect(query(url, "INSERT INTO users (email, password_hash) VALUES ('Upper@Example.test', 'x')")).rejects.toThrow(/check constraint/);
+    await expect(query(url, "INSERT INTO users (email, password_hash) VALUES ('Upper@Example.test', 'x')")).rejects.toThrow(
+      /check constraint/,
+    );
     const [ws] = await query<{ id: string }>(url, "INSERT INTO workspaces (name) VALUES ('w') RETURNING id");
     const insertKey = `INSERT INTO api_keys (workspace_id, name, kind, role, prefix, key_hash) VALUES ('${ws.id}', 'k', 'write', NULL, 'itn_wk_abcd', 'same')`;
     await query(url, insertKey);
     await expect(query(url, insertKey)).rejects.toThrow(/duplicate key/);
     await expect(
-      query(url, `INSERT INTO api_keys (workspace_id, name, kind, role, prefix, key_hash) VALUES ('${ws.id}', 'k', 'secret', NULL, 'p', 'h2')`),
+      query(
+        url,
+        `INSERT INTO api_keys (workspace_id, name, kind, role, prefix, key_hash) VALUES ('${ws.id}', 'k', 'secret', NULL, 'p', 'h2')`,
+      ),
     ).rejects.toThrow(/check constraint/);
   });
 });

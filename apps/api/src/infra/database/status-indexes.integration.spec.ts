@@ -49,22 +49,35 @@ describe('status indexes (integration: PostgreSQL planner)', () => {
   }
 
   it('leases and moves a run by its primary key, not through an index of active runs', async () => {
-    expect(await indexesUsed(`UPDATE journey_runs SET lease_until = now() WHERE id = '${runId}' AND status = 'active' AND (lease_until IS NULL OR lease_until < now())`)).toEqual(['journey_runs_pkey']);
-    expect(await indexesUsed(`UPDATE journey_runs SET current_node = 'x' WHERE id = '${runId}' AND status = 'active' AND current_node = 'd'`)).toEqual(['journey_runs_pkey']);
+    expect(
+      await indexesUsed(
+        `UPDATE journey_runs SET lease_until = now() WHERE id = '${runId}' AND status = 'active' AND (lease_until IS NULL OR lease_until < now())`,
+      ),
+    ).toEqual(['journey_runs_pkey']);
+    expect(
+      await indexesUsed(`UPDATE journey_runs SET current_node = 'x' WHERE id = '${runId}' AND status = 'active' AND current_node = 'd'`),
+    ).toEqual(['journey_runs_pkey']);
   });
 
   it("fires an ended run's timers through its own key, and due timers through the pending index", async () => {
     const [key] = await indexesUsed(`UPDATE journey_timers SET fired_at = now() WHERE run_id = '${runId}' AND fired_at IS NULL`);
     expect(key).toMatch(/^journey_timers_run_id/);
-    expect(await indexesUsed('SELECT id FROM journey_timers WHERE (CASE WHEN fired_at IS NULL THEN due_at END) <= now() ORDER BY (CASE WHEN fired_at IS NULL THEN due_at END) LIMIT 500')).toEqual([
-      'journey_timers_pending_idx',
-    ]);
+    expect(
+      await indexesUsed(
+        'SELECT id FROM journey_timers WHERE (CASE WHEN fired_at IS NULL THEN due_at END) <= now() ORDER BY (CASE WHEN fired_at IS NULL THEN due_at END) LIMIT 500',
+      ),
+    ).toEqual(['journey_timers_pending_idx']);
   });
 
   it('still allows one run in flight per profile and journey', async () => {
     const { rows } = await db.query('SELECT workspace_id, journey_id, profile_id FROM journey_runs WHERE id = $1', [runId]);
     const insert = (status: string) =>
-      db.query('INSERT INTO journey_runs (workspace_id, journey_id, version, profile_id, status) VALUES ($1, $2, 1, $3, $4)', [rows[0].workspace_id, rows[0].journey_id, rows[0].profile_id, status]);
+      db.query('INSERT INTO journey_runs (workspace_id, journey_id, version, profile_id, status) VALUES ($1, $2, 1, $3, $4)', [
+        rows[0].workspace_id,
+        rows[0].journey_id,
+        rows[0].profile_id,
+        status,
+      ]);
     await expect(insert('waiting')).rejects.toMatchObject({ code: '23505', constraint: 'journey_runs_in_flight_key' });
     await expect(insert('completed')).resolves.toBeDefined();
   });

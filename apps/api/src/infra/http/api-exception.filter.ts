@@ -59,7 +59,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   private toBody(exception: unknown): ErrorBody {
     // Express's adapter wraps body-parser errors in an HttpException with the original as `cause`.
-    const parserError = (exception instanceof HttpException ? exception.cause : exception) as { type?: string; message?: string } | undefined;
+    const parserError = (exception instanceof HttpException ? exception.cause : exception) as
+      { type?: string; message?: string } | undefined;
     if (parserError?.type && BODY_PARSER_ERRORS[parserError.type]) {
       const [status, message] = BODY_PARSER_ERRORS[parserError.type];
       const detail = parserError.type === 'entity.parse.failed' && parserError.message ? `: ${parserError.message}` : '';
@@ -99,12 +100,27 @@ export class ApiExceptionFilter implements ExceptionFilter {
 }
 
 /** A dependency that went away (PostgreSQL restarting, a dropped connection): the client should retry. */
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006', '53300']);
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08003',
+  '08006',
+  '53300',
+]);
 
 function isUnavailable(exception: unknown): boolean {
   const code = pgErrorCode(exception);
   const message = (exception as { message?: string } | undefined)?.message ?? '';
-  return (code !== undefined && UNAVAILABLE_CODES.has(code)) || /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/.test(message);
+  return (
+    (code !== undefined && UNAVAILABLE_CODES.has(code)) ||
+    /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/.test(message)
+  );
 }
 
 function reasonPhrase(status: number): string {

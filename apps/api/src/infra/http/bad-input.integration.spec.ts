@@ -55,7 +55,10 @@ describe('bad input never gets a 500 (integration)', () => {
 
   it('an oversized body → 413 JSON, nothing stored', async () => {
     const before = (await t.http.get('/api/api-keys').set(owner)).body.length;
-    const res = await t.http.post('/api/api-keys').set(owner).send({ name: 'x'.repeat(70 * 1024), kind: 'write' });
+    const res = await t.http
+      .post('/api/api-keys')
+      .set(owner)
+      .send({ name: 'x'.repeat(70 * 1024), kind: 'write' });
     expect(res.status).toBe(413);
     expect(res.body).toMatchObject({ statusCode: 413, message: 'Request body is too large' });
     expect((await t.http.get('/api/api-keys').set(owner)).body.length).toBe(before);

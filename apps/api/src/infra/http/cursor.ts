@@ -9,11 +9,14 @@ export function decodeCursor(cursor: string | undefined, arity: number): string[
   if (!cursor) return undefined;
   try {
     const keys = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(keys) && keys.length === arity && keys.every((k) => typeof k === 'string' || typeof k === 'number')) return keys.map(String);
+    if (Array.isArray(keys) && keys.length === arity && keys.every((k) => typeof k === 'string' || typeof k === 'number'))
+      return keys.map(String);
   } catch {
     // fall through
   }
-  throw new ValidationError('cursor is not valid: pass the nextCursor of a previous page unchanged', [{ field: 'cursor', messages: ['is not a cursor this API issued'] }]);
+  throw new ValidationError('cursor is not valid: pass the nextCursor of a previous page unchanged', [
+    { field: 'cursor', messages: ['is not a cursor this API issued'] },
+  ]);
 }
 
 /** Selects a timestamp column as the exact text a cursor carries (microseconds, UTC). */
@@ -25,7 +28,11 @@ export function cursorTime(column: string): string {
  * One page of a keyset query that fetched `limit + 1` rows ordered by (time, id): the rows to
  * return, and the cursor of the next page (null on the last one).
  */
-export function pageOf<R extends { cursor_time: string; id: string }, T>(rows: R[], limit: number, toItem: (row: R) => T): { data: T[]; nextCursor: string | null } {
+export function pageOf<R extends { cursor_time: string; id: string }, T>(
+  rows: R[],
+  limit: number,
+  toItem: (row: R) => T,
+): { data: T[]; nextCursor: string | null } {
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return { data: page.map(toItem), nextCursor: rows.length > limit ? encodeCursor([last.cursor_time, last.id]) : null };

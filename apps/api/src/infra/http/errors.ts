@@ -6,7 +6,10 @@ export interface FieldError {
 
 export abstract class ItineraError extends Error {
   abstract readonly status: number;
-  constructor(message: string, readonly details?: FieldError[]) {
+  constructor(
+    message: string,
+    readonly details?: FieldError[],
+  ) {
     super(message);
     this.name = new.target.name;
   }

@@ -6,7 +6,12 @@ export function toFieldErrors(errors: ClassValidatorError[], parent = ''): Field
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
     const own = error.constraints
-      ? [{ field, messages: Object.values(error.constraints).map((m) => m.replace(/^property (\S+) should not exist$/, 'is not a known field')) }]
+      ? [
+          {
+            field,
+            messages: Object.values(error.constraints).map((m) => m.replace(/^property (\S+) should not exist$/, 'is not a known field')),
+          },
+        ]
       : [];
     return [...own, ...toFieldErrors(error.children ?? [], field)];
   });

@@ -3,7 +3,19 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Paths the core answers itself; the SPA fallback never shadows them. */
-const SERVER_PREFIXES = ['/api', '/v1', '/send', '/webhooks', '/inbox', '/preferences', '/unsubscribe', '/t', '/healthz', '/readyz', '/metrics'];
+const SERVER_PREFIXES = [
+  '/api',
+  '/v1',
+  '/send',
+  '/webhooks',
+  '/inbox',
+  '/preferences',
+  '/unsubscribe',
+  '/t',
+  '/healthz',
+  '/readyz',
+  '/metrics',
+];
 
 /** A request for a file (has an extension) that static serving did not find gets a 404, not index.html. */
 const FILE_PATH = /\.[A-Za-z0-9]+$/;

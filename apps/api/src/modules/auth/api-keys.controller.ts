@@ -24,7 +24,9 @@ export class ApiKeysController {
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
   async create(@Caller() caller: Principal, @Body() body: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
     if (body.kind === 'write' && body.role) {
-      throw new ValidationError('Invalid request: role: write keys have no role', [{ field: 'role', messages: ['write keys have no role'] }]);
+      throw new ValidationError('Invalid request: role: write keys have no role', [
+        { field: 'role', messages: ['write keys have no role'] },
+      ]);
     }
     const { apiKey, key } = await this.apiKeys.create(caller.workspaceId, body);
     const { keyHash: _hash, ...visible } = apiKey;

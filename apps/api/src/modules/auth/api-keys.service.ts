@@ -79,7 +79,7 @@ export class ApiKeysService {
       .createQueryBuilder()
       .update()
       .set({ lastUsedAt: () => 'now()' })
-      .where('id = :id AND (last_used_at IS NULL OR last_used_at < now() - interval \'1 minute\')', { id: apiKey.id })
+      .where("id = :id AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')", { id: apiKey.id })
       .execute()
       .catch(() => undefined);
   }

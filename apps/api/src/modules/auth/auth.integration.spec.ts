@@ -85,10 +85,17 @@ describe('auth (integration: PostgreSQL + Redis)', () => {
       expect((await t.http.get('/api/api-keys').set(bearer(ws.keys.editor))).status).toBe(403);
       expect((await t.http.post('/api/api-keys').set(bearer(ws.keys.editor)).send({ name: 'x', kind: 'write' })).status).toBe(403);
       expect(
-        (await t.http.post('/api/members').set(bearer(ws.keys.editor)).send({ email: 'e@example.test', password: 'password1', role: 'viewer' }))
-          .status,
+        (
+          await t.http
+            .post('/api/members')
+            .set(bearer(ws.keys.editor))
+            .send({ email: 'e@example.test', password: 'password1', role: 'viewer' })
+        ).status,
       ).toBe(403);
-      const renamed = await t.http.patch('/api/workspace').set(bearer(ws.keys.owner)).send({ name: `${ws.name} (renamed)` });
+      const renamed = await t.http
+        .patch('/api/workspace')
+        .set(bearer(ws.keys.owner))
+        .send({ name: `${ws.name} (renamed)` });
       expect(renamed.status).toBe(200);
       expect(renamed.body.name).toBe(`${ws.name} (renamed)`);
     });
@@ -142,7 +149,10 @@ describe('auth (integration: PostgreSQL + Redis)', () => {
         .send({ email: `new-${Date.now()}@example.test`, password: 'password-123', role: 'editor' });
       expect(added.status).toBe(201);
       expect(added.body).toMatchObject({ role: 'editor' });
-      const again = await t.http.post('/api/members').set(bearer(other.keys.owner)).send({ email: added.body.email, password: 'password-123', role: 'viewer' });
+      const again = await t.http
+        .post('/api/members')
+        .set(bearer(other.keys.owner))
+        .send({ email: added.body.email, password: 'password-123', role: 'viewer' });
       expect(again.status).toBe(409);
 
       const promoted = await t.http.patch(`/api/members/${added.body.userId}`).set(bearer(other.keys.owner)).send({ role: 'owner' });

@@ -68,7 +68,8 @@ export class BootstrapService {
     if (!ITINERA_BOOTSTRAP_WRITE_KEY && !ITINERA_BOOTSTRAP_SECRET_KEY && !ITINERA_ADMIN_EMAIL) return;
     const workspace = (await this.workspaces.findDefault()) ?? (await this.workspaces.create('Default workspace'));
     if (ITINERA_BOOTSTRAP_WRITE_KEY) await this.apiKeys.ensure(workspace.id, 'Bootstrap write key', ITINERA_BOOTSTRAP_WRITE_KEY);
-    if (ITINERA_BOOTSTRAP_SECRET_KEY) await this.apiKeys.ensure(workspace.id, 'Bootstrap secret key', ITINERA_BOOTSTRAP_SECRET_KEY, 'owner');
+    if (ITINERA_BOOTSTRAP_SECRET_KEY)
+      await this.apiKeys.ensure(workspace.id, 'Bootstrap secret key', ITINERA_BOOTSTRAP_SECRET_KEY, 'owner');
     if (ITINERA_ADMIN_EMAIL && ITINERA_ADMIN_PASSWORD) {
       const { user } = await this.users.upsert(ITINERA_ADMIN_EMAIL, ITINERA_ADMIN_PASSWORD, true);
       const membership = await this.users.membership(workspace.id, user.id);
@@ -82,14 +83,35 @@ function demoEvents(): NormalizedEvent[] {
   const receivedAt = new Date();
   const ago = (hours: number) => new Date(receivedAt.getTime() - hours * 3_600_000).toISOString();
   const raw = [
-    { type: 'identify', userId: 'demo-ada', traits: { name: 'Ada Lovelace', email: 'ada@example.com', plan: 'trial', timezone: 'Europe/London' }, timestamp: ago(50) },
+    {
+      type: 'identify',
+      userId: 'demo-ada',
+      traits: { name: 'Ada Lovelace', email: 'ada@example.com', plan: 'trial', timezone: 'Europe/London' },
+      timestamp: ago(50),
+    },
     { type: 'group', userId: 'demo-ada', groupId: 'acme', traits: { name: 'Acme Inc.', tier: 'growth', seats: 12 }, timestamp: ago(50) },
     { type: 'track', userId: 'demo-ada', event: 'signed_up', properties: { plan: 'trial' }, timestamp: ago(50) },
     { type: 'track', userId: 'demo-ada', event: 'feature_activated', properties: { feature: 'journeys' }, timestamp: ago(30) },
-    { type: 'identify', userId: 'demo-grace', traits: { name: 'Grace Hopper', email: 'grace@example.com', plan: 'pro', timezone: 'America/New_York' }, timestamp: ago(20) },
-    { type: 'group', userId: 'demo-grace', groupId: 'globex', traits: { name: 'Globex', tier: 'enterprise', seats: 250 }, timestamp: ago(20) },
+    {
+      type: 'identify',
+      userId: 'demo-grace',
+      traits: { name: 'Grace Hopper', email: 'grace@example.com', plan: 'pro', timezone: 'America/New_York' },
+      timestamp: ago(20),
+    },
+    {
+      type: 'group',
+      userId: 'demo-grace',
+      groupId: 'globex',
+      traits: { name: 'Globex', tier: 'enterprise', seats: 250 },
+      timestamp: ago(20),
+    },
     { type: 'track', userId: 'demo-grace', event: 'hit_limit', properties: { limit: 'seats' }, timestamp: ago(2) },
-    { type: 'identify', userId: 'demo-linus', traits: { name: 'Linus', email: 'linus@example.com', plan: 'trial', timezone: 'Europe/Helsinki' }, timestamp: ago(10) },
+    {
+      type: 'identify',
+      userId: 'demo-linus',
+      traits: { name: 'Linus', email: 'linus@example.com', plan: 'trial', timezone: 'Europe/Helsinki' },
+      timestamp: ago(10),
+    },
     { type: 'track', userId: 'demo-linus', event: 'signed_up', properties: { plan: 'trial' }, timestamp: ago(10) },
   ];
   return raw.map((event, i) => {

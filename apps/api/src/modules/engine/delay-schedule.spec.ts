@@ -38,12 +38,19 @@ describe('delayUntil', () => {
 
   it('skips to the next allowed weekday', () => {
     // 2026-06-12 is a Friday; Monday 09:00 UTC is 2026-06-15.
-    const next = delayUntil({ until: { time: '09:00', timezone: 'UTC', days: ['mon', 'tue'] } }, { ...base, now: at('2026-06-12T10:00:00Z') });
+    const next = delayUntil(
+      { until: { time: '09:00', timezone: 'UTC', days: ['mon', 'tue'] } },
+      { ...base, now: at('2026-06-12T10:00:00Z') },
+    );
     expect(next.toISOString()).toBe('2026-06-15T09:00:00.000Z');
   });
 
   it('waits until a profile date attribute plus an offset; past dates release at once', () => {
-    const ctx = { ...base, now: at('2026-05-01T00:00:00Z'), traits: { trial_ends_at: '2026-05-10T12:00:00Z', old: '2020-01-01', bad: 'soon' } };
+    const ctx = {
+      ...base,
+      now: at('2026-05-01T00:00:00Z'),
+      traits: { trial_ends_at: '2026-05-10T12:00:00Z', old: '2020-01-01', bad: 'soon' },
+    };
     expect(delayUntil({ untilTrait: 'trial_ends_at', offsetSeconds: -86_400 }, ctx).toISOString()).toBe('2026-05-09T12:00:00.000Z');
     expect(delayUntil({ untilTrait: 'old' }, ctx).toISOString()).toBe('2026-05-01T00:00:00.000Z');
     expect(() => delayUntil({ untilTrait: 'bad' }, ctx)).toThrow(/not a date/);

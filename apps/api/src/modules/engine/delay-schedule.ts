@@ -3,9 +3,7 @@ import { DateTime, IANAZone } from 'luxon';
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 export type DelayConfig =
-  | { seconds: number }
-  | { until: { time: string; timezone?: string; days?: string[] } }
-  | { untilTrait: string; offsetSeconds?: number };
+  { seconds: number } | { until: { time: string; timezone?: string; days?: string[] } } | { untilTrait: string; offsetSeconds?: number };
 
 export interface DelayContext {
   now: Date;
@@ -24,7 +22,12 @@ export function delayUntil(config: DelayConfig, ctx: DelayContext): Date {
   if ('seconds' in config) return new Date(ctx.now.getTime() + Math.max(0, config.seconds) * 1000);
   if ('until' in config) return nextLocalTime(config.until, ctx);
   const value = ctx.traits[config.untilTrait];
-  const at = typeof value === 'number' ? DateTime.fromMillis(value) : typeof value === 'string' ? DateTime.fromISO(value, { setZone: true }) : DateTime.invalid('missing');
+  const at =
+    typeof value === 'number'
+      ? DateTime.fromMillis(value)
+      : typeof value === 'string'
+        ? DateTime.fromISO(value, { setZone: true })
+        : DateTime.invalid('missing');
   if (!at.isValid) throw new Error(`trait "${config.untilTrait}" is not a date (ISO 8601 or epoch milliseconds)`);
   const due = at.toMillis() + (config.offsetSeconds ?? 0) * 1000;
   return new Date(Math.max(due, ctx.now.getTime()));

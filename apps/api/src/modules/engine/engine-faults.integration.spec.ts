@@ -63,7 +63,9 @@ describe('engine under faults (integration: real processes, PostgreSQL, Redis, S
     await start('locklost', 1);
     const journeyId = await startJourneyLoad(api!, smtp, 'locklost', 10);
     const killLockSessions = () =>
-      db!.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_try_advisory_lock%' AND pid <> pg_backend_pid()`);
+      db!.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_try_advisory_lock%' AND pid <> pg_backend_pid()`,
+      );
     expect((await killLockSessions()).rowCount).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 3000)); // a claim round on a new connection
     await killLockSessions();

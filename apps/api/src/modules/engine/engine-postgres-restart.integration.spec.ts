@@ -12,7 +12,11 @@ import { expectEachSendOnce, faultEnv, runsCompleted, sendUsers, startJourneyLoa
  * PostgreSQL server (the machine's binaries, a throwaway data folder and port) and restarts
  * that one, with the API and a worker connected to it.
  */
-const BIN = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').map((v) => `/usr/lib/postgresql/${v}/bin`).find((d) => existsSync(`${d}/initdb`)) : undefined;
+const BIN = existsSync('/usr/lib/postgresql')
+  ? readdirSync('/usr/lib/postgresql')
+      .map((v) => `/usr/lib/postgresql/${v}/bin`)
+      .find((d) => existsSync(`${d}/initdb`))
+  : undefined;
 const asPostgres = (command: string, args: string[]) =>
   execFileSync('runuser', ['-u', 'postgres', '--', `${BIN}/${command}`, ...args], { stdio: 'pipe', timeout: 60_000 }).toString();
 

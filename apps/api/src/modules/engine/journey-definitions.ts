@@ -40,7 +40,10 @@ export class JourneyDefinitions {
     const key = `${journeyId}@${version}`;
     let definition = this.versions.get(key);
     if (!definition) {
-      const rows: Array<{ definition: JourneyDefinition }> = await this.dataSource.query('SELECT definition FROM journey_versions WHERE journey_id = $1 AND version = $2', [journeyId, version]);
+      const rows: Array<{ definition: JourneyDefinition }> = await this.dataSource.query(
+        'SELECT definition FROM journey_versions WHERE journey_id = $1 AND version = $2',
+        [journeyId, version],
+      );
       if (rows.length === 0) throw new Error(`journey ${journeyId} has no version ${version}`);
       definition = rows[0].definition;
       if (this.versions.size > 5000) this.versions.clear();

@@ -61,7 +61,11 @@ export class JourneyEntryService {
       );
       if (inFlight.length > 0) {
         await this.exitOnGoal(inFlight, entry.profileId, event);
-        await this.resumeWaiting(inFlight.filter((r) => r.status === 'waiting' && r.waiting_for === event.name), entry.profileId, event);
+        await this.resumeWaiting(
+          inFlight.filter((r) => r.status === 'waiting' && r.waiting_for === event.name),
+          entry.profileId,
+          event,
+        );
       }
       for (const journey of await this.definitions.activeIn(entry.workspaceId)) {
         const trigger = triggerOf(journey.definition);
@@ -80,13 +84,26 @@ export class JourneyEntryService {
   }
 
   /** API invocation (and `/send` naming a journey): `data` becomes the entry event's properties. */
-  async invoke(workspaceId: string, journey: ActiveJourney, profileId: string, data: Record<string, unknown>, entryKey: string | null): Promise<string | null> {
+  async invoke(
+    workspaceId: string,
+    journey: ActiveJourney,
+    profileId: string,
+    data: Record<string, unknown>,
+    entryKey: string | null,
+  ): Promise<string | null> {
     const event: TriggerEvent = { name: 'api_invocation', type: 'invoke', properties: data, timestamp: new Date().toISOString() };
     return this.enter(workspaceId, journey, profileId, event, data, entryKey);
   }
 
   /** Starts a run; returns its id, or null when re-entry rules or an active run keep the profile out. */
-  async enter(workspaceId: string, journey: ActiveJourney, profileId: string, event: TriggerEvent | undefined, data: Record<string, unknown>, entryKey: string | null): Promise<string | null> {
+  async enter(
+    workspaceId: string,
+    journey: ActiveJourney,
+    profileId: string,
+    event: TriggerEvent | undefined,
+    data: Record<string, unknown>,
+    entryKey: string | null,
+  ): Promise<string | null> {
     const definition = journey.definition;
     const reentry: Reentry = definition.entry?.reentry ?? 'once';
     const trigger = triggerOf(definition)!;
@@ -95,7 +112,13 @@ export class JourneyEntryService {
     const context: RunContext = {
       event: event as unknown as Record<string, unknown>,
       data: { ...data },
-      run: { id: runId, journeyId: journey.journeyId, journeyName: journey.name, version: journey.version, enteredAt: new Date().toISOString() },
+      run: {
+        id: runId,
+        journeyId: journey.journeyId,
+        journeyName: journey.name,
+        version: journey.version,
+        enteredAt: new Date().toISOString(),
+      },
       visits: {},
     };
     // The run and its trigger step in one statement; a profile already in the journey, or kept
@@ -132,7 +155,10 @@ export class JourneyEntryService {
     );
     if (inserted.length === 0) return null;
     if (first) await this.schedule(runId);
-    else await this.dataSource.query(`UPDATE journey_runs SET ended_at = now(), end_reason = 'the trigger is not connected' WHERE id = $1`, [runId]);
+    else
+      await this.dataSource.query(`UPDATE journey_runs SET ended_at = now(), end_reason = 'the trigger is not connected' WHERE id = $1`, [
+        runId,
+      ]);
     return runId;
   }
 
@@ -165,17 +191,23 @@ export class JourneyEntryService {
       if (!wait) continue;
       if (wait.filter && !(await this.matches(wait.filter, run.workspace_id, profileId, event))) continue;
       const resumed = await this.dataSource.transaction(async (m) => {
-        const changed = returnedRows(await m.query(
-          `UPDATE journey_runs SET status = 'active', waiting_for = NULL, wait = NULL, updated_at = now()
+        const changed = returnedRows(
+          await m.query(
+            `UPDATE journey_runs SET status = 'active', waiting_for = NULL, wait = NULL, updated_at = now()
             WHERE id = $1 AND status = 'waiting' AND current_node = $2 RETURNING id`,
-          [run.id, wait.nodeId],
-        ));
+            [run.id, wait.nodeId],
+          ),
+        );
         if (changed.length === 0) return false;
         await m.query(
           `UPDATE journey_steps SET status = 'completed', port = 'matched', output = $4, finished_at = now() WHERE run_id = $1 AND node_id = $2 AND visit = $3`,
           [run.id, wait.nodeId, wait.visit, JSON.stringify({ matched: true, event })],
         );
-        await m.query('UPDATE journey_timers SET fired_at = now() WHERE run_id = $1 AND node_id = $2 AND visit = $3 AND fired_at IS NULL', [run.id, wait.nodeId, wait.visit]);
+        await m.query('UPDATE journey_timers SET fired_at = now() WHERE run_id = $1 AND node_id = $2 AND visit = $3 AND fired_at IS NULL', [
+          run.id,
+          wait.nodeId,
+          wait.visit,
+        ]);
         return true;
       });
       if (resumed) await this.schedule(run.id);
@@ -194,7 +226,10 @@ export class JourneyEntryService {
   }
 
   private async loadEvent(eventId: string): Promise<TriggerEvent | undefined> {
-    const rows = await this.dataSource.query('SELECT type, event, name, message_id, properties, traits, context, timestamp FROM events WHERE id = $1', [eventId]);
+    const rows = await this.dataSource.query(
+      'SELECT type, event, name, message_id, properties, traits, context, timestamp FROM events WHERE id = $1',
+      [eventId],
+    );
     return rows.length === 0 ? undefined : toTriggerEvent({ ...rows[0], messageId: rows[0].message_id });
   }
 }

@@ -30,13 +30,30 @@ describe('publishing with a separate worker process (integration: real processes
   const publish = async (name: string, event: string) => {
     const journey = await call(api, 'POST', '/api/journeys', {
       name,
-      definition: { entry: { reentry: 'always' }, nodes: [{ id: 't', type: 'trigger', config: { event } }, { id: 'x', type: 'exit' }], edges: [{ from: 't', to: 'x' }] },
+      definition: {
+        entry: { reentry: 'always' },
+        nodes: [
+          { id: 't', type: 'trigger', config: { event } },
+          { id: 'x', type: 'exit' },
+        ],
+        edges: [{ from: 't', to: 'x' }],
+      },
     });
     expect((await call(api, 'POST', `/api/journeys/${journey.body.id}/publish`, {})).status).toBe(201);
     return journey.body.id as string;
   };
   const track = async (event: string) =>
-    expect((await call(api, 'POST', '/v1/track', { userId: 'publisher', event }, `Basic ${Buffer.from(`${FAULT_WRITE_KEY}:`).toString('base64')}`)).status).toBe(200);
+    expect(
+      (
+        await call(
+          api,
+          'POST',
+          '/v1/track',
+          { userId: 'publisher', event },
+          `Basic ${Buffer.from(`${FAULT_WRITE_KEY}:`).toString('base64')}`,
+        )
+      ).status,
+    ).toBe(200);
   const runsOf = async (journeyId: string, timeoutMs: number) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {

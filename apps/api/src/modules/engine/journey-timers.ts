@@ -30,7 +30,9 @@ export class JourneyTimers implements OnApplicationBootstrap, OnApplicationShutd
 
   onApplicationBootstrap(): void {
     this.timers.push(setInterval(() => void this.fireDue().catch((err) => this.logger.warn({ err }, 'timer poll failed')), TIMER_POLL_MS));
-    this.timers.push(setInterval(() => void this.reconcile().catch((err) => this.logger.warn({ err }, 'run reconciliation failed')), RECONCILE_MS));
+    this.timers.push(
+      setInterval(() => void this.reconcile().catch((err) => this.logger.warn({ err }, 'run reconciliation failed')), RECONCILE_MS),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -46,7 +48,8 @@ export class JourneyTimers implements OnApplicationBootstrap, OnApplicationShutd
     try {
       let woken = 0;
       for (;;) {
-        const runs = returnedRows<{ id: string }>(await this.dataSource.query(`
+        const runs = returnedRows<{ id: string }>(
+          await this.dataSource.query(`
           WITH due AS (
             SELECT id FROM journey_timers WHERE ${PENDING_DUE_AT} <= now() ORDER BY ${PENDING_DUE_AT} LIMIT 500 FOR UPDATE SKIP LOCKED
           ), fired AS (
@@ -54,7 +57,8 @@ export class JourneyTimers implements OnApplicationBootstrap, OnApplicationShutd
           )
           UPDATE journey_runs r SET status = 'active', waiting_for = NULL, wait = NULL, updated_at = now()
             FROM fired WHERE r.id = fired.run_id AND r.status = 'waiting' AND r.current_node = fired.node_id
-          RETURNING r.id`));
+          RETURNING r.id`),
+        );
         for (const run of runs) await this.entries.schedule(run.id);
         woken += runs.length;
         if (runs.length < 500) return woken;

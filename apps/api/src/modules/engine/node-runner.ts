@@ -31,7 +31,13 @@ export interface RunContext {
 
 export type NodeResult =
   | { kind: 'next'; port: string; output?: unknown; storeOutput?: boolean }
-  | { kind: 'wait'; until?: Date; timer?: 'delay' | 'wait_timeout' | 'send_retry'; waitFor?: { event: string; filter?: unknown }; output?: unknown }
+  | {
+      kind: 'wait';
+      until?: Date;
+      timer?: 'delay' | 'wait_timeout' | 'send_retry';
+      waitFor?: { event: string; filter?: unknown };
+      output?: unknown;
+    }
   | { kind: 'end'; status: 'completed' | 'failed'; reason: string };
 
 /** Data-source and LLM plugins are named in node configs by their manifest id (`http`, `openai`) or full id. */
@@ -77,13 +83,24 @@ export class NodeRunner {
       case 'delay': {
         if (resumed) return { kind: 'next', port: 'next' };
         const profile = await this.delivery.loadProfile(run.workspaceId, run.profileId);
-        const until = delayUntil(config as never, { now: new Date(), profileTimezone: profile.timezone, workspaceTimezone: profile.workspaceTimezone, traits: profile.traits });
+        const until = delayUntil(config as never, {
+          now: new Date(),
+          profileTimezone: profile.timezone,
+          workspaceTimezone: profile.workspaceTimezone,
+          traits: profile.traits,
+        });
         return { kind: 'wait', until, timer: 'delay', output: { until: until.toISOString() } };
       }
       case 'wait_for_event': {
         if (resumed) return { kind: 'next', port: 'timeout', output: { matched: false } };
         const until = new Date(Date.now() + Number(config.timeoutSeconds) * 1000);
-        return { kind: 'wait', until, timer: 'wait_timeout', waitFor: { event: String(config.event), filter: config.filter }, output: { timeoutAt: until.toISOString() } };
+        return {
+          kind: 'wait',
+          until,
+          timer: 'wait_timeout',
+          waitFor: { event: String(config.event), filter: config.filter },
+          output: { timeoutAt: until.toISOString() },
+        };
       }
       case 'branch': {
         const profile = await this.delivery.loadProfile(run.workspaceId, run.profileId);
@@ -114,7 +131,15 @@ export class NodeRunner {
     return this.conditionContext(run, await this.delivery.loadProfile(run.workspaceId, run.profileId));
   }
 
-  private async send(definition: JourneyDefinition, node: JourneyNode, visit: number, run: RunState, config: Record<string, any>, failedConnected: boolean, fresh: boolean): Promise<NodeResult> {
+  private async send(
+    definition: JourneyDefinition,
+    node: JourneyNode,
+    visit: number,
+    run: RunState,
+    config: Record<string, any>,
+    failedConnected: boolean,
+    fresh: boolean,
+  ): Promise<NodeResult> {
     const outcome = await this.delivery.deliver({
       workspaceId: run.workspaceId,
       profileId: run.profileId,
@@ -129,7 +154,8 @@ export class NodeRunner {
       fresh,
       journey: { journeyId: run.journeyId, runId: run.id, nodeId: node.id, caps: (definition as { caps?: never[] }).caps },
     });
-    if (outcome.status === 'deferred' && outcome.deferredUntil) return { kind: 'wait', until: new Date(outcome.deferredUntil), timer: 'send_retry', output: outcome };
+    if (outcome.status === 'deferred' && outcome.deferredUntil)
+      return { kind: 'wait', until: new Date(outcome.deferredUntil), timer: 'send_retry', output: outcome };
     if (outcome.status === 'sent') return { kind: 'next', port: 'next', output: outcome };
     return { kind: 'next', port: failedConnected ? 'failed' : 'next', output: outcome };
   }
@@ -143,13 +169,27 @@ export class NodeRunner {
 
   private async writeTraits(run: RunState, traits: Record<string, unknown>): Promise<void> {
     const partitions = await this.dataSource.transaction(async (m) => {
-      await m.query('UPDATE profiles SET traits = traits || $2::jsonb, updated_at = now() WHERE id = $1', [run.profileId, JSON.stringify(traits)]);
-      return this.stream.append(m, [{ workspaceId: run.workspaceId, profileId: run.profileId, kind: 'profile_updated', payload: { traits: Object.keys(traits), source: 'journey', journeyId: run.journeyId } }]);
+      await m.query('UPDATE profiles SET traits = traits || $2::jsonb, updated_at = now() WHERE id = $1', [
+        run.profileId,
+        JSON.stringify(traits),
+      ]);
+      return this.stream.append(m, [
+        {
+          workspaceId: run.workspaceId,
+          profileId: run.profileId,
+          kind: 'profile_updated',
+          payload: { traits: Object.keys(traits), source: 'journey', journeyId: run.journeyId },
+        },
+      ]);
     });
     await this.stream.wake(partitions);
   }
 
-  private async providerOf(workspaceId: string, kind: 'datasource' | 'llm', name: string): Promise<{ pluginId: string; provider?: ResolvedProvider }> {
+  private async providerOf(
+    workspaceId: string,
+    kind: 'datasource' | 'llm',
+    name: string,
+  ): Promise<{ pluginId: string; provider?: ResolvedProvider }> {
     const loaded = this.registry.list(kind).find((p) => matchesPlugin(p.id, name));
     if (!loaded) throw new Error(`no ${kind} plugin "${name}" is installed`);
     const configured = (await this.channels.list(workspaceId, { kind })).find((p) => p.pluginId === loaded.id && p.enabled);
@@ -164,12 +204,27 @@ export class NodeRunner {
       const timeoutMs = Number(config.timeoutMs ?? 5000);
       const ctx = provider
         ? provider.context({ idempotencyKey: `run:${run.id}:${node.id}:${visit}`, timeoutMs })
-        : createPluginContext(plugin.manifest, { workspaceId: run.workspaceId, values: {}, idempotencyKey: `run:${run.id}:${node.id}:${visit}`, timeoutMs });
+        : createPluginContext(plugin.manifest, {
+            workspaceId: run.workspaceId,
+            values: {},
+            idempotencyKey: `run:${run.id}:${node.id}:${visit}`,
+            timeoutMs,
+          });
       const result = await plugin.fetch(ctx, { ...request, timeoutMs } as never);
-      return { kind: 'next', port: 'next', output: { status: result.status, headers: result.headers, body: result.body }, storeOutput: true };
+      return {
+        kind: 'next',
+        port: 'next',
+        output: { status: result.status, headers: result.headers, body: result.body },
+        storeOutput: true,
+      };
     } catch (error) {
       const failure = toPluginError(error);
-      return { kind: 'next', port: 'error', output: { error: failure.message, code: failure.code, retryable: failure.retryable }, storeOutput: true };
+      return {
+        kind: 'next',
+        port: 'error',
+        output: { error: failure.message, code: failure.code, retryable: failure.retryable },
+        storeOutput: true,
+      };
     }
   }
 
@@ -179,29 +234,44 @@ export class NodeRunner {
       if (!provider) throw new Error(`no ${config.provider} provider is configured in this workspace (POST /api/channels)`);
       const plugin = this.registry.llm(pluginId);
       const prompt = await this.renderer.string(String(config.prompt), await this.renderContext(run));
-      const result = await plugin.complete(provider.context({ idempotencyKey: `run:${run.id}:${node.id}:${visit}`, timeoutMs: Number(config.timeoutMs ?? 30_000) }), {
-        task: config.task,
-        prompt,
-        model: config.model,
-        labels: config.labels,
-        schema: config.schema,
-      } as never);
-      const output = { ...(typeof result.output === 'object' && result.output !== null ? result.output : { text: result.output }), usage: result.usage, model: result.model };
+      const result = await plugin.complete(
+        provider.context({ idempotencyKey: `run:${run.id}:${node.id}:${visit}`, timeoutMs: Number(config.timeoutMs ?? 30_000) }),
+        {
+          task: config.task,
+          prompt,
+          model: config.model,
+          labels: config.labels,
+          schema: config.schema,
+        } as never,
+      );
+      const output = {
+        ...(typeof result.output === 'object' && result.output !== null ? result.output : { text: result.output }),
+        usage: result.usage,
+        model: result.model,
+      };
       if (config.persistTrait) {
         const value = (result.output as { label?: unknown; score?: unknown; text?: unknown }) ?? null;
-        await this.writeTraits(run, { [config.persistTrait]: value && typeof value === 'object' ? (value.label ?? value.score ?? value.text ?? value) : value });
+        await this.writeTraits(run, {
+          [config.persistTrait]: value && typeof value === 'object' ? (value.label ?? value.score ?? value.text ?? value) : value,
+        });
       }
       return { kind: 'next', port: 'next', output, storeOutput: true };
     } catch (error) {
       const failure = toPluginError(error);
-      return { kind: 'next', port: 'error', output: { error: failure.message, code: failure.code, retryable: failure.retryable }, storeOutput: true };
+      return {
+        kind: 'next',
+        port: 'error',
+        output: { error: failure.message, code: failure.code, retryable: failure.retryable },
+        storeOutput: true,
+      };
     }
   }
 
   private async webhook(node: JourneyNode, visit: number, run: RunState, config: Record<string, any>): Promise<NodeResult> {
     try {
       const providers = await this.channels.providersFor(run.workspaceId, 'webhook');
-      if (providers.length === 0) throw new Error('no webhook provider (signing secret) is configured in this workspace (POST /api/channels)');
+      if (providers.length === 0)
+        throw new Error('no webhook provider (signing secret) is configured in this workspace (POST /api/channels)');
       const ctx = await this.renderContext(run);
       const message = {
         url: await this.renderer.string(String(config.url), ctx),
@@ -210,7 +280,10 @@ export class NodeRunner {
         body: await this.renderer.value(config.body ?? { profile: ctx.profile, event: ctx.event, data: ctx.data, run: ctx.run }, ctx),
       };
       const plugin = this.registry.channel(providers[0].pluginId);
-      const result = await plugin.send(providers[0].context({ idempotencyKey: `run:${run.id}:${node.id}:${visit}`, timeoutMs: 10_000 }), message as never);
+      const result = await plugin.send(
+        providers[0].context({ idempotencyKey: `run:${run.id}:${node.id}:${visit}`, timeoutMs: 10_000 }),
+        message as never,
+      );
       return { kind: 'next', port: 'next', output: { providerMessageId: result.providerMessageId }, storeOutput: true };
     } catch (error) {
       const failure = toPluginError(error);

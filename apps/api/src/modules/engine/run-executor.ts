@@ -60,15 +60,19 @@ export class RunExecutor {
 
   /** Returns false when the run was not advanced (not active, or held by another worker). */
   async advance(runId: string): Promise<boolean> {
-    const leased = returnedRows<RunRow>(await this.dataSource.query(
-      `UPDATE journey_runs SET lease_until = now() + ${LEASE}, updated_at = now()
+    const leased = returnedRows<RunRow>(
+      await this.dataSource.query(
+        `UPDATE journey_runs SET lease_until = now() + ${LEASE}, updated_at = now()
         WHERE id = $1 AND status = 'active' AND (lease_until IS NULL OR lease_until < now()) RETURNING *`,
-      [runId],
-    ));
+        [runId],
+      ),
+    );
     if (leased.length === 0) return false;
     let run: RunRow | null = leased[0];
     const renew = setInterval(() => {
-      void this.dataSource.query(`UPDATE journey_runs SET lease_until = now() + ${LEASE} WHERE id = $1 AND lease_until IS NOT NULL`, [runId]).catch(() => undefined);
+      void this.dataSource
+        .query(`UPDATE journey_runs SET lease_until = now() + ${LEASE} WHERE id = $1 AND lease_until IS NOT NULL`, [runId])
+        .catch(() => undefined);
     }, RENEW_MS);
     try {
       const definition = await this.definitions.version(run.journey_id, run.version);
@@ -96,9 +100,20 @@ export class RunExecutor {
     const step = await this.claimStep(run, node, visit);
     let result: NodeResult;
     if (step.status === 'completed') {
-      result = { kind: 'next', port: step.port ?? 'next', output: step.output, storeOutput: ['fetch', 'ai', 'webhook'].includes(node.type) };
+      result = {
+        kind: 'next',
+        port: step.port ?? 'next',
+        output: step.output,
+        storeOutput: ['fetch', 'ai', 'webhook'].includes(node.type),
+      };
     } else {
-      result = await this.nodes.run(definition, node, visit, this.state(run), step.status === 'waiting' ? 'resumed' : step.fresh ? 'first' : 'retry');
+      result = await this.nodes.run(
+        definition,
+        node,
+        visit,
+        this.state(run),
+        step.status === 'waiting' ? 'resumed' : step.fresh ? 'first' : 'retry',
+      );
     }
     return this.apply(definition, run, node, visit, result);
   }
@@ -111,7 +126,10 @@ export class RunExecutor {
     );
     if (inserted.length > 0) return { ...inserted[0], fresh: true };
     // Visited before: a retry after a crash, or a wait that is over.
-    const rows: StepRow[] = await this.dataSource.query('SELECT status, port, output FROM journey_steps WHERE run_id = $1 AND node_id = $2 AND visit = $3', [run.id, node.id, visit]);
+    const rows: StepRow[] = await this.dataSource.query(
+      'SELECT status, port, output FROM journey_steps WHERE run_id = $1 AND node_id = $2 AND visit = $3',
+      [run.id, node.id, visit],
+    );
     return rows[0];
   }
 
@@ -121,7 +139,13 @@ export class RunExecutor {
    * or a cancel that came meanwhile wins, and the step is recorded all the same. The context is the
    * one this worker holds: while its lease lasts, nobody else writes it.
    */
-  private async apply(definition: JourneyDefinition, run: RunRow, node: JourneyNode, visit: number, result: NodeResult): Promise<RunRow | null> {
+  private async apply(
+    definition: JourneyDefinition,
+    run: RunRow,
+    node: JourneyNode,
+    visit: number,
+    result: NodeResult,
+  ): Promise<RunRow | null> {
     const at = [run.id, node.id, visit];
     if (result.kind === 'wait') {
       const timer = result.until && result.timer ? { kind: result.timer, due: result.until } : null;
@@ -179,17 +203,23 @@ export class RunExecutor {
            SELECT id, $7, $8, 'exit', 'completed', $9, now() FROM run ON CONFLICT (run_id, node_id, visit) DO NOTHING
          )
          ${FIRE_TIMERS}`,
-        [...stepParams, JSON.stringify(ended), nextDefinition.id, exitVisit, JSON.stringify({ config: nextDefinition.config ?? {} }), `reached exit node ${nextDefinition.id}`],
+        [
+          ...stepParams,
+          JSON.stringify(ended),
+          nextDefinition.id,
+          exitVisit,
+          JSON.stringify({ config: nextDefinition.config ?? {} }),
+          `reached exit node ${nextDefinition.id}`,
+        ],
       );
       return null;
     }
     if (!next) {
       const reason = node.type === 'exit' ? `reached exit node ${node.id}` : `port "${result.port}" of ${node.id} is not connected`;
-      await this.dataSource.query(`WITH ${completeStep}, ${endRun(STILL_HERE, "'completed'", '$7', 'context = $6, current_node = NULL,')} ${FIRE_TIMERS}`, [
-        ...stepParams,
-        JSON.stringify(context),
-        reason,
-      ]);
+      await this.dataSource.query(
+        `WITH ${completeStep}, ${endRun(STILL_HERE, "'completed'", '$7', 'context = $6, current_node = NULL,')} ${FIRE_TIMERS}`,
+        [...stepParams, JSON.stringify(context), reason],
+      );
       return null;
     }
     const [updated] = returnedRows<RunRow>(
@@ -208,6 +238,13 @@ export class RunExecutor {
   }
 
   private state(run: RunRow): RunState {
-    return { id: run.id, workspaceId: run.workspace_id, journeyId: run.journey_id, version: run.version, profileId: run.profile_id, context: run.context };
+    return {
+      id: run.id,
+      workspaceId: run.workspace_id,
+      journeyId: run.journey_id,
+      version: run.version,
+      profileId: run.profile_id,
+      context: run.context,
+    };
   }
 }

@@ -57,7 +57,8 @@ export class InboxController {
     @Param('messageId', new ParseUUIDPipe()) messageId: string,
     @Param('action') action: string,
   ): Promise<InboxChangedDto> {
-    if (!INBOX_ACTIONS.includes(action as InboxAction)) throw new ValidationError(`Unknown action "${action}"; use ${INBOX_ACTIONS.join(', ')}`);
+    if (!INBOX_ACTIONS.includes(action as InboxAction))
+      throw new ValidationError(`Unknown action "${action}"; use ${INBOX_ACTIONS.join(', ')}`);
     return { changed: await this.inbox.mark(request.inboxWorkspaceId!, userId, action as InboxAction, [messageId]) };
   }
 
@@ -86,7 +87,12 @@ export class InboxController {
   async stream(@Req() request: InboxRequest, @Param('userId') userId: string, @Res() response: Response): Promise<void> {
     const workspaceId = request.inboxWorkspaceId!;
     const profileId = await this.inbox.profileId(workspaceId, userId);
-    response.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    response.writeHead(200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
     response.write(`retry: 3000\nevent: ready\ndata: ${JSON.stringify(await this.inbox.counts(workspaceId, userId))}\n\n`);
     const unsubscribe = await this.inbox.subscribe(workspaceId, profileId, (payload) => {
       void (async () => {

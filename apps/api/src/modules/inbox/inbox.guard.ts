@@ -33,10 +33,14 @@ export class InboxGuard implements CanActivate {
       return true;
     }
     const basic = /^Basic\s+(\S+)$/i.exec(header);
-    const writeKey = basic ? Buffer.from(basic[1], 'base64').toString('utf8').split(':')[0] : (request.query.writeKey as string | undefined);
+    const writeKey = basic
+      ? Buffer.from(basic[1], 'base64').toString('utf8').split(':')[0]
+      : (request.query.writeKey as string | undefined);
     const token = (request.headers['x-itinera-user-token'] as string | undefined) ?? (request.query.token as string | undefined);
     if (!writeKey || !token) {
-      throw new UnauthorizedError('Inbox requests need the secret key, or the write key with the user\'s token (X-Itinera-User-Token or ?token=)');
+      throw new UnauthorizedError(
+        "Inbox requests need the secret key, or the write key with the user's token (X-Itinera-User-Token or ?token=)",
+      );
     }
     const key = typeof writeKey === 'string' ? await this.apiKeys.findActive(writeKey, 'write') : null;
     if (!key) throw new UnauthorizedError('The write key is not valid or has been revoked');

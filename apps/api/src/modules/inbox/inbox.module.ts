@@ -11,7 +11,11 @@ import { InboxTokens } from './inbox-tokens.js';
 @Module({
   imports: [AuthModule, MessagingModule, PreferencesModule],
   controllers: [InboxController, InboxAdminController],
-  providers: [InboxService, InboxGuard, { provide: InboxTokens, inject: [AppConfig], useFactory: (config: AppConfig) => new InboxTokens(config.encryptionSecret) }],
+  providers: [
+    InboxService,
+    InboxGuard,
+    { provide: InboxTokens, inject: [AppConfig], useFactory: (config: AppConfig) => new InboxTokens(config.encryptionSecret) },
+  ],
   exports: [InboxService, InboxTokens],
 })
 export class InboxModule {}

@@ -44,14 +44,17 @@ export class InboxService implements OnApplicationShutdown {
   ) {}
 
   async profileId(workspaceId: string, userId: string): Promise<string> {
-    const rows: Array<{ id: string }> = await this.dataSource.query('SELECT id FROM profiles WHERE workspace_id = $1 AND user_id = $2', [workspaceId, userId]);
+    const rows: Array<{ id: string }> = await this.dataSource.query('SELECT id FROM profiles WHERE workspace_id = $1 AND user_id = $2', [
+      workspaceId,
+      userId,
+    ]);
     if (rows.length === 0) throw new NotFoundError(`No profile with userId "${userId}"`);
     return rows[0].id;
   }
 
   async list(workspaceId: string, userId: string, filter: (typeof INBOX_FILTERS)[number] = 'all', limit = 25, cursor?: string) {
     const profileId = await this.profileId(workspaceId, userId);
-    const where = ["m.profile_id = $1", "m.channel = 'inapp'", "m.status IN ('sent', 'delivered', 'opened', 'clicked')"];
+    const where = ['m.profile_id = $1', "m.channel = 'inapp'", "m.status IN ('sent', 'delivered', 'opened', 'clicked')"];
     if (filter === 'unread') where.push('m.read_at IS NULL AND m.archived_at IS NULL');
     if (filter === 'read') where.push('m.read_at IS NOT NULL AND m.archived_at IS NULL');
     if (filter === 'archived') where.push('m.archived_at IS NOT NULL');
@@ -90,7 +93,10 @@ export class InboxService implements OnApplicationShutdown {
     if (messageIds && messageIds.length === 1 && count === 0) throw new NotFoundError(`Message ${messageIds[0]} is not in this inbox`);
     if (action === 'read') {
       for (const { id } of rows as Array<{ id: string }>) {
-        await this.dataSource.query(`UPDATE messages SET status = 'opened', opened_at = COALESCE(opened_at, now()) WHERE id = $1 AND status IN ('sent', 'delivered')`, [id]);
+        await this.dataSource.query(
+          `UPDATE messages SET status = 'opened', opened_at = COALESCE(opened_at, now()) WHERE id = $1 AND status IN ('sent', 'delivered')`,
+          [id],
+        );
       }
     }
     await this.publisher.publish(workspaceId, profileId, messageIds?.[0] ?? '*', 'updated');

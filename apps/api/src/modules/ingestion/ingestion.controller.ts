@@ -1,5 +1,14 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBasicAuth, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBasicAuth,
+  ApiBody,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { ValidationError } from '../../infra/http/errors.js';
 import { Public } from '../auth/auth.decorators.js';
 import { IngestResponseDto, SegmentBatchDto, SegmentEventDto } from './dto/ingestion.dto.js';
@@ -43,10 +52,21 @@ export class IngestionController {
     body.batch.forEach((raw, index) => {
       const result = normalizeEvent(raw, { receivedAt, batchSentAt: body.sentAt, batchContext: body.context });
       if (result.ok) accepted.push(result.event);
-      else rejected.push({ index, messageId: isObject(raw) && typeof raw.messageId === 'string' ? raw.messageId : undefined, reason: result.reason });
+      else
+        rejected.push({
+          index,
+          messageId: isObject(raw) && typeof raw.messageId === 'string' ? raw.messageId : undefined,
+          reason: result.reason,
+        });
     });
     if (accepted.length === 0) {
-      throw new ValidationError(`No valid event in the batch: ${rejected.map((r) => `#${r.index}: ${r.reason}`).slice(0, 5).join('; ')}`, rejected.map((r) => ({ field: `batch.${r.index}`, messages: [r.reason] })));
+      throw new ValidationError(
+        `No valid event in the batch: ${rejected
+          .map((r) => `#${r.index}: ${r.reason}`)
+          .slice(0, 5)
+          .join('; ')}`,
+        rejected.map((r) => ({ field: `batch.${r.index}`, messages: [r.reason] })),
+      );
     }
     const { stored, duplicates } = await this.ingestion.ingest(request.ingestionWorkspaceId!, accepted);
     return { success: true, accepted: stored, duplicates, rejected };
@@ -61,7 +81,8 @@ export class IngestionController {
   @ApiBadRequestResponse({ description: 'The event is invalid; the message says why' })
   @ApiUnauthorizedResponse({ description: 'Missing, wrong or revoked write key' })
   async single(@Param('type') type: string, @Body() body: unknown, @Req() request: WriteKeyRequest): Promise<IngestResponseDto> {
-    if (!EVENT_TYPES.includes(type as EventType)) throw new ValidationError(`Unknown call /v1/${type}; use one of ${[...EVENT_TYPES, 'batch'].join(', ')}`);
+    if (!EVENT_TYPES.includes(type as EventType))
+      throw new ValidationError(`Unknown call /v1/${type}; use one of ${[...EVENT_TYPES, 'batch'].join(', ')}`);
     const result = normalizeEvent(body, { receivedAt: new Date(), type: type as EventType });
     if (!result.ok) throw new ValidationError(`Invalid ${type} call: ${result.reason}`);
     const { stored, duplicates } = await this.ingestion.ingest(request.ingestionWorkspaceId!, [result.event]);

@@ -33,7 +33,10 @@ describe('ingestion (integration: PostgreSQL + Redis)', () => {
       expect((await t.http.post('/v1/track').send(body)).status).toBe(401);
       expect((await t.http.post('/v1/track').set('Authorization', basic('itn_wk_doesnotexist00000000000000')).send(body)).status).toBe(401);
       expect((await t.http.post('/v1/track').set('Authorization', basic(ws.keys.owner)).send(body)).status).toBe(401);
-      const created = await t.http.post('/api/api-keys').set('Authorization', `Bearer ${ws.keys.owner}`).send({ name: 'tmp', kind: 'write' });
+      const created = await t.http
+        .post('/api/api-keys')
+        .set('Authorization', `Bearer ${ws.keys.owner}`)
+        .send({ name: 'tmp', kind: 'write' });
       expect((await t.http.post('/v1/track').set('Authorization', basic(created.body.key)).send(body)).status).toBe(200);
       await t.http.delete(`/api/api-keys/${created.body.id}`).set('Authorization', `Bearer ${ws.keys.owner}`);
       const revoked = await t.http.post('/v1/track').set('Authorization', basic(created.body.key)).send(body);
@@ -70,8 +73,12 @@ describe('ingestion (integration: PostgreSQL + Redis)', () => {
       const send = async () => {
         const client = new RudderAnalytics(ws.writeKey, { dataPlaneUrl: baseUrl, flushAt: 10, gzip: true, retryCount: 0 });
         // messageId is honoured by the SDK though its typings omit it.
-        client.identify({ userId, traits: { name: 'Ada', phone: '+33 6 12 34 56 78' }, messageId: `${userId}-identify` } as Parameters<typeof client.identify>[0]);
-        client.track({ userId, event: 'hit_limit', properties: { limit: 'seats' }, messageId: `${userId}-track` } as Parameters<typeof client.track>[0]);
+        client.identify({ userId, traits: { name: 'Ada', phone: '+33 6 12 34 56 78' }, messageId: `${userId}-identify` } as Parameters<
+          typeof client.identify
+        >[0]);
+        client.track({ userId, event: 'hit_limit', properties: { limit: 'seats' }, messageId: `${userId}-track` } as Parameters<
+          typeof client.track
+        >[0]);
         await new Promise<void>((resolve, reject) => client.flush((error?: unknown) => (error ? reject(error) : resolve())));
       };
       await send();
@@ -101,8 +108,18 @@ describe('ingestion (integration: PostgreSQL + Redis)', () => {
 
     it('concurrent copies of one batch store each event once (unique constraint, no read-then-write race)', async () => {
       const userId = `race-${uniqueSuffix()}`;
-      const batch = { batch: Array.from({ length: 50 }, (_, i) => ({ type: 'track', userId, anonymousId: `anon-${userId}`, event: 'e', messageId: `${userId}-${i}` })) };
-      const results = await Promise.all(Array.from({ length: 6 }, () => t.http.post('/v1/batch').set('Authorization', basic(ws.writeKey)).send(batch)));
+      const batch = {
+        batch: Array.from({ length: 50 }, (_, i) => ({
+          type: 'track',
+          userId,
+          anonymousId: `anon-${userId}`,
+          event: 'e',
+          messageId: `${userId}-${i}`,
+        })),
+      };
+      const results = await Promise.all(
+        Array.from({ length: 6 }, () => t.http.post('/v1/batch').set('Authorization', basic(ws.writeKey)).send(batch)),
+      );
       expect(results.every((r) => r.status === 200)).toBe(true);
       expect(results.reduce((sum, r) => sum + r.body.accepted, 0)).toBe(50);
       expect(await eventsOf(userId)).toBe(50);
@@ -110,12 +127,20 @@ describe('ingestion (integration: PostgreSQL + Redis)', () => {
       expect(await count('SELECT count(*) AS n FROM events WHERE partition IS NOT NULL AND message_id LIKE $1', [`${userId}-%`])).toBe(50);
     });
 
-    it('a known user\'s batch is stored at once; retried with one new event, only the new event changes the profile', async () => {
+    it("a known user's batch is stored at once; retried with one new event, only the new event changes the profile", async () => {
       const userId = `retry-${uniqueSuffix()}`;
-      const identify = (messageId: string, traits: Record<string, unknown>) => ({ type: 'identify', userId, traits, messageId: `${userId}-${messageId}` });
-      const send = async (...batch: unknown[]) => (await t.http.post('/v1/batch').set('Authorization', basic(ws.writeKey)).send({ batch })).body;
+      const identify = (messageId: string, traits: Record<string, unknown>) => ({
+        type: 'identify',
+        userId,
+        traits,
+        messageId: `${userId}-${messageId}`,
+      });
+      const send = async (...batch: unknown[]) =>
+        (await t.http.post('/v1/batch').set('Authorization', basic(ws.writeKey)).send({ batch })).body;
       expect(await send(identify('1', { plan: 'a' }))).toMatchObject({ accepted: 1 }); // a new user: placed in a transaction
-      expect(await send(identify('2', { plan: 'b' }), { type: 'track', userId, event: 'x', messageId: `${userId}-3` })).toMatchObject({ accepted: 2 });
+      expect(await send(identify('2', { plan: 'b' }), { type: 'track', userId, event: 'x', messageId: `${userId}-3` })).toMatchObject({
+        accepted: 2,
+      });
       const [profile] = await db.query('SELECT id, traits FROM profiles WHERE workspace_id = $1 AND user_id = $2', [ws.id, userId]);
       expect(profile.traits).toEqual({ plan: 'b' });
       // The known user's batch: its events and its profile change were written by one transaction.
@@ -130,7 +155,9 @@ describe('ingestion (integration: PostgreSQL + Redis)', () => {
       expect(await send(identify('1', { plan: 'a' }), identify('4', { seats: 3 }))).toMatchObject({ accepted: 1, duplicates: 1 });
       const [after] = await db.query('SELECT traits FROM profiles WHERE id = $1', [profile.id]);
       expect(after.traits).toEqual({ plan: 'b', seats: 3 });
-      const changes = await db.query("SELECT payload FROM stream_entries WHERE profile_id = $1 AND kind = 'profile_updated' ORDER BY id", [profile.id]);
+      const changes = await db.query("SELECT payload FROM stream_entries WHERE profile_id = $1 AND kind = 'profile_updated' ORDER BY id", [
+        profile.id,
+      ]);
       expect(changes.map((c: { payload: { traits: string[] } }) => c.payload.traits)).toEqual([['plan'], ['plan'], ['seats']]);
       expect(await eventsOf(userId)).toBe(4);
     });
@@ -149,7 +176,14 @@ describe('ingestion (integration: PostgreSQL + Redis)', () => {
       const res = await t.http
         .post('/v1/batch')
         .set('Authorization', basic(ws.writeKey))
-        .send({ batch: [{ type: 'track', userId, event: 'ok' }, { type: 'track', event: 'no-user' }, { type: 'bogus', userId }, { type: 'identify', userId, timestamp: 'not a date' }] });
+        .send({
+          batch: [
+            { type: 'track', userId, event: 'ok' },
+            { type: 'track', event: 'no-user' },
+            { type: 'bogus', userId },
+            { type: 'identify', userId, timestamp: 'not a date' },
+          ],
+        });
       expect(res.status).toBe(200);
       expect(res.body.accepted).toBe(1);
       expect(res.body.rejected.map((r: { index: number }) => r.index)).toEqual([1, 2, 3]);
@@ -159,19 +193,33 @@ describe('ingestion (integration: PostgreSQL + Redis)', () => {
 
     it('no valid event, not JSON, over the limits, broken gzip → 400 with a clear message, nothing stored', async () => {
       const auth = { Authorization: basic(ws.writeKey) };
-      const none = await t.http.post('/v1/batch').set(auth).send({ batch: [{ type: 'track' }] });
+      const none = await t.http
+        .post('/v1/batch')
+        .set(auth)
+        .send({ batch: [{ type: 'track' }] });
       expect(none.status).toBe(400);
       expect(none.body.message).toMatch(/No valid event/);
       const notJson = await t.http.post('/v1/batch').set(auth).set('Content-Type', 'application/json').send('{"batch": [');
       expect(notJson.status).toBe(400);
       expect(notJson.body.message).toMatch(/not valid JSON/);
-      const tooMany = await t.http.post('/v1/batch').set(auth).send({ batch: Array.from({ length: 2501 }, () => ({ type: 'track', userId: 'u', event: 'e' })) });
+      const tooMany = await t.http
+        .post('/v1/batch')
+        .set(auth)
+        .send({ batch: Array.from({ length: 2501 }, () => ({ type: 'track', userId: 'u', event: 'e' })) });
       expect(tooMany.status).toBe(400);
       expect(tooMany.body.message).toMatch(/limit is 2500/);
-      const tooBig = await t.http.post('/v1/batch').set(auth).send({ batch: [{ type: 'track', userId: 'u', event: 'e', properties: { blob: 'x'.repeat(600 * 1024) } }] });
+      const tooBig = await t.http
+        .post('/v1/batch')
+        .set(auth)
+        .send({ batch: [{ type: 'track', userId: 'u', event: 'e', properties: { blob: 'x'.repeat(600 * 1024) } }] });
       expect(tooBig.status).toBe(400);
       expect(tooBig.body.message).toMatch(/larger than 500 KB/);
-      const brokenGzip = await t.http.post('/v1/batch').set(auth).set('Content-Type', 'application/json').set('Content-Encoding', 'gzip').send(Buffer.from('definitely not gzip'));
+      const brokenGzip = await t.http
+        .post('/v1/batch')
+        .set(auth)
+        .set('Content-Type', 'application/json')
+        .set('Content-Encoding', 'gzip')
+        .send(Buffer.from('definitely not gzip'));
       expect(brokenGzip.status).toBe(400);
       const gzipOk = await fetch(`${baseUrl}/v1/track`, {
         method: 'POST',
@@ -200,7 +248,10 @@ describe('ingestion (integration: PostgreSQL + Redis)', () => {
                   groupId: fc.anything(),
                   previousId: fc.anything(),
                   messageId: fc.oneof(fc.string({ maxLength: 120 }), fc.anything()),
-                  timestamp: fc.oneof(fc.date().map((d) => (Number.isNaN(d.getTime()) ? 'x' : d.toISOString())), fc.string()),
+                  timestamp: fc.oneof(
+                    fc.date().map((d) => (Number.isNaN(d.getTime()) ? 'x' : d.toISOString())),
+                    fc.string(),
+                  ),
                   properties: fc.anything(),
                   traits: fc.anything(),
                   context: fc.anything(),
@@ -230,8 +281,18 @@ describe('ingestion (integration: PostgreSQL + Redis)', () => {
       const userId = `known-${uniqueSuffix()}`;
       const auth = { Authorization: basic(ws.writeKey) };
       await t.http.post('/v1/page').set(auth).send({ anonymousId: anon, name: 'Pricing' });
-      await t.http.post('/v1/track').set(auth).send({ anonymousId: anon, event: 'viewed_pricing', context: { timezone: 'America/New_York', device: { token: 'push-token-1', type: 'ios' } } });
-      await t.http.post('/v1/identify').set(auth).send({ anonymousId: anon, userId, traits: { email: `${userId}@example.test` } });
+      await t.http
+        .post('/v1/track')
+        .set(auth)
+        .send({
+          anonymousId: anon,
+          event: 'viewed_pricing',
+          context: { timezone: 'America/New_York', device: { token: 'push-token-1', type: 'ios' } },
+        });
+      await t.http
+        .post('/v1/identify')
+        .set(auth)
+        .send({ anonymousId: anon, userId, traits: { email: `${userId}@example.test` } });
 
       const profiles = await db.query(
         `SELECT p.id, p.user_id, p.timezone FROM profiles p JOIN profile_anonymous_ids a ON a.profile_id = p.id WHERE a.workspace_id = $1 AND a.anonymous_id = $2`,
@@ -240,7 +301,9 @@ describe('ingestion (integration: PostgreSQL + Redis)', () => {
       expect(profiles).toHaveLength(1);
       expect(profiles[0]).toMatchObject({ user_id: userId, timezone: 'America/New_York' });
       expect(await count('SELECT count(*) AS n FROM events WHERE profile_id = $1', [profiles[0].id])).toBe(3);
-      const channels = (await db.query('SELECT channel FROM contact_points WHERE profile_id = $1 ORDER BY channel', [profiles[0].id])).map((r: { channel: string }) => r.channel);
+      const channels = (await db.query('SELECT channel FROM contact_points WHERE profile_id = $1 ORDER BY channel', [profiles[0].id])).map(
+        (r: { channel: string }) => r.channel,
+      );
       expect(channels).toEqual(['email', 'push']);
 
       const laterAnon = `anon-${uniqueSuffix()}`;
@@ -248,15 +311,26 @@ describe('ingestion (integration: PostgreSQL + Redis)', () => {
       const alias = await t.http.post('/v1/alias').set(auth).send({ previousId: laterAnon, userId });
       expect(alias.status).toBe(200);
       expect(await count('SELECT count(*) AS n FROM events WHERE profile_id = $1', [profiles[0].id])).toBe(5);
-      expect(await count('SELECT count(*) AS n FROM profiles WHERE workspace_id = $1 AND user_id IS NULL AND id IN (SELECT profile_id FROM profile_anonymous_ids WHERE anonymous_id = $2)', [ws.id, laterAnon])).toBe(0);
+      expect(
+        await count(
+          'SELECT count(*) AS n FROM profiles WHERE workspace_id = $1 AND user_id IS NULL AND id IN (SELECT profile_id FROM profile_anonymous_ids WHERE anonymous_id = $2)',
+          [ws.id, laterAnon],
+        ),
+      ).toBe(0);
     });
 
     it('group creates an account whose traits are part of the profile', async () => {
       const userId = `b2b-${uniqueSuffix()}`;
       const groupId = `acme-${uniqueSuffix()}`;
       const auth = { Authorization: basic(ws.writeKey) };
-      await t.http.post('/v1/group').set(auth).send({ userId, groupId, traits: { name: 'Acme', tier: 'enterprise', seats: 40 } });
-      await t.http.post('/v1/group').set(auth).send({ userId, groupId, traits: { seats: 45 } });
+      await t.http
+        .post('/v1/group')
+        .set(auth)
+        .send({ userId, groupId, traits: { name: 'Acme', tier: 'enterprise', seats: 40 } });
+      await t.http
+        .post('/v1/group')
+        .set(auth)
+        .send({ userId, groupId, traits: { seats: 45 } });
       const [row] = await db.query(
         'SELECT a.group_id, a.traits FROM profiles p JOIN accounts a ON a.id = p.account_id WHERE p.workspace_id = $1 AND p.user_id = $2',
         [ws.id, userId],
@@ -267,7 +341,8 @@ describe('ingestion (integration: PostgreSQL + Redis)', () => {
 
   describe('remembered profiles', () => {
     const owner = () => ({ Authorization: `Bearer ${ws.keys.owner}` });
-    const profileOf = async (userId: string) => (await db.query('SELECT id FROM profiles WHERE workspace_id = $1 AND user_id = $2', [ws.id, userId]))[0]?.id as string | undefined;
+    const profileOf = async (userId: string) =>
+      (await db.query('SELECT id FROM profiles WHERE workspace_id = $1 AND user_id = $2', [ws.id, userId]))[0]?.id as string | undefined;
 
     it('places the events of an erased and returning user on a new profile', async () => {
       const userId = `erased-${uniqueSuffix()}`;
@@ -279,7 +354,9 @@ describe('ingestion (integration: PostgreSQL + Redis)', () => {
       const after = await profileOf(userId);
       expect(after).toBeDefined();
       expect(after).not.toBe(before);
-      expect(await db.query('SELECT event, profile_id FROM events WHERE workspace_id = $1 AND user_id = $2', [ws.id, userId])).toEqual([{ event: 'again', profile_id: after }]);
+      expect(await db.query('SELECT event, profile_id FROM events WHERE workspace_id = $1 AND user_id = $2', [ws.id, userId])).toEqual([
+        { event: 'again', profile_id: after },
+      ]);
     });
 
     it('follows an anonymous id to the known profile it was merged into', async () => {
@@ -287,10 +364,20 @@ describe('ingestion (integration: PostgreSQL + Redis)', () => {
       const anonymousId = `anon-${userId}`;
       const auth = { Authorization: basic(ws.writeKey) };
       expect((await t.http.post('/v1/track').set(auth).send({ anonymousId, event: 'browsed' })).status).toBe(200);
-      expect((await t.http.post('/v1/identify').set(auth).send({ userId, anonymousId, traits: { plan: 'pro' } })).status).toBe(200);
+      expect(
+        (
+          await t.http
+            .post('/v1/identify')
+            .set(auth)
+            .send({ userId, anonymousId, traits: { plan: 'pro' } })
+        ).status,
+      ).toBe(200);
       expect((await t.http.post('/v1/track').set(auth).send({ anonymousId, event: 'browsed again' })).status).toBe(200);
       const known = await profileOf(userId);
-      const rows = await db.query('SELECT DISTINCT profile_id FROM events WHERE workspace_id = $1 AND anonymous_id = $2', [ws.id, anonymousId]);
+      const rows = await db.query('SELECT DISTINCT profile_id FROM events WHERE workspace_id = $1 AND anonymous_id = $2', [
+        ws.id,
+        anonymousId,
+      ]);
       expect(rows).toEqual([{ profile_id: known }]);
     });
   });
@@ -299,9 +386,19 @@ describe('ingestion (integration: PostgreSQL + Redis)', () => {
     it('publishes every stored event and profile change, in per-profile order', async () => {
       const userId = `stream-${uniqueSuffix()}`;
       const auth = { Authorization: basic(ws.writeKey) };
-      await t.http.post('/v1/identify').set(auth).send({ userId, traits: { plan: 'pro' }, messageId: `${userId}-0` });
-      for (let i = 1; i <= 5; i += 1) await t.http.post('/v1/track').set(auth).send({ userId, event: `step_${i}`, messageId: `${userId}-${i}` });
-      await t.http.post('/v1/track').set(auth).send({ userId, event: 'step_5', messageId: `${userId}-5` }); // duplicate: not published
+      await t.http
+        .post('/v1/identify')
+        .set(auth)
+        .send({ userId, traits: { plan: 'pro' }, messageId: `${userId}-0` });
+      for (let i = 1; i <= 5; i += 1)
+        await t.http
+          .post('/v1/track')
+          .set(auth)
+          .send({ userId, event: `step_${i}`, messageId: `${userId}-${i}` });
+      await t.http
+        .post('/v1/track')
+        .set(auth)
+        .send({ userId, event: 'step_5', messageId: `${userId}-5` }); // duplicate: not published
 
       const stream = t.app.get(EventStream);
       const [{ id: profileId }] = await db.query('SELECT id FROM profiles WHERE workspace_id = $1 AND user_id = $2', [ws.id, userId]);
@@ -337,7 +434,9 @@ describe('ingestion (integration: PostgreSQL + Redis)', () => {
         });
       expect(result.status).toBe(200);
       const [{ id: profileId }] = await db.query('SELECT id FROM profiles WHERE workspace_id = $1 AND user_id = $2', [ws.id, userId]);
-      const stored = await db.query('SELECT message_id, profile_id, partition FROM events WHERE message_id LIKE $1 ORDER BY id', [`${userId}-%`]);
+      const stored = await db.query('SELECT message_id, profile_id, partition FROM events WHERE message_id LIKE $1 ORDER BY id', [
+        `${userId}-%`,
+      ]);
       expect(stored).toEqual([
         { message_id: `${userId}-a`, profile_id: profileId, partition: partitionOf(profileId) },
         { message_id: `${userId}-b`, profile_id: profileId, partition: partitionOf(profileId) },
@@ -352,7 +451,12 @@ describe('ingestion (integration: PostgreSQL + Redis)', () => {
         mine.push(...entries.filter((e) => e.profileId === profileId));
         position = entries[entries.length - 1];
       }
-      expect(mine.map((e) => (e.kind === 'event' ? e.payload.messageId : e.kind))).toEqual([`${userId}-a`, `${userId}-b`, 'profile_merged', 'profile_updated']);
+      expect(mine.map((e) => (e.kind === 'event' ? e.payload.messageId : e.kind))).toEqual([
+        `${userId}-a`,
+        `${userId}-b`,
+        'profile_merged',
+        'profile_updated',
+      ]);
     });
   });
 });

@@ -77,7 +77,8 @@ export class IngestionService {
       if (event.type === 'alias' || event.type === 'group') return null;
       const byUser = event.userId ? this.identities.get(identityKey(workspaceId, 'user', event.userId)) : undefined;
       const byAnonymous = event.anonymousId ? this.identities.get(identityKey(workspaceId, 'anonymous', event.anonymousId)) : undefined;
-      if ((event.userId && !byUser) || (event.anonymousId && !byAnonymous) || (byUser && byAnonymous && byUser !== byAnonymous)) return null;
+      if ((event.userId && !byUser) || (event.anonymousId && !byAnonymous) || (byUser && byAnonymous && byUser !== byAnonymous))
+        return null;
       placed.push({ event, profileId: (byUser ?? byAnonymous)! });
     }
     return placed.length > 0 ? placed : null;
@@ -98,7 +99,15 @@ export class IngestionService {
         placed.length,
       ]);
     } catch (error) {
-      if (pgErrorCode(error) === NOT_ALL_STORED || this.worthRetrying(workspaceId, placed.map((p) => p.event), error)) return false;
+      if (
+        pgErrorCode(error) === NOT_ALL_STORED ||
+        this.worthRetrying(
+          workspaceId,
+          placed.map((p) => p.event),
+          error,
+        )
+      )
+        return false;
       throw error;
     }
     await this.stream.wake([...new Set([...rows.map((r) => r.partition), ...changes.map((c) => c.partition)])]);
@@ -149,7 +158,10 @@ export class IngestionService {
     // belongs to the known profile: it is forgotten (looked up again next time).
     const identities: Array<[string, string | null]> = [
       ...[...byUser].map(([userId, id]): [string, string] => [identityKey(workspaceId, 'user', userId), id]),
-      ...[...byAnonymous].map(([anonymousId, id]): [string, string | null] => [identityKey(workspaceId, 'anonymous', anonymousId), mergedInto.has(id) ? null : id]),
+      ...[...byAnonymous].map(([anonymousId, id]): [string, string | null] => [
+        identityKey(workspaceId, 'anonymous', anonymousId),
+        mergedInto.has(id) ? null : id,
+      ]),
     ];
     return { stored: fresh.length, partitions: [...partitions], identities };
   }
@@ -162,7 +174,8 @@ export class IngestionService {
     if (unknownUsers.length > 0) {
       // Known users are the common case: look them up first, insert only the new ones.
       const select = 'SELECT id, user_id FROM profiles WHERE workspace_id = $1 AND user_id = ANY($2::text[])';
-      for (const row of (await m.query(select, [workspaceId, unknownUsers])) as Array<{ id: string; user_id: string }>) byUser.set(row.user_id, row.id);
+      for (const row of (await m.query(select, [workspaceId, unknownUsers])) as Array<{ id: string; user_id: string }>)
+        byUser.set(row.user_id, row.id);
       const missing = unknownUsers.filter((id) => !byUser.has(id));
       if (missing.length > 0) {
         await m.query(
@@ -170,7 +183,8 @@ export class IngestionService {
            ON CONFLICT (workspace_id, user_id) WHERE user_id IS NOT NULL DO NOTHING`,
           [workspaceId, missing],
         );
-        for (const row of (await m.query(select, [workspaceId, missing])) as Array<{ id: string; user_id: string }>) byUser.set(row.user_id, row.id);
+        for (const row of (await m.query(select, [workspaceId, missing])) as Array<{ id: string; user_id: string }>)
+          byUser.set(row.user_id, row.id);
       }
     }
 
@@ -273,7 +287,10 @@ export class IngestionService {
 
   /** Inserts events; those whose messageId the workspace already has are skipped. Returns the fresh ones. */
   private async insertEvents(m: EntityManager, workspaceId: string, placed: PlacedEvent[]): Promise<PlacedEvent[]> {
-    const rows: Array<{ message_id: string }> = await m.query(`${insertEventsSql('$2')} RETURNING message_id`, [workspaceId, JSON.stringify(placed.map(eventRow))]);
+    const rows: Array<{ message_id: string }> = await m.query(`${insertEventsSql('$2')} RETURNING message_id`, [
+      workspaceId,
+      JSON.stringify(placed.map(eventRow)),
+    ]);
     const stored = new Set(rows.map((r) => r.message_id));
     // Copies: merges re-point the fresh events to the known profile.
     return placed.filter((p) => stored.has(p.event.messageId)).map((p) => ({ ...p }));

@@ -15,7 +15,11 @@ describe('collectPatches', () => {
     const { profiles, contactPoints, changes } = collectPatches(WS, [
       placed('p1', { type: 'identify', traits: { plan: 'trial', email: 'Ada@Example.test', seats: 1 }, timestamp: '2026-03-01T10:00:00Z' }),
       placed('p1', { type: 'track', event: 'x', timestamp: '2026-03-01T11:00:00Z' }),
-      placed('p1', { type: 'identify', traits: { plan: 'pro', phone: '+33 6 12 34 56 78', timezone: 'Europe/Paris' }, timestamp: '2026-03-01T09:00:00Z' }),
+      placed('p1', {
+        type: 'identify',
+        traits: { plan: 'pro', phone: '+33 6 12 34 56 78', timezone: 'Europe/Paris' },
+        timestamp: '2026-03-01T09:00:00Z',
+      }),
     ]);
     expect(profiles).toEqual([
       {
@@ -36,7 +40,14 @@ describe('collectPatches', () => {
       { profile_id: 'p1', channel: 'email', value: 'ada@example.test', metadata: {} },
       { profile_id: 'p1', channel: 'sms', value: '+33612345678', metadata: {} },
     ]);
-    expect(changes).toEqual([{ workspaceId: WS, profileId: 'p1', kind: 'profile_updated', payload: { traits: ['plan', 'email', 'seats', 'phone', 'timezone'], accountGroupId: null } }]);
+    expect(changes).toEqual([
+      {
+        workspaceId: WS,
+        profileId: 'p1',
+        kind: 'profile_updated',
+        payload: { traits: ['plan', 'email', 'seats', 'phone', 'timezone'], accountGroupId: null },
+      },
+    ]);
   });
 
   it('a track-only profile changes only its last-seen time and context zone/locale, and publishes no change', () => {
@@ -44,7 +55,14 @@ describe('collectPatches', () => {
       placed('p2', { type: 'track', event: 'a', context: { timezone: 'America/New_York', locale: 'en-US' } }),
       placed('p2', { type: 'page', name: 'Home', context: { timezone: 'Not/AZone', device: { token: 'tok-1', type: 'ios' } } }),
     ]);
-    expect(profiles[0]).toMatchObject({ id: 'p2', traits: {}, ctz: 'America/New_York', cloc: 'en-US', seen: receivedAt.getTime(), changes: false });
+    expect(profiles[0]).toMatchObject({
+      id: 'p2',
+      traits: {},
+      ctz: 'America/New_York',
+      cloc: 'en-US',
+      seen: receivedAt.getTime(),
+      changes: false,
+    });
     expect(contactPoints).toEqual([expect.objectContaining({ profile_id: 'p2', channel: 'push', value: 'tok-1' })]);
     expect(changes).toEqual([]);
   });
@@ -71,6 +89,11 @@ describe('collectPatches', () => {
 
   it('lists profiles in id order, the order the profile statement locks them in', () => {
     const ids = ['c', 'a', 'b', 'a'];
-    expect(collectPatches(WS, ids.map((id) => placed(id, { type: 'track', event: 'x' }))).profiles.map((p) => p.id)).toEqual(['a', 'b', 'c']);
+    expect(
+      collectPatches(
+        WS,
+        ids.map((id) => placed(id, { type: 'track', event: 'x' })),
+      ).profiles.map((p) => p.id),
+    ).toEqual(['a', 'b', 'c']);
   });
 });

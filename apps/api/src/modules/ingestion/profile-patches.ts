@@ -104,9 +104,16 @@ export function collectPatches(workspaceId: string, events: PlacedEvent[]): Batc
   return {
     profiles,
     accounts: [...accountTraits.keys()].sort().map((groupId) => ({ group_id: groupId, traits: accountTraits.get(groupId)! })),
-    contactPoints: ids.flatMap((id) => patches.get(id)!.contactPoints.map((cp) => ({ profile_id: id, channel: cp.channel, value: cp.value, metadata: cp.metadata ?? {} }))),
+    contactPoints: ids.flatMap((id) =>
+      patches.get(id)!.contactPoints.map((cp) => ({ profile_id: id, channel: cp.channel, value: cp.value, metadata: cp.metadata ?? {} })),
+    ),
     changes: profiles
       .filter((p) => Object.keys(p.traits).length > 0 || p.grp)
-      .map((p) => ({ workspaceId, profileId: p.id, kind: 'profile_updated' as const, payload: { traits: Object.keys(p.traits), accountGroupId: p.grp } })),
+      .map((p) => ({
+        workspaceId,
+        profileId: p.id,
+        kind: 'profile_updated' as const,
+        payload: { traits: Object.keys(p.traits), accountGroupId: p.grp },
+      })),
   };
 }

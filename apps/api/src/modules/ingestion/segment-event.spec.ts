@@ -8,7 +8,13 @@ describe('normalizeEvent', () => {
     const result = normalizeEvent({ type: 'track', userId: 'u1', event: 'signed_up', properties: { plan: 'trial' } }, { receivedAt });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.event).toMatchObject({ type: 'track', userId: 'u1', event: 'signed_up', properties: { plan: 'trial' }, timestamp: receivedAt });
+    expect(result.event).toMatchObject({
+      type: 'track',
+      userId: 'u1',
+      event: 'signed_up',
+      properties: { plan: 'trial' },
+      timestamp: receivedAt,
+    });
     expect(result.event.messageId).toMatch(/^itn-/);
   });
 
@@ -55,7 +61,10 @@ describe('normalizeEvent', () => {
     expect(result.ok && result.event.timestamp.toISOString()).toBe('2026-03-01T11:59:50.000Z');
     expect(result.ok && result.event.originalTimestamp?.toISOString()).toBe('2026-03-01T12:59:50.000Z');
     // A batch's sentAt applies to its events; a historical import without sentAt keeps its timestamp.
-    const batch = normalizeEvent({ type: 'track', userId: 'u', event: 'x', timestamp: '2026-03-01T12:59:50Z' }, { receivedAt, batchSentAt: '2026-03-01T13:00:00Z' });
+    const batch = normalizeEvent(
+      { type: 'track', userId: 'u', event: 'x', timestamp: '2026-03-01T12:59:50Z' },
+      { receivedAt, batchSentAt: '2026-03-01T13:00:00Z' },
+    );
     expect(batch.ok && batch.event.timestamp.toISOString()).toBe('2026-03-01T11:59:50.000Z');
     const historical = normalizeEvent({ type: 'track', userId: 'u', event: 'x', timestamp: '2020-01-01T00:00:00+02:00' }, { receivedAt });
     expect(historical.ok && historical.event.timestamp.toISOString()).toBe('2019-12-31T22:00:00.000Z');
@@ -75,8 +84,15 @@ describe('normalizeEvent', () => {
               groupId: fc.string(),
               previousId: fc.string(),
               messageId: fc.oneof(fc.string({ maxLength: 120 }), fc.anything()),
-              timestamp: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.string(), fc.anything()),
-              sentAt: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.string()),
+              timestamp: fc.oneof(
+                fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+                fc.string(),
+                fc.anything(),
+              ),
+              sentAt: fc.oneof(
+                fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+                fc.string(),
+              ),
               properties: fc.anything(),
               traits: fc.anything(),
               context: fc.anything(),
@@ -113,7 +129,10 @@ describe('timestamps', () => {
         (date, quarterHours, colon) => {
           const offset = quarterHours * 15;
           const local = new Date(date.getTime() + offset * 60_000).toISOString().slice(0, 23);
-          const zone = offset === 0 && colon ? 'Z' : `${offset < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offset) / 60))}${colon ? ':' : ''}${pad(Math.abs(offset) % 60)}`;
+          const zone =
+            offset === 0 && colon
+              ? 'Z'
+              : `${offset < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offset) / 60))}${colon ? ':' : ''}${pad(Math.abs(offset) % 60)}`;
           expect(timestampOf(`${local}${zone}`)).toEqual(date);
         },
       ),
@@ -130,7 +149,14 @@ describe('timestamps', () => {
   });
 
   it('rejects dates that do not exist and years outside 1970–9999', () => {
-    for (const bad of ['2026-02-29T00:00:00Z', '2026-13-01T00:00:00Z', '2026-04-31T00:00:00Z', '2026-01-01T25:00:00Z', '1969-12-31T23:59:59Z', 'yesterday']) {
+    for (const bad of [
+      '2026-02-29T00:00:00Z',
+      '2026-13-01T00:00:00Z',
+      '2026-04-31T00:00:00Z',
+      '2026-01-01T25:00:00Z',
+      '1969-12-31T23:59:59Z',
+      'yesterday',
+    ]) {
       expect(timestampOf(bad)).toMatch(/timestamp is not a valid ISO 8601 date/);
     }
   });

@@ -140,7 +140,8 @@ function normalizeOrThrow(raw: unknown, options: NormalizeOptions): NormalizedEv
   assertNoNul(serialized);
 
   const type = (options.type ?? input.type) as EventType;
-  if (options.type && input.type !== undefined && input.type !== options.type) reject(`type "${String(input.type)}" does not match the endpoint /v1/${options.type}`);
+  if (options.type && input.type !== undefined && input.type !== options.type)
+    reject(`type "${String(input.type)}" does not match the endpoint /v1/${options.type}`);
   if (!EVENT_TYPES.includes(type)) reject(`type must be one of ${EVENT_TYPES.join(', ')}`);
 
   const userId = optionalId(input, 'userId');
@@ -179,7 +180,10 @@ function normalizeOrThrow(raw: unknown, options: NormalizeOptions): NormalizedEv
 
   const receivedAt = options.receivedAt;
   const sentAt = optionalDate(input.sentAt ?? options.batchSentAt, 'sentAt');
-  const originalTimestamp = optionalDate(input.originalTimestamp ?? input.timestamp, input.originalTimestamp !== undefined ? 'originalTimestamp' : 'timestamp');
+  const originalTimestamp = optionalDate(
+    input.originalTimestamp ?? input.timestamp,
+    input.originalTimestamp !== undefined ? 'originalTimestamp' : 'timestamp',
+  );
 
   return {
     type,

@@ -31,7 +31,9 @@ export class JourneysController {
   constructor(@Inject(JourneysService) private readonly journeys: JourneysService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Journeys with their status, live version, unpublished changes, run counts, entries of the last 7 days and last editor' })
+  @ApiOperation({
+    summary: 'Journeys with their status, live version, unpublished changes, run counts, entries of the last 7 days and last editor',
+  })
   @ApiOkResponse({ type: [JourneySummaryDto] })
   list(@Caller() caller: Principal): Promise<JourneySummaryDto[]> {
     return this.journeys.list(caller.workspaceId);
@@ -39,7 +41,8 @@ export class JourneysController {
 
   @Post()
   @ApiOperation({
-    summary: 'Create a journey (a draft) from { name, definition } or from the journey document itself (name, entry, exit, nodes, edges at the top level)',
+    summary:
+      'Create a journey (a draft) from { name, definition } or from the journey document itself (name, entry, exit, nodes, edges at the top level)',
   })
   @ApiCreatedResponse({ type: JourneyDto })
   create(@Caller() caller: Principal, @Body() body: CreateJourneyDto): Promise<JourneyDto> {
@@ -53,7 +56,9 @@ export class JourneysController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Edit the draft (published versions never change); with `revision`, 409 when the draft was saved since that revision' })
+  @ApiOperation({
+    summary: 'Edit the draft (published versions never change); with `revision`, 409 when the draft was saved since that revision',
+  })
   @ApiOkResponse({ type: JourneyDto })
   update(@Caller() caller: Principal, @Param('id') id: string, @Body() body: UpdateJourneyDto): Promise<JourneyDto> {
     return this.journeys.update(caller.workspaceId, id, body, caller);
@@ -98,7 +103,11 @@ export class JourneysController {
 
   @Get(':id/versions/:version')
   @ApiOkResponse({ type: JourneyVersionDto })
-  version(@Caller() caller: Principal, @Param('id') id: string, @Param('version', new ParseIntPipe()) version: number): Promise<JourneyVersionDto> {
+  version(
+    @Caller() caller: Principal,
+    @Param('id') id: string,
+    @Param('version', new ParseIntPipe()) version: number,
+  ): Promise<JourneyVersionDto> {
     return this.journeys.version(caller.workspaceId, id, version);
   }
 
@@ -126,7 +135,7 @@ export class JourneysController {
   }
 
   @Post(':id/invoke')
-  @ApiOperation({ summary: 'Start a run for a user (API entry); `data` is the entry event\'s properties' })
+  @ApiOperation({ summary: "Start a run for a user (API entry); `data` is the entry event's properties" })
   @ApiCreatedResponse({ type: InvokedDto })
   invoke(@Caller() caller: Principal, @Param('id') id: string, @Body() body: InvokeJourneyDto): Promise<InvokedDto> {
     return this.journeys.invoke(caller.workspaceId, id, body.userId, body.data ?? {});

@@ -18,10 +18,27 @@ function specExample(crmUrl: string) {
     exit: [{ event: 'subscription_started' }],
     nodes: [
       { id: 'start', type: 'trigger', config: { event: 'signed_up', filter: { '==': [{ var: 'event.properties.plan' }, 'trial'] } } },
-      { id: 'welcome', type: 'send', config: { template: 'welcome', channels: ['email', 'inapp'], routing: 'single', topic: 'onboarding' } },
+      {
+        id: 'welcome',
+        type: 'send',
+        config: { template: 'welcome', channels: ['email', 'inapp'], routing: 'single', topic: 'onboarding' },
+      },
       { id: 'wait', type: 'wait_for_event', config: { event: 'feature_activated', timeoutSeconds: 2 } },
-      { id: 'health', type: 'fetch', config: { source: 'http', request: { method: 'GET', url: `${crmUrl}/accounts/{{ profile.traits.account_id }}` }, timeoutMs: 2000 } },
-      { id: 'risk', type: 'ai', config: { provider: 'openai', task: 'classify', labels: ['high', 'low'], prompt: 'Churn risk for health score {{ data.health.body.score }}?' } },
+      {
+        id: 'health',
+        type: 'fetch',
+        config: { source: 'http', request: { method: 'GET', url: `${crmUrl}/accounts/{{ profile.traits.account_id }}` }, timeoutMs: 2000 },
+      },
+      {
+        id: 'risk',
+        type: 'ai',
+        config: {
+          provider: 'openai',
+          task: 'classify',
+          labels: ['high', 'low'],
+          prompt: 'Churn risk for health score {{ data.health.body.score }}?',
+        },
+      },
       { id: 'route', type: 'branch', config: { branches: [{ port: 'at_risk', when: { '==': [{ var: 'data.risk.label' }, 'high'] } }] } },
       { id: 'nudge', type: 'send', config: { template: 'check-in', channels: ['email'] } },
       { id: 'tomorrow9', type: 'delay', config: { seconds: 1 } },
@@ -41,7 +58,6 @@ function specExample(crmUrl: string) {
     ],
   };
 }
-
 
 jest.setTimeout(90_000);
 
@@ -72,7 +88,10 @@ describe('journeys: API and engine over whole journeys (integration: PostgreSQL 
   }
 
   async function publish(definition: Record<string, unknown>) {
-    const created = await t.http.post('/api/journeys').set(owner()).send({ name: `${definition.name} ${uniqueSuffix()}`, definition });
+    const created = await t.http
+      .post('/api/journeys')
+      .set(owner())
+      .send({ name: `${definition.name} ${uniqueSuffix()}`, definition });
     expect(created.status).toBe(201);
     const published = await t.http.post(`/api/journeys/${created.body.id}/publish`).set(owner()).send({ note: 'first' });
     expect(published.body).toMatchObject({ version: 1 });
@@ -95,12 +114,31 @@ describe('journeys: API and engine over whole journeys (integration: PostgreSQL 
     t = await startTestApp({ ITINERA_PLUGINS: `${SMTP},${HTTP},${OPENAI}` });
     ws = await t.workspace();
     db = t.app.get(DataSource);
-    await t.http.post('/api/channels').set(owner()).send({ pluginId: SMTP, name: 'SMTP', config: { host: '127.0.0.1', port: smtp.port, startTls: 'disabled', from: 'hi@example.test' } });
-    await t.http.post('/api/channels').set(owner()).send({ pluginId: HTTP, name: 'CRM', config: { allowCidrs: ['127.0.0.0/8'] } });
-    await t.http.post('/api/channels').set(owner()).send({ pluginId: OPENAI, name: 'OpenAI', config: { apiKey: OPENAI_FAKE_API_KEY, baseUrl: `${openai.url}/v1` } });
+    await t.http
+      .post('/api/channels')
+      .set(owner())
+      .send({
+        pluginId: SMTP,
+        name: 'SMTP',
+        config: { host: '127.0.0.1', port: smtp.port, startTls: 'disabled', from: 'hi@example.test' },
+      });
+    await t.http
+      .post('/api/channels')
+      .set(owner())
+      .send({ pluginId: HTTP, name: 'CRM', config: { allowCidrs: ['127.0.0.0/8'] } });
+    await t.http
+      .post('/api/channels')
+      .set(owner())
+      .send({ pluginId: OPENAI, name: 'OpenAI', config: { apiKey: OPENAI_FAKE_API_KEY, baseUrl: `${openai.url}/v1` } });
     await t.http.post('/api/topics').set(owner()).send({ key: 'onboarding', name: 'Onboarding', defaultPreference: 'opted_in' });
-    for (const [key, text] of [['welcome', 'Welcome {{ profile.traits.name }}'], ['check-in', 'Checking in, {{ profile.traits.name }} (risk {{ data.risk.label }})']]) {
-      await t.http.post('/api/templates').set(owner()).send({ key, name: key, content: { email: { subject: text, mjml: MJML(text) }, inapp: { title: text, body: text } } });
+    for (const [key, text] of [
+      ['welcome', 'Welcome {{ profile.traits.name }}'],
+      ['check-in', 'Checking in, {{ profile.traits.name }} (risk {{ data.risk.label }})'],
+    ]) {
+      await t.http
+        .post('/api/templates')
+        .set(owner())
+        .send({ key, name: key, content: { email: { subject: text, mjml: MJML(text) }, inapp: { title: text, body: text } } });
       await t.http.post(`/api/templates/${key}/publish`).set(owner()).send({});
     }
   });
@@ -116,7 +154,10 @@ describe('journeys: API and engine over whole journeys (integration: PostgreSQL 
     const journeyId = await publish(specExample(crmUrl));
     openai.answerNext({ json: { label: 'high' } });
     const userId = `ada-${uniqueSuffix()}`;
-    await t.http.put(`/api/profiles/${userId}`).set(owner()).send({ traits: { name: 'Ada', email: `${userId}@example.test`, account_id: 'acme' } });
+    await t.http
+      .put(`/api/profiles/${userId}`)
+      .set(owner())
+      .send({ traits: { name: 'Ada', email: `${userId}@example.test`, account_id: 'acme' } });
     await track(userId, 'signed_up', { plan: 'enterprise' }); // filtered out
     await track(userId, 'signed_up', { plan: 'trial' });
 
@@ -126,11 +167,21 @@ describe('journeys: API and engine over whole journeys (integration: PostgreSQL 
     });
     const detail = (await t.http.get(`/api/runs/${run.id}`).set(owner())).body;
     expect(detail.steps.map((s: { nodeId: string; port: string | null }) => `${s.nodeId}:${s.port}`)).toEqual([
-      'start:next', 'welcome:next', 'wait:timeout', 'health:next', 'risk:next', 'route:at_risk', 'tomorrow9:next', 'nudge:next', 'done:null',
+      'start:next',
+      'welcome:next',
+      'wait:timeout',
+      'health:next',
+      'risk:next',
+      'route:at_risk',
+      'tomorrow9:next',
+      'nudge:next',
+      'done:null',
     ]);
     expect(detail.context.data.health.body).toEqual({ account: '/accounts/acme', score: 12 });
     expect(detail.context.data.risk.label).toBe('high');
-    expect(openai.requests.at(-1)!.body).toMatchObject({ messages: expect.arrayContaining([expect.objectContaining({ content: expect.stringContaining('health score 12') })]) });
+    expect(openai.requests.at(-1)!.body).toMatchObject({
+      messages: expect.arrayContaining([expect.objectContaining({ content: expect.stringContaining('health score 12') })]),
+    });
     const subjects = (await smtp.waitForMessages(2)).filter((m) => m.to.includes(`${userId}@example.test`)).map((m) => m.subject);
     expect(subjects).toEqual(['Welcome Ada', 'Checking in, Ada (risk high)']);
     expect(detail.steps.every((s: { durationMs: number | null; status: string }) => s.status === 'completed')).toBe(true);
@@ -141,10 +192,15 @@ describe('journeys: API and engine over whole journeys (integration: PostgreSQL 
   it('the awaited event resumes the run at "matched"; a goal event exits a run mid-delay at once', async () => {
     const journeyId = await publish({
       ...specExample(crmUrl),
-      nodes: specExample(crmUrl).nodes.map((n) => (n.id === 'wait' ? { ...n, config: { event: 'feature_activated', timeoutSeconds: 60 } } : n)),
+      nodes: specExample(crmUrl).nodes.map((n) =>
+        n.id === 'wait' ? { ...n, config: { event: 'feature_activated', timeoutSeconds: 60 } } : n,
+      ),
     });
     const matched = `mia-${uniqueSuffix()}`;
-    await t.http.put(`/api/profiles/${matched}`).set(owner()).send({ traits: { name: 'Mia', email: `${matched}@example.test` } });
+    await t.http
+      .put(`/api/profiles/${matched}`)
+      .set(owner())
+      .send({ traits: { name: 'Mia', email: `${matched}@example.test` } });
     await track(matched, 'signed_up', { plan: 'trial' });
     await until('waiting', async () => (await runOf(journeyId, matched))?.status === 'waiting');
     await track(matched, 'feature_activated');
@@ -152,7 +208,9 @@ describe('journeys: API and engine over whole journeys (integration: PostgreSQL 
       const r = await runOf(journeyId, matched);
       return r?.status === 'completed' && r;
     });
-    const steps = (await t.http.get(`/api/runs/${done.id}`).set(owner())).body.steps.map((s: { nodeId: string; port: string }) => `${s.nodeId}:${s.port}`);
+    const steps = (await t.http.get(`/api/runs/${done.id}`).set(owner())).body.steps.map(
+      (s: { nodeId: string; port: string }) => `${s.nodeId}:${s.port}`,
+    );
     expect(steps).toContain('wait:matched');
 
     const delayed = await publish({
@@ -163,10 +221,16 @@ describe('journeys: API and engine over whole journeys (integration: PostgreSQL 
         { id: 'd', type: 'delay', config: { seconds: 3600 } },
         { id: 's', type: 'send', config: { template: 'welcome', channels: ['email'] } },
       ],
-      edges: [{ from: 't', to: 'd' }, { from: 'd', to: 's' }],
+      edges: [
+        { from: 't', to: 'd' },
+        { from: 'd', to: 's' },
+      ],
     });
     const goal = `gus-${uniqueSuffix()}`;
-    await t.http.put(`/api/profiles/${goal}`).set(owner()).send({ traits: { email: `${goal}@example.test` } });
+    await t.http
+      .put(`/api/profiles/${goal}`)
+      .set(owner())
+      .send({ traits: { email: `${goal}@example.test` } });
     await track(goal, 'trial_started');
     await until('waiting in the delay', async () => (await runOf(delayed, goal))?.status === 'waiting');
     await track(goal, 'subscription_started');
@@ -186,7 +250,16 @@ describe('journeys: API and engine over whole journeys (integration: PostgreSQL 
       nodes: [
         { id: 't', type: 'trigger', config: { event: 'hit_limit' } },
         { id: 'b', type: 'branch', config: { branches: [{ port: 'pro', when: { '==': [{ var: 'profile.traits.plan' }, 'pro'] } }] } },
-        { id: 'ab', type: 'split', config: { variants: [{ port: 'a', weight: 50 }, { port: 'b', weight: 50 }] } },
+        {
+          id: 'ab',
+          type: 'split',
+          config: {
+            variants: [
+              { port: 'a', weight: 50 },
+              { port: 'b', weight: 50 },
+            ],
+          },
+        },
         { id: 'u', type: 'update_profile', config: { set: { last_limit: '{{ event.properties.limit }}', nudged: true } } },
         { id: 'x', type: 'exit' },
       ],
@@ -199,13 +272,23 @@ describe('journeys: API and engine over whole journeys (integration: PostgreSQL 
       ],
     });
     const pro = `pro-${uniqueSuffix()}`;
-    await t.http.put(`/api/profiles/${pro}`).set(owner()).send({ traits: { plan: 'pro' } });
+    await t.http
+      .put(`/api/profiles/${pro}`)
+      .set(owner())
+      .send({ traits: { plan: 'pro' } });
     await track(pro, 'hit_limit', { limit: 'seats' });
     await until('pro run completed', async () => (await runOf(journeyId, pro))?.status === 'completed');
-    expect((await t.http.get(`/api/profiles/${pro}`).set(owner())).body.traits).toMatchObject({ plan: 'pro', last_limit: 'seats', nudged: true });
+    expect((await t.http.get(`/api/profiles/${pro}`).set(owner())).body.traits).toMatchObject({
+      plan: 'pro',
+      last_limit: 'seats',
+      nudged: true,
+    });
 
     const free = `free-${uniqueSuffix()}`;
-    await t.http.put(`/api/profiles/${free}`).set(owner()).send({ traits: { plan: 'free' } });
+    await t.http
+      .put(`/api/profiles/${free}`)
+      .set(owner())
+      .send({ traits: { plan: 'free' } });
     await track(free, 'hit_limit', { limit: 'seats' });
     const ended = await until('free run ended', async () => {
       const r = await runOf(journeyId, free);
@@ -247,7 +330,10 @@ describe('journeys: API and engine over whole journeys (integration: PostgreSQL 
     });
     const userId = `inv-${uniqueSuffix()}`;
     await t.http.put(`/api/profiles/${userId}`).set(owner()).send({ traits: {} });
-    const invoked = await t.http.post(`/api/journeys/${journeyId}/invoke`).set(owner()).send({ userId, data: { source: 'api' } });
+    const invoked = await t.http
+      .post(`/api/journeys/${journeyId}/invoke`)
+      .set(owner())
+      .send({ userId, data: { source: 'api' } });
     expect(invoked.status).toBe(201);
     expect((await t.http.post(`/api/journeys/${journeyId}/invoke`).set(owner()).send({ userId })).status).toBe(409);
     const run = (await t.http.get(`/api/runs/${invoked.body.runId}`).set(owner())).body;
@@ -258,7 +344,10 @@ describe('journeys: API and engine over whole journeys (integration: PostgreSQL 
     const other = `send-${uniqueSuffix()}`;
     await t.http.put(`/api/profiles/${other}`).set(owner()).send({ traits: {} });
     const name = (await t.http.get(`/api/journeys/${journeyId}`).set(owner())).body.name;
-    const sent = await t.http.post('/send').set(owner()).send({ message: { to: { user_id: other }, template: name, data: { via: 'send' } } });
+    const sent = await t.http
+      .post('/send')
+      .set(owner())
+      .send({ message: { to: { user_id: other }, template: name, data: { via: 'send' } } });
     expect(sent.status).toBe(202);
     const viaSend = await until('a run from /send, waiting in its delay', async () => {
       const r = await runOf(journeyId, other);
@@ -266,18 +355,24 @@ describe('journeys: API and engine over whole journeys (integration: PostgreSQL 
     });
     expect((await t.http.get(`/api/runs/${viaSend.id}`).set(owner())).body.context.data).toEqual({ via: 'send' });
 
-    const broken = await t.http.post('/api/journeys').set(owner()).send({
-      name: `Broken ${uniqueSuffix()}`,
-      definition: {
-        nodes: [
-          { id: 't', type: 'trigger', config: { event: 'x' } },
-          { id: 's', type: 'send', config: { template: 'no-such-template' } },
-          { id: 'orphan', type: 'exit' },
-          { id: 'd', type: 'delay', config: { seconds: -5 } },
-        ],
-        edges: [{ from: 't', to: 's' }, { from: 's', port: 'nope', to: 'd' }],
-      },
-    });
+    const broken = await t.http
+      .post('/api/journeys')
+      .set(owner())
+      .send({
+        name: `Broken ${uniqueSuffix()}`,
+        definition: {
+          nodes: [
+            { id: 't', type: 'trigger', config: { event: 'x' } },
+            { id: 's', type: 'send', config: { template: 'no-such-template' } },
+            { id: 'orphan', type: 'exit' },
+            { id: 'd', type: 'delay', config: { seconds: -5 } },
+          ],
+          edges: [
+            { from: 't', to: 's' },
+            { from: 's', port: 'nope', to: 'd' },
+          ],
+        },
+      });
     const report = await t.http.post(`/api/journeys/${broken.body.id}/validate`).set(owner()).send({});
     expect(report.body.ok).toBe(false);
     const nodes = new Set(report.body.problems.map((p: { nodeId?: string }) => p.nodeId));

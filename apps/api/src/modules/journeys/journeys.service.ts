@@ -60,7 +60,8 @@ export interface JourneyChanges {
   revision?: number;
 }
 
-const editorRef = (caller: Principal | undefined) => (caller?.userId ? `user:${caller.userId}` : caller?.apiKeyId ? `api_key:${caller.apiKeyId}` : null);
+const editorRef = (caller: Principal | undefined) =>
+  caller?.userId ? `user:${caller.userId}` : caller?.apiKeyId ? `api_key:${caller.apiKeyId}` : null;
 
 /** Journeys: drafts, validation, immutable published versions, lifecycle, API entry, and their runs. */
 @Injectable()
@@ -75,9 +76,10 @@ export class JourneysService {
   ) {}
 
   async list(workspaceId: string): Promise<JourneySummaryDto[]> {
-    const rows: Array<JourneyRow & { runs: Record<string, number> | null; entries_7d: number; unpublished: boolean; editor_name: string | null }> =
-      await this.dataSource.query(
-        `SELECT j.*,
+    const rows: Array<
+      JourneyRow & { runs: Record<string, number> | null; entries_7d: number; unpublished: boolean; editor_name: string | null }
+    > = await this.dataSource.query(
+      `SELECT j.*,
                 (SELECT json_object_agg(status, n) FROM (SELECT status, count(*)::int AS n FROM journey_runs WHERE journey_id = j.id GROUP BY status) s) AS runs,
                 (SELECT count(*)::int FROM journey_runs r WHERE r.journey_id = j.id AND r.entered_at > now() - interval '7 days') AS entries_7d,
                 (j.current_version IS NULL OR (j.draft - 'ui' - 'layout') IS DISTINCT FROM
@@ -85,8 +87,8 @@ export class JourneysService {
                 ${EDITOR_NAME} AS editor_name
            FROM journeys j CROSS JOIN LATERAL (SELECT j.draft_updated_by AS ref) e
           WHERE j.workspace_id = $1 ORDER BY j.updated_at DESC`,
-        [workspaceId],
-      );
+      [workspaceId],
+    );
     return rows.map((row) => {
       const runs = row.runs ?? {};
       return {
@@ -111,14 +113,22 @@ export class JourneysService {
     let definition: object;
     if (input.definition !== undefined) {
       const extra = DOCUMENT_FIELDS.filter((field) => input[field] !== undefined);
-      if (extra.length > 0) throw new ValidationError(`Send either "definition" or the journey document's own fields, not both (also sent: ${extra.join(', ')})`);
+      if (extra.length > 0)
+        throw new ValidationError(
+          `Send either "definition" or the journey document's own fields, not both (also sent: ${extra.join(', ')})`,
+        );
       definition = input.definition;
     } else {
       const fields = DOCUMENT_FIELDS.filter((field) => input[field] !== undefined);
-      if (!fields.includes('nodes')) throw new ValidationError('A journey needs "definition", or the journey document with at least "nodes" (and "edges")');
+      if (!fields.includes('nodes'))
+        throw new ValidationError('A journey needs "definition", or the journey document with at least "nodes" (and "edges")');
       definition = { edges: [], ...Object.fromEntries(fields.map((field) => [field, input[field]])) };
     }
-    const description = input.description ?? (typeof (definition as { description?: unknown }).description === 'string' ? (definition as { description: string }).description : null);
+    const description =
+      input.description ??
+      (typeof (definition as { description?: unknown }).description === 'string'
+        ? (definition as { description: string }).description
+        : null);
     const rows: JourneyRow[] = await this.dataSource.query(
       `INSERT INTO journeys (workspace_id, name, description, draft, draft_updated_by) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (workspace_id, name) DO NOTHING RETURNING *`,
       [workspaceId, input.name, description, JSON.stringify({ ...definition, name: input.name }), editorRef(caller)],
@@ -137,12 +147,23 @@ export class JourneysService {
     if (row.status === 'archived') throw new ConflictError('An archived journey cannot be edited');
     const name = changes.name ?? row.name;
     const draft = changes.definition ? { ...changes.definition, name } : { ...row.draft, name };
-    const rows = returnedRows<JourneyRow>(await this.dataSource.query(
-      `UPDATE journeys SET name = $3, description = $4, draft = $5, draft_updated_at = CASE WHEN $6 THEN now() ELSE draft_updated_at END,
+    const rows = returnedRows<JourneyRow>(
+      await this.dataSource.query(
+        `UPDATE journeys SET name = $3, description = $4, draft = $5, draft_updated_at = CASE WHEN $6 THEN now() ELSE draft_updated_at END,
               draft_revision = draft_revision + 1, draft_updated_by = $8, updated_at = now()
         WHERE workspace_id = $1 AND id = $2 AND ($7::int IS NULL OR draft_revision = $7::int) RETURNING *`,
-      [workspaceId, row.id, name, changes.description ?? row.description, JSON.stringify(draft), Boolean(changes.definition), changes.revision ?? null, editorRef(caller) ?? row.draft_updated_by],
-    ));
+        [
+          workspaceId,
+          row.id,
+          name,
+          changes.description ?? row.description,
+          JSON.stringify(draft),
+          Boolean(changes.definition),
+          changes.revision ?? null,
+          editorRef(caller) ?? row.draft_updated_by,
+        ],
+      ),
+    );
     if (rows.length === 0) {
       const current = await this.withEditor(await this.row(workspaceId, row.id));
       const by = current.draftUpdatedBy?.name ? ` by ${current.draftUpdatedBy.name}` : '';
@@ -157,12 +178,17 @@ export class JourneysService {
   /** A new draft with the same definition (canvas layout included), named "<name> (copy)" unless told otherwise. */
   async duplicate(workspaceId: string, ref: string, name: string | undefined, caller?: Principal): Promise<JourneyDto> {
     const row = await this.row(workspaceId, ref);
-    if (name !== undefined) return this.create(workspaceId, { name, description: row.description ?? undefined, definition: row.draft }, caller);
+    if (name !== undefined)
+      return this.create(workspaceId, { name, description: row.description ?? undefined, definition: row.draft }, caller);
     for (let attempt = 1; attempt <= 50; attempt++) {
       const suffix = attempt === 1 ? ' (copy)' : ` (copy ${attempt})`;
       const candidate = `${row.name.slice(0, 200 - suffix.length)}${suffix}`;
       try {
-        return await this.create(workspaceId, { name: candidate, description: row.description ?? undefined, definition: row.draft }, caller);
+        return await this.create(
+          workspaceId,
+          { name: candidate, description: row.description ?? undefined, definition: row.draft },
+          caller,
+        );
       } catch (error) {
         if (!(error instanceof ConflictError)) throw error;
       }
@@ -173,14 +199,18 @@ export class JourneysService {
   /** The journey with the label of who last saved its draft. */
   private async withEditor(row: JourneyRow): Promise<JourneyDto> {
     if (!row.draft_updated_by) return toJourney(row, null);
-    const [found]: Array<{ name: string | null }> = await this.dataSource.query(`SELECT ${EDITOR_NAME} AS name FROM (SELECT $1::text AS ref) e`, [row.draft_updated_by]);
+    const [found]: Array<{ name: string | null }> = await this.dataSource.query(
+      `SELECT ${EDITOR_NAME} AS name FROM (SELECT $1::text AS ref) e`,
+      [row.draft_updated_by],
+    );
     return toJourney(row, found?.name ?? null);
   }
 
   async remove(workspaceId: string, ref: string): Promise<void> {
     const row = await this.row(workspaceId, ref);
     const runs = await this.dataSource.query('SELECT 1 FROM journey_runs WHERE journey_id = $1 LIMIT 1', [row.id]);
-    if (runs.length > 0) throw new ConflictError('This journey has runs: archive it instead (POST /api/journeys/{id}/archive), which keeps their history');
+    if (runs.length > 0)
+      throw new ConflictError('This journey has runs: archive it instead (POST /api/journeys/{id}/archive), which keeps their history');
     await this.dataSource.query('DELETE FROM journeys WHERE id = $1', [row.id]);
   }
 
@@ -191,15 +221,20 @@ export class JourneysService {
     if (report.ok) {
       const refs = referencedResources(definition as JourneyDefinition);
       for (const key of refs.templates) {
-        if (!(await this.templates.exists(workspaceId, key))) problems.push({ path: 'nodes', code: 'unknown_template', message: `template "${key}" does not exist` });
+        if (!(await this.templates.exists(workspaceId, key)))
+          problems.push({ path: 'nodes', code: 'unknown_template', message: `template "${key}" does not exist` });
         else if ((await this.templates.channels(workspaceId, key, 'published').catch(() => [])).length === 0) {
           problems.push({ path: 'nodes', code: 'unpublished_template', message: `template "${key}" has no published version` });
         }
       }
       for (const key of refs.topics) {
-        if (!(await this.preferences.topic(workspaceId, key))) problems.push({ path: 'nodes', code: 'unknown_topic', message: `topic "${key}" does not exist` });
+        if (!(await this.preferences.topic(workspaceId, key)))
+          problems.push({ path: 'nodes', code: 'unknown_topic', message: `topic "${key}" does not exist` });
       }
-      for (const [kind, names] of [['datasource', refs.dataSources], ['llm', refs.llms]] as const) {
+      for (const [kind, names] of [
+        ['datasource', refs.dataSources],
+        ['llm', refs.llms],
+      ] as const) {
         for (const name of names) {
           if (!this.registry.list(kind).some((p) => p.id === name || p.id.endsWith(`/${name}`))) {
             problems.push({ path: 'nodes', code: 'unknown_plugin', message: `no ${kind} plugin "${name}" is installed` });
@@ -225,7 +260,10 @@ export class JourneysService {
     const report = await this.validate(workspaceId, row.draft);
     if (!report.ok) {
       throw new UnprocessableError(
-        `The draft has ${report.problems.length} problem(s); fix them and publish again: ${report.problems.slice(0, 3).map((p) => `${p.nodeId ? `${p.nodeId}: ` : ''}${p.message}`).join('; ')}`,
+        `The draft has ${report.problems.length} problem(s); fix them and publish again: ${report.problems
+          .slice(0, 3)
+          .map((p) => `${p.nodeId ? `${p.nodeId}: ` : ''}${p.message}`)
+          .join('; ')}`,
         report.problems.map((p) => ({ field: p.nodeId ? `node:${p.nodeId}` : p.path, messages: [`${p.code}: ${p.message}`] })),
       );
     }
@@ -234,7 +272,14 @@ export class JourneysService {
       const next = (locked.current_version ?? 0) + 1;
       const [inserted] = await m.query(
         'INSERT INTO journey_versions (journey_id, version, workspace_id, definition, note, published_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *',
-        [row.id, next, workspaceId, JSON.stringify(locked.draft), note ?? null, caller.userId ? `user:${caller.userId}` : `api_key:${caller.apiKeyId}`],
+        [
+          row.id,
+          next,
+          workspaceId,
+          JSON.stringify(locked.draft),
+          note ?? null,
+          caller.userId ? `user:${caller.userId}` : `api_key:${caller.apiKeyId}`,
+        ],
       );
       await m.query(`UPDATE journeys SET current_version = $2, status = 'active', updated_at = now() WHERE id = $1`, [row.id, next]);
       return inserted;
@@ -245,7 +290,10 @@ export class JourneysService {
 
   async versions(workspaceId: string, ref: string): Promise<JourneyVersionDto[]> {
     const row = await this.row(workspaceId, ref);
-    const rows = await this.dataSource.query('SELECT version, note, published_at, published_by FROM journey_versions WHERE journey_id = $1 ORDER BY version DESC', [row.id]);
+    const rows = await this.dataSource.query(
+      'SELECT version, note, published_at, published_by FROM journey_versions WHERE journey_id = $1 ORDER BY version DESC',
+      [row.id],
+    );
     return rows.map((r: Record<string, unknown>) => toVersion(r, false));
   }
 
@@ -260,7 +308,8 @@ export class JourneysService {
   async setStatus(workspaceId: string, ref: string, action: 'pause' | 'resume' | 'archive'): Promise<JourneyDto> {
     const row = await this.row(workspaceId, ref);
     if (action !== 'archive' && row.current_version === null) throw new ConflictError('Publish the journey first');
-    if (row.status === 'archived' && action !== 'archive') throw new ConflictError('An archived journey cannot be resumed; create a new one');
+    if (row.status === 'archived' && action !== 'archive')
+      throw new ConflictError('An archived journey cannot be resumed; create a new one');
     const status = { pause: 'paused', resume: 'active', archive: 'archived' }[action];
     const rows: JourneyRow[] = await this.dataSource.transaction(async (m) => {
       if (action === 'archive') {
@@ -269,33 +318,61 @@ export class JourneysService {
             WHERE journey_id = $1 AND status IN ('active', 'waiting')`,
           [row.id],
         );
-        await m.query(`UPDATE journey_timers SET fired_at = now() WHERE fired_at IS NULL AND run_id IN (SELECT id FROM journey_runs WHERE journey_id = $1)`, [row.id]);
+        await m.query(
+          `UPDATE journey_timers SET fired_at = now() WHERE fired_at IS NULL AND run_id IN (SELECT id FROM journey_runs WHERE journey_id = $1)`,
+          [row.id],
+        );
       }
-      return returnedRows<JourneyRow>(await m.query('UPDATE journeys SET status = $2, updated_at = now() WHERE id = $1 RETURNING *', [row.id, status]));
+      return returnedRows<JourneyRow>(
+        await m.query('UPDATE journeys SET status = $2, updated_at = now() WHERE id = $1 RETURNING *', [row.id, status]),
+      );
     });
     await this.definitions.changed(workspaceId);
     return toJourney(rows[0]);
   }
 
   /** API invocation (also `/send` with a journey): starts a run for the user. */
-  async invoke(workspaceId: string, ref: string, userId: string, data: Record<string, unknown>, entryKey: string | null = null): Promise<{ runId: string }> {
+  async invoke(
+    workspaceId: string,
+    ref: string,
+    userId: string,
+    data: Record<string, unknown>,
+    entryKey: string | null = null,
+  ): Promise<{ runId: string }> {
     const row = await this.row(workspaceId, ref);
-    if (row.status !== 'active' || row.current_version === null) throw new ConflictError(`Journey "${row.name}" is ${row.status === 'draft' ? 'not published' : row.status}: it takes no new entries`);
-    const profiles: Array<{ id: string }> = await this.dataSource.query('SELECT id FROM profiles WHERE workspace_id = $1 AND user_id = $2', [workspaceId, userId]);
+    if (row.status !== 'active' || row.current_version === null)
+      throw new ConflictError(`Journey "${row.name}" is ${row.status === 'draft' ? 'not published' : row.status}: it takes no new entries`);
+    const profiles: Array<{ id: string }> = await this.dataSource.query(
+      'SELECT id FROM profiles WHERE workspace_id = $1 AND user_id = $2',
+      [workspaceId, userId],
+    );
     if (profiles.length === 0) throw new NotFoundError(`No profile with userId "${userId}"`);
     const definition = await this.definitions.version(row.id, row.current_version);
-    const runId = await this.entry.invoke(workspaceId, { journeyId: row.id, name: row.name, version: row.current_version, definition }, profiles[0].id, data, entryKey);
+    const runId = await this.entry.invoke(
+      workspaceId,
+      { journeyId: row.id, name: row.name, version: row.current_version, definition },
+      profiles[0].id,
+      data,
+      entryKey,
+    );
     if (!runId) throw new ConflictError(`"${userId}" is already in journey "${row.name}", or its re-entry rule keeps them out`);
     return { runId };
   }
 
   /** The journey a `/send` template name designates, when it is one. */
   async findByName(workspaceId: string, name: string): Promise<string | undefined> {
-    const rows = await this.dataSource.query('SELECT id FROM journeys WHERE workspace_id = $1 AND (name = $2 OR id::text = $2)', [workspaceId, name]);
+    const rows = await this.dataSource.query('SELECT id FROM journeys WHERE workspace_id = $1 AND (name = $2 OR id::text = $2)', [
+      workspaceId,
+      name,
+    ]);
     return rows[0]?.id;
   }
 
-  async runs(workspaceId: string, ref: string, search: { status?: string; userId?: string; limit?: number; cursor?: string }): Promise<{ data: RunDto[]; nextCursor: string | null }> {
+  async runs(
+    workspaceId: string,
+    ref: string,
+    search: { status?: string; userId?: string; limit?: number; cursor?: string },
+  ): Promise<{ data: RunDto[]; nextCursor: string | null }> {
     const row = await this.row(workspaceId, ref);
     const limit = search.limit ?? 50;
     const params: unknown[] = [row.id];
@@ -314,10 +391,16 @@ export class JourneysService {
   }
 
   async run(workspaceId: string, runId: string): Promise<RunDetailDto> {
-    const rows = await this.dataSource.query('SELECT r.*, p.user_id FROM journey_runs r JOIN profiles p ON p.id = r.profile_id WHERE r.workspace_id = $1 AND r.id = $2', [workspaceId, runId]);
+    const rows = await this.dataSource.query(
+      'SELECT r.*, p.user_id FROM journey_runs r JOIN profiles p ON p.id = r.profile_id WHERE r.workspace_id = $1 AND r.id = $2',
+      [workspaceId, runId],
+    );
     if (rows.length === 0) throw new NotFoundError(`Run ${runId} not found in this workspace`);
     const steps = await this.dataSource.query('SELECT * FROM journey_steps WHERE run_id = $1 ORDER BY started_at, id', [runId]);
-    const timers = await this.dataSource.query('SELECT node_id, visit, kind, due_at, fired_at FROM journey_timers WHERE run_id = $1 ORDER BY due_at', [runId]);
+    const timers = await this.dataSource.query(
+      'SELECT node_id, visit, kind, due_at, fired_at FROM journey_timers WHERE run_id = $1 ORDER BY due_at',
+      [runId],
+    );
     return {
       ...toRun(rows[0]),
       context: rows[0].context,
@@ -334,7 +417,13 @@ export class JourneysService {
         finishedAt: s.finished_at as Date | null,
         durationMs: s.finished_at ? new Date(s.finished_at as Date).getTime() - new Date(s.started_at as Date).getTime() : null,
       })),
-      timers: timers.map((t: Record<string, unknown>) => ({ nodeId: t.node_id, visit: t.visit, kind: t.kind, dueAt: t.due_at, firedAt: t.fired_at })),
+      timers: timers.map((t: Record<string, unknown>) => ({
+        nodeId: t.node_id,
+        visit: t.visit,
+        kind: t.kind,
+        dueAt: t.due_at,
+        firedAt: t.fired_at,
+      })),
     };
   }
 
@@ -355,7 +444,11 @@ export class JourneysService {
     // Nodes name plugins by manifest id (`"source": "http"`) or by full id; both are accepted.
     const plugins = this.registry.list().filter((p) => p.plugin.manifest.kind !== 'channel');
     return plugins.flatMap((p) =>
-      [p.id, p.plugin.manifest.id].map((id) => ({ id, kind: p.plugin.manifest.kind as 'datasource' | 'llm', nodeParameters: p.plugin.manifest.nodeParameters })),
+      [p.id, p.plugin.manifest.id].map((id) => ({
+        id,
+        kind: p.plugin.manifest.kind as 'datasource' | 'llm',
+        nodeParameters: p.plugin.manifest.nodeParameters,
+      })),
     );
   }
 

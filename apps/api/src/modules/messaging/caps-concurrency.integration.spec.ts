@@ -46,7 +46,11 @@ describe('frequency caps under concurrency (integration: an API process and two 
     ITINERA_WORKER_CONCURRENCY: '8',
   });
 
-  async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> | undefined }> {
+  async function call(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: Record<string, unknown> | undefined }> {
     const res = await fetch(`${api.url}${path}`, { method, headers: auth, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
@@ -63,7 +67,12 @@ describe('frequency caps under concurrency (integration: an API process and two 
   }
 
   async function caps(frequencyCaps: unknown[]): Promise<void> {
-    await expectOk('PUT', '/api/settings', { quietHours: { enabled: false, start: '22:00', end: '07:00' }, frequencyCaps, cooldownSeconds: 0 }, 200);
+    await expectOk(
+      'PUT',
+      '/api/settings',
+      { quietHours: { enabled: false, start: '22:00', end: '07:00' }, frequencyCaps, cooldownSeconds: 0 },
+      200,
+    );
   }
 
   /** Fires every send at once; each answers 202 with its own request id. */
@@ -88,7 +97,9 @@ describe('frequency caps under concurrency (integration: an API process and two 
       );
       if (rows.length === requestIds.length && rows.every((r) => !['queued', 'sending'].includes(r.status))) return rows;
       if (Date.now() > deadline) {
-        throw new Error(`sends did not settle: ${rows.length}/${requestIds.length} messages, statuses ${JSON.stringify(rows.map((r) => r.status))}`);
+        throw new Error(
+          `sends did not settle: ${rows.length}/${requestIds.length} messages, statuses ${JSON.stringify(rows.map((r) => r.status))}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -103,17 +114,38 @@ describe('frequency caps under concurrency (integration: an API process and two 
     // The API process creates and migrates the database and bootstraps the workspace; the workers join it.
     api = await startApiProcess({ ...env(), ITINERA_ROLE: 'api' }, 60_000);
     for (const name of ['a', 'b']) {
-      workers.push(await startApiProcess({ ...env(), ITINERA_ROLE: 'worker', ITINERA_PUBLIC_URL: `http://worker-${name}.itinera.test` }, 60_000));
+      workers.push(
+        await startApiProcess({ ...env(), ITINERA_ROLE: 'worker', ITINERA_PUBLIC_URL: `http://worker-${name}.itinera.test` }, 60_000),
+      );
     }
     db = new pg.Client({ connectionString: database });
     await db.connect();
 
-    await expectOk('POST', '/api/channels', { pluginId: SMTP_PLUGIN, name: 'SMTP sink', config: { host: '127.0.0.1', port: smtp.port, startTls: 'disabled', from: 'Itinera <caps@example.test>' } }, 201);
-    await expectOk('POST', '/api/templates', {
-      key: 'ping',
-      name: 'Ping',
-      content: { email: { subject: 'Ping {{ data.n }} for {{ profile.traits.name }}', mjml: '<mjml><mj-body><mj-section><mj-column><mj-text>Ping {{ data.n }}</mj-text></mj-column></mj-section></mj-body></mjml>' } },
-    }, 201);
+    await expectOk(
+      'POST',
+      '/api/channels',
+      {
+        pluginId: SMTP_PLUGIN,
+        name: 'SMTP sink',
+        config: { host: '127.0.0.1', port: smtp.port, startTls: 'disabled', from: 'Itinera <caps@example.test>' },
+      },
+      201,
+    );
+    await expectOk(
+      'POST',
+      '/api/templates',
+      {
+        key: 'ping',
+        name: 'Ping',
+        content: {
+          email: {
+            subject: 'Ping {{ data.n }} for {{ profile.traits.name }}',
+            mjml: '<mjml><mj-body><mj-section><mj-column><mj-text>Ping {{ data.n }}</mj-text></mj-column></mj-section></mj-body></mjml>',
+          },
+        },
+      },
+      201,
+    );
     await expectOk('POST', '/api/templates/ping/publish', {}, 201);
   }, 120_000);
 
@@ -137,7 +169,8 @@ describe('frequency caps under concurrency (integration: an API process and two 
     const rows = await settle(requestIds);
 
     expect(tally(rows)).toEqual({ sent: 3, throttled: 27 });
-    for (const row of rows.filter((r) => r.status === 'throttled')) expect(row.status_reason).toBe('frequency cap global-3h: at most 3 per 3600s');
+    for (const row of rows.filter((r) => r.status === 'throttled'))
+      expect(row.status_reason).toBe('frequency cap global-3h: at most 3 per 3600s');
     // One message per request, never more.
     expect(new Set(rows.map((r) => r.request_id)).size).toBe(30);
     // Nothing arrives late: the provider has exactly the three sent messages.
@@ -145,12 +178,18 @@ describe('frequency caps under concurrency (integration: an API process and two 
     await new Promise((r) => setTimeout(r, 500));
     expect(smtp.messages).toHaveLength(3);
     expect(new Set(smtp.messages.map((m) => m.envelope.to.join()))).toEqual(new Set([`${userId}@example.test`]));
-    const { rows: requests } = await db.query(`SELECT status, count(*)::int AS n FROM send_requests WHERE id = ANY($1::uuid[]) GROUP BY status`, [requestIds]);
+    const { rows: requests } = await db.query(
+      `SELECT status, count(*)::int AS n FROM send_requests WHERE id = ANY($1::uuid[]) GROUP BY status`,
+      [requestIds],
+    );
     expect(requests).toEqual([{ status: 'done', n: 30 }]);
 
     // The cap still holds for the next send, whichever worker takes it.
     const [again] = await sendAll([userId]);
-    expect((await settle([again!]))[0]).toMatchObject({ status: 'throttled', status_reason: 'frequency cap global-3h: at most 3 per 3600s' });
+    expect((await settle([again!]))[0]).toMatchObject({
+      status: 'throttled',
+      status_reason: 'frequency cap global-3h: at most 3 per 3600s',
+    });
     expect(smtp.messages).toHaveLength(3);
   }, 60_000);
 
@@ -170,7 +209,10 @@ describe('frequency caps under concurrency (integration: an API process and two 
     await smtp.waitForMessages(18);
     await new Promise((r) => setTimeout(r, 500));
     expect(smtp.messages).toHaveLength(18);
-    const perRecipient = smtp.messages.reduce<Record<string, number>>((acc, m) => ({ ...acc, [m.envelope.to.join()]: (acc[m.envelope.to.join()] ?? 0) + 1 }), {});
+    const perRecipient = smtp.messages.reduce<Record<string, number>>(
+      (acc, m) => ({ ...acc, [m.envelope.to.join()]: (acc[m.envelope.to.join()] ?? 0) + 1 }),
+      {},
+    );
     expect(perRecipient).toEqual(Object.fromEntries(users.map((u) => [`${u}@example.test`, 3])));
     // Both worker processes handed messages over (the decisions really were made in two processes).
     expect(new Set(smtp.messages.map(senderOf))).toEqual(new Set(['a', 'b']));
@@ -195,7 +237,10 @@ describe('frequency caps under concurrency (integration: an API process and two 
     await smtp.waitForMessages(2);
     await new Promise((r) => setTimeout(r, 500));
     expect(smtp.messages).toHaveLength(2);
-    const { rows: requests } = await db.query(`SELECT status, count(*)::int AS n FROM send_requests WHERE id = ANY($1::uuid[]) GROUP BY status ORDER BY status`, [requestIds]);
+    const { rows: requests } = await db.query(
+      `SELECT status, count(*)::int AS n FROM send_requests WHERE id = ANY($1::uuid[]) GROUP BY status ORDER BY status`,
+      [requestIds],
+    );
     expect(requests).toEqual([
       { status: 'accepted', n: 10 },
       { status: 'done', n: 2 },

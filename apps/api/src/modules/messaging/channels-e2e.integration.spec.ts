@@ -22,12 +22,21 @@ const TEAMS_CHAT = '19:ada_itinera@unq.gbl.spaces';
 
 /** One template for push and chat (Slack and Teams). */
 const LAUNCH = {
-  push: { title: 'New: {{ data.feature }}', body: 'Hi {{ profile.traits.name }}, {{ data.feature }} is live', data: { feature: '{{ data.feature }}', plan: '{{ profile.traits.plan }}' } },
+  push: {
+    title: 'New: {{ data.feature }}',
+    body: 'Hi {{ profile.traits.name }}, {{ data.feature }} is live',
+    data: { feature: '{{ data.feature }}', plan: '{{ profile.traits.plan }}' },
+  },
   chat: { text: 'Hi {{ profile.traits.name }}, *{{ data.feature }}* is live on your {{ profile.traits.plan }} plan', markdown: true },
 };
 
 /** The outbound webhook: where it goes and the JSON it carries, both rendered per profile. */
-const HOOK_BODY = { event: 'feature_launched', userId: '{{ profile.userId }}', feature: '{{ data.feature }}', plan: '{{ profile.traits.plan }}' };
+const HOOK_BODY = {
+  event: 'feature_launched',
+  userId: '{{ profile.userId }}',
+  feature: '{{ data.feature }}',
+  plan: '{{ profile.traits.plan }}',
+};
 
 interface ReceivedHook {
   path: string;
@@ -134,9 +143,17 @@ describe('messaging: /send through the push, Slack, Teams and webhook plugins (i
     ws = await t.workspace();
     db = t.app.get(DataSource);
 
-    await provider(owner(), { pluginId: FCM_PLUGIN, name: 'FCM', config: { projectId: FCM_FAKE_PROJECT_ID, accessToken: FCM_FAKE_ACCESS_TOKEN, endpoint: fcm.url } });
+    await provider(owner(), {
+      pluginId: FCM_PLUGIN,
+      name: 'FCM',
+      config: { projectId: FCM_FAKE_PROJECT_ID, accessToken: FCM_FAKE_ACCESS_TOKEN, endpoint: fcm.url },
+    });
     await provider(owner(), { pluginId: SLACK_PLUGIN, name: 'Slack', config: { botToken: SLACK_FAKE_TOKEN, apiUrl: slack.apiUrl } });
-    await provider(owner(), { pluginId: TEAMS_PLUGIN, name: 'Teams', config: { accessToken: GRAPH_FAKE_ACCESS_TOKEN, graphBaseUrl: graph.url } });
+    await provider(owner(), {
+      pluginId: TEAMS_PLUGIN,
+      name: 'Teams',
+      config: { accessToken: GRAPH_FAKE_ACCESS_TOKEN, graphBaseUrl: graph.url },
+    });
     await template(owner(), 'launch', LAUNCH);
   });
 
@@ -160,16 +177,23 @@ describe('messaging: /send through the push, Slack, Teams and webhook plugins (i
     const listed = JSON.stringify(plugins.body);
     for (const id of [FCM_PLUGIN, SLACK_PLUGIN, TEAMS_PLUGIN, WEBHOOK_PLUGIN]) expect(listed).toContain(id);
     const channels = await t.http.get('/api/channels').set(owner());
-    expect((channels.body as Array<{ pluginId: string }>).map((c) => c.pluginId).sort()).toEqual([FCM_PLUGIN, SLACK_PLUGIN, TEAMS_PLUGIN].sort());
+    expect((channels.body as Array<{ pluginId: string }>).map((c) => c.pluginId).sort()).toEqual(
+      [FCM_PLUGIN, SLACK_PLUGIN, TEAMS_PLUGIN].sort(),
+    );
     // Secrets are sealed: never echoed back.
     expect(JSON.stringify(channels.body)).not.toContain(FCM_FAKE_ACCESS_TOKEN);
     expect(JSON.stringify(channels.body)).not.toContain(SLACK_FAKE_TOKEN);
   });
 
-  it('push: the rendered notification reaches FCM for the profile\'s device token', async () => {
+  it("push: the rendered notification reaches FCM for the profile's device token", async () => {
     const token = `tok-live-${uniqueSuffix()}-device`;
     const userId = await profile([{ channel: 'push', value: token }]);
-    const requestId = await send({ to: { user_id: userId }, template: 'launch', data: { feature: 'Journeys' }, routing: { method: 'single', channels: ['push'] } });
+    const requestId = await send({
+      to: { user_id: userId },
+      template: 'launch',
+      data: { feature: 'Journeys' },
+      routing: { method: 'single', channels: ['push'] },
+    });
 
     const [message] = await waitForRequest(requestId);
     expect(message).toMatchObject({ channel: 'push', status: 'sent', recipient: token, provider: FCM_PLUGIN });
@@ -194,7 +218,12 @@ describe('messaging: /send through the push, Slack, Teams and webhook plugins (i
     ]);
     expect((await contactPoints(userId, 'push')).sort()).toEqual([DEAD_TOKEN, live].sort());
 
-    const requestId = await send({ to: { user_id: userId }, template: 'launch', data: { feature: 'Segments' }, routing: { method: 'single', channels: ['push'] } });
+    const requestId = await send({
+      to: { user_id: userId },
+      template: 'launch',
+      data: { feature: 'Segments' },
+      routing: { method: 'single', channels: ['push'] },
+    });
     const [message] = await waitForRequest(requestId);
     expect(message).toMatchObject({ channel: 'push', status: 'sent' });
 
@@ -205,7 +234,12 @@ describe('messaging: /send through the push, Slack, Teams and webhook plugins (i
     expect(await contactPoints(userId, 'push')).toEqual([live]);
 
     // The next send goes to the live token only.
-    const next = await send({ to: { user_id: userId }, template: 'launch', data: { feature: 'Segments' }, routing: { method: 'single', channels: ['push'] } });
+    const next = await send({
+      to: { user_id: userId },
+      template: 'launch',
+      data: { feature: 'Segments' },
+      routing: { method: 'single', channels: ['push'] },
+    });
     expect((await waitForRequest(next))[0]).toMatchObject({ status: 'sent', recipient: live });
     expect(fcm.requests.filter((r) => r.path.endsWith('/messages:send'))).toHaveLength(3);
   });
@@ -214,7 +248,12 @@ describe('messaging: /send through the push, Slack, Teams and webhook plugins (i
     const gone = `tok-gone-${uniqueSuffix()}-device`;
     fcm.unregister(gone);
     const userId = await profile([{ channel: 'push', value: gone }]);
-    const requestId = await send({ to: { user_id: userId }, template: 'launch', data: { feature: 'X' }, routing: { method: 'single', channels: ['push'] } });
+    const requestId = await send({
+      to: { user_id: userId },
+      template: 'launch',
+      data: { feature: 'X' },
+      routing: { method: 'single', channels: ['push'] },
+    });
     const [message] = await waitForRequest(requestId);
     expect(message).toMatchObject({ channel: 'push', status: 'failed' });
     expect(message.reason).toMatch(/FCM: .*registered/);
@@ -222,10 +261,15 @@ describe('messaging: /send through the push, Slack, Teams and webhook plugins (i
     expect(await contactPoints(userId, 'push')).toEqual([]);
   });
 
-  it('Slack: the rendered chat text is posted to the profile\'s Slack user, in Markdown with a plain-text fallback', async () => {
+  it("Slack: the rendered chat text is posted to the profile's Slack user, in Markdown with a plain-text fallback", async () => {
     const slackUser = `U${randomBytes(4).toString('hex').toUpperCase()}`;
     const userId = await profile([{ channel: 'slack', value: slackUser }], { name: 'Grace', plan: 'Team' });
-    const requestId = await send({ to: { user_id: userId }, template: 'launch', data: { feature: 'Analytics' }, routing: { method: 'single', channels: ['slack'] } });
+    const requestId = await send({
+      to: { user_id: userId },
+      template: 'launch',
+      data: { feature: 'Analytics' },
+      routing: { method: 'single', channels: ['slack'] },
+    });
 
     const [message] = await waitForRequest(requestId);
     expect(message).toMatchObject({ channel: 'slack', status: 'sent', recipient: slackUser, provider: SLACK_PLUGIN });
@@ -238,10 +282,15 @@ describe('messaging: /send through the push, Slack, Teams and webhook plugins (i
     expect(String(slack.requests.at(-1)!.headers.authorization)).toBe(`Bearer ${SLACK_FAKE_TOKEN}`);
   });
 
-  it('Slack: a channel Slack does not know fails the message with the provider\'s reason', async () => {
+  it("Slack: a channel Slack does not know fails the message with the provider's reason", async () => {
     const userId = await profile([{ channel: 'slack', value: 'C0ARCHIVED1' }]);
     slack.platformErrorNext('channel_not_found');
-    const requestId = await send({ to: { user_id: userId }, template: 'launch', data: { feature: 'Y' }, routing: { method: 'single', channels: ['slack'] } });
+    const requestId = await send({
+      to: { user_id: userId },
+      template: 'launch',
+      data: { feature: 'Y' },
+      routing: { method: 'single', channels: ['slack'] },
+    });
     const [message] = await waitForRequest(requestId);
     expect(message).toMatchObject({ channel: 'slack', status: 'failed' });
     expect(message.reason).toMatch(/^Slack: .*channel_not_found/);
@@ -250,7 +299,12 @@ describe('messaging: /send through the push, Slack, Teams and webhook plugins (i
 
   it('Teams: the chat text reaches Microsoft Graph over https, as escaped HTML, in a chat and in a team channel', async () => {
     const inChat = await profile([{ channel: 'teams', value: TEAMS_CHAT }], { name: 'Ada <admin>', plan: 'Pro & more' });
-    const first = await send({ to: { user_id: inChat }, template: 'launch', data: { feature: 'Inbox' }, routing: { method: 'single', channels: ['teams'] } });
+    const first = await send({
+      to: { user_id: inChat },
+      template: 'launch',
+      data: { feature: 'Inbox' },
+      routing: { method: 'single', channels: ['teams'] },
+    });
     const [chatMessage] = await waitForRequest(first);
     expect(chatMessage).toMatchObject({ channel: 'teams', status: 'sent', recipient: TEAMS_CHAT, provider: TEAMS_PLUGIN });
     expect(graph.messages).toHaveLength(1);
@@ -263,7 +317,12 @@ describe('messaging: /send through the push, Slack, Teams and webhook plugins (i
 
     const address = JSON.stringify({ teamId: TEAM, channelId: TEAM_CHANNEL });
     const inChannel = await profile([{ channel: 'teams', value: address }], { name: 'Linus' });
-    const second = await send({ to: { user_id: inChannel }, template: 'launch', data: { feature: 'Canvas' }, routing: { method: 'single', channels: ['teams'] } });
+    const second = await send({
+      to: { user_id: inChannel },
+      template: 'launch',
+      data: { feature: 'Canvas' },
+      routing: { method: 'single', channels: ['teams'] },
+    });
     const [channelMessage] = await waitForRequest(second);
     expect(channelMessage).toMatchObject({ channel: 'teams', status: 'sent', recipient: address });
     expect(graph.messages).toHaveLength(2);
@@ -287,25 +346,41 @@ describe('messaging: /send through the push, Slack, Teams and webhook plugins (i
       { name: 'Eve' },
     );
     // The profile has no e-mail address: that channel is skipped, the others all send.
-    const all = await send({ to: { user_id: userId }, template: 'launch', data: { feature: 'Splits' }, routing: { method: 'all', channels: ['email', 'push', 'slack', 'teams'] } });
+    const all = await send({
+      to: { user_id: userId },
+      template: 'launch',
+      data: { feature: 'Splits' },
+      routing: { method: 'all', channels: ['email', 'push', 'slack', 'teams'] },
+    });
     const messages = await waitForRequest(all, owner(), (s) => s.length === 3 && s.every((x) => x !== 'queued' && x !== 'sending'));
     expect(Object.fromEntries(messages.map((m) => [m.channel, m.status]))).toEqual({ push: 'sent', slack: 'sent', teams: 'sent' });
     expect(fcm.messages.map((m) => m.message.notification)).toEqual([{ title: 'New: Splits', body: 'Hi Eve, Splits is live' }]);
     expect(slack.messages.map((m) => [m.channel, m.text])).toEqual([[slackUser, 'Hi Eve, *Splits* is live on your Pro plan']]);
-    expect(graph.messages.map((m) => m.message.body)).toEqual([{ contentType: 'html', content: 'Hi Eve, *Splits* is live on your Pro plan' }]);
+    expect(graph.messages.map((m) => m.message.body)).toEqual([
+      { contentType: 'html', content: 'Hi Eve, *Splits* is live on your Pro plan' },
+    ]);
     const outcome = await db.query('SELECT outcome FROM send_requests WHERE id = $1', [all]);
-    expect(outcome[0].outcome.channels).toContainEqual({ channel: 'email', status: 'skipped', reason: 'the profile has no email contact point' });
+    expect(outcome[0].outcome.channels).toContainEqual({
+      channel: 'email',
+      status: 'skipped',
+      reason: 'the profile has no email contact point',
+    });
 
     // Single routing, Slack failing: falls back to Teams; push is not tried after a channel delivered.
     slack.failNext({ status: 500 });
-    const single = await send({ to: { user_id: userId }, template: 'launch', data: { feature: 'Fallback' }, routing: { method: 'single', channels: ['slack', 'teams', 'push'] } });
+    const single = await send({
+      to: { user_id: userId },
+      template: 'launch',
+      data: { feature: 'Fallback' },
+      routing: { method: 'single', channels: ['slack', 'teams', 'push'] },
+    });
     const fallback = await waitForRequest(single, owner(), (s) => s.includes('sent'));
     expect(Object.fromEntries(fallback.map((m) => [m.channel, m.status]))).toEqual({ slack: 'failed', teams: 'sent' });
     expect(graph.messages.at(-1)!.message.body).toEqual({ contentType: 'html', content: 'Hi Eve, *Fallback* is live on your Pro plan' });
     expect(fcm.messages).toHaveLength(1);
   });
 
-  it('webhook: the template\'s webhook block is sent, signed (Standard Webhooks), to an allow-listed receiver; loopback is refused without the allow-list', async () => {
+  it("webhook: the template's webhook block is sent, signed (Standard Webhooks), to an allow-listed receiver; loopback is refused without the allow-list", async () => {
     const receiver = await startReceiver();
     try {
       const other = await t.workspace();
@@ -316,7 +391,14 @@ describe('messaging: /send through the push, Slack, Teams and webhook plugins (i
         webhook: { url: `${receiver.url}/hooks/itinera?user={{ profile.userId }}`, body: HOOK_BODY },
       });
       const userId = `hook-${uniqueSuffix()}`;
-      expect((await t.http.put(`/api/profiles/${userId}`).set(auth).send({ traits: { plan: 'Scale' } })).status).toBe(200);
+      expect(
+        (
+          await t.http
+            .put(`/api/profiles/${userId}`)
+            .set(auth)
+            .send({ traits: { plan: 'Scale' } })
+        ).status,
+      ).toBe(200);
 
       const requestId = await send({ to: { user_id: userId }, template: 'launch-hook', data: { feature: 'Webhooks' } }, auth);
       const [message] = await waitForRequest(requestId, auth);

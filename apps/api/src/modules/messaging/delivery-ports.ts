@@ -10,7 +10,13 @@ export const JOURNEY_INVOKER = Symbol('JOURNEY_INVOKER');
 /** `/send` naming a journey starts a run through this (the journeys module provides it). */
 export interface JourneyInvokerPort {
   findByName(workspaceId: string, name: string): Promise<string | undefined>;
-  invoke(workspaceId: string, ref: string, userId: string, data: Record<string, unknown>, entryKey?: string | null): Promise<{ runId: string }>;
+  invoke(
+    workspaceId: string,
+    ref: string,
+    userId: string,
+    data: Record<string, unknown>,
+    entryKey?: string | null,
+  ): Promise<{ runId: string }>;
 }
 
 export type TemplateChannel = 'email' | 'sms' | 'push' | 'chat' | 'inapp' | 'webhook';
@@ -63,7 +69,12 @@ export interface UnsubscribeLinks {
 }
 
 export interface PreferencesPort {
-  decide(workspaceId: string, profileId: string, topicKey: string | null, channel: string): Promise<{ allowed: boolean; reason?: string; topic: TopicInfo | null }>;
+  decide(
+    workspaceId: string,
+    profileId: string,
+    topicKey: string | null,
+    channel: string,
+  ): Promise<{ allowed: boolean; reason?: string; topic: TopicInfo | null }>;
   topic(workspaceId: string, key: string): Promise<TopicInfo | null>;
   unsubscribeLinks(workspaceId: string, profileId: string, topicKey: string | null, messageId?: string): UnsubscribeLinks;
 }

@@ -35,7 +35,10 @@ export class DeliveryProcessor extends DrainedWorkerHost implements OnApplicatio
 
   override onApplicationBootstrap(): void {
     super.onApplicationBootstrap();
-    this.timer = setInterval(() => void this.reconcile().catch((err) => this.logger.warn({ err }, 'delivery reconciliation failed')), RECONCILE_EVERY_MS);
+    this.timer = setInterval(
+      () => void this.reconcile().catch((err) => this.logger.warn({ err }, 'delivery reconciliation failed')),
+      RECONCILE_EVERY_MS,
+    );
     this.timer.unref();
   }
 
@@ -61,15 +64,16 @@ export class DeliveryProcessor extends DrainedWorkerHost implements OnApplicatio
       notBefore: command.notBefore ? new Date(command.notBefore) : null,
     });
     const done = outcome.status !== 'deferred';
-    await this.dataSource.query(`UPDATE send_requests SET outcome = $2, status = $3, completed_at = CASE WHEN $4 THEN now() END WHERE id = $1`, [
-      request.id,
-      JSON.stringify(outcome),
-      done ? 'done' : 'accepted',
-      done,
-    ]);
+    await this.dataSource.query(
+      `UPDATE send_requests SET outcome = $2, status = $3, completed_at = CASE WHEN $4 THEN now() END WHERE id = $1`,
+      [request.id, JSON.stringify(outcome), done ? 'done' : 'accepted', done],
+    );
     if (!done && outcome.deferredUntil) {
       const due = new Date(outcome.deferredUntil).getTime();
-      await this.requests.enqueue(request.workspace_id, request.id, { delayMs: Math.max(0, due - Date.now()), jobId: `send-request_${request.id}_${due}` });
+      await this.requests.enqueue(request.workspace_id, request.id, {
+        delayMs: Math.max(0, due - Date.now()),
+        jobId: `send-request_${request.id}_${due}`,
+      });
     }
     return outcome;
   }

@@ -79,9 +79,24 @@ export interface DeliveryProfile {
 }
 
 /** Which template block renders a routing channel. */
-const BLOCK_OF: Record<string, TemplateChannel> = { email: 'email', sms: 'sms', push: 'push', slack: 'chat', teams: 'chat', inapp: 'inapp', webhook: 'webhook' };
+const BLOCK_OF: Record<string, TemplateChannel> = {
+  email: 'email',
+  sms: 'sms',
+  push: 'push',
+  slack: 'chat',
+  teams: 'chat',
+  inapp: 'inapp',
+  webhook: 'webhook',
+};
 /** Template blocks to routing channels, for templates sent without an explicit channel list. */
-const CHANNELS_OF_BLOCK: Record<string, string[]> = { email: ['email'], sms: ['sms'], push: ['push'], chat: ['slack', 'teams'], inapp: ['inapp'], webhook: ['webhook'] };
+const CHANNELS_OF_BLOCK: Record<string, string[]> = {
+  email: ['email'],
+  sms: ['sms'],
+  push: ['push'],
+  chat: ['slack', 'teams'],
+  inapp: ['inapp'],
+  webhook: ['webhook'],
+};
 /** Routing order when the request names no channels. */
 const DEFAULT_ORDER = ['inapp', 'email', 'push', 'sms', 'slack', 'teams', 'webhook'];
 
@@ -125,8 +140,15 @@ export class DeliveryService {
   }
 
   /** A template sent once to one profile, now (quiet hours skipped), e.g. from the editor. */
-  async testSend(workspaceId: string, templateKey: string, input: { userId: string; channels?: string[]; data?: Record<string, unknown>; version?: 'draft' | 'published' }): Promise<DeliveryOutcome> {
-    const rows: Array<{ id: string }> = await this.dataSource.query('SELECT id FROM profiles WHERE workspace_id = $1 AND user_id = $2', [workspaceId, input.userId]);
+  async testSend(
+    workspaceId: string,
+    templateKey: string,
+    input: { userId: string; channels?: string[]; data?: Record<string, unknown>; version?: 'draft' | 'published' },
+  ): Promise<DeliveryOutcome> {
+    const rows: Array<{ id: string }> = await this.dataSource.query('SELECT id FROM profiles WHERE workspace_id = $1 AND user_id = $2', [
+      workspaceId,
+      input.userId,
+    ]);
     if (rows.length === 0) throw new NotFoundError(`No profile with userId "${input.userId}"`);
     const version = input.version ?? 'draft';
     await this.renderer.channels(workspaceId, templateKey, version);
@@ -150,10 +172,17 @@ export class DeliveryService {
     return DEFAULT_ORDER.filter((c) => channels.includes(c));
   }
 
-  private async attempt(req: DeliveryRequest, channel: string, profile: DeliveryProfile, settings: DeliverySettings, topic: TopicInfo | null): Promise<Attempt> {
+  private async attempt(
+    req: DeliveryRequest,
+    channel: string,
+    profile: DeliveryProfile,
+    settings: DeliverySettings,
+    topic: TopicInfo | null,
+  ): Promise<Attempt> {
     const key = `${req.idempotencyBase}:${channel}`;
     const existing = req.fresh ? undefined : await this.messages.find(req.workspaceId, key);
-    if (existing && existing.status !== 'queued' && existing.status !== 'deferred' && existing.status !== 'sending') return fromRow(existing);
+    if (existing && existing.status !== 'queued' && existing.status !== 'deferred' && existing.status !== 'sending')
+      return fromRow(existing);
     if (existing?.status === 'deferred' && existing.deferred_until && existing.deferred_until > new Date()) return fromRow(existing);
 
     const block = BLOCK_OF[channel];
@@ -161,7 +190,8 @@ export class DeliveryService {
     const recipient = recipientFor(channel, profile);
     if (!recipient) return { channel, status: 'skipped', reason: `the profile has no ${channel} contact point` };
     const providers = channel === 'inapp' ? [] : await this.channels.providersFor(req.workspaceId, channel);
-    if (channel !== 'inapp' && providers.length === 0) return { channel, status: 'skipped', reason: `no ${channel} provider is configured` };
+    if (channel !== 'inapp' && providers.length === 0)
+      return { channel, status: 'skipped', reason: `no ${channel} provider is configured` };
 
     const identity = {
       workspaceId: req.workspaceId,
@@ -180,7 +210,9 @@ export class DeliveryService {
     const preference = await this.preferences.decide(req.workspaceId, profile.id, req.topic, channel);
     if (!preference.allowed) {
       const row = await this.dataSource.transaction((m) => this.messages.claim(m, identity));
-      await this.messages.transition(row.id, 'suppressed', { reason: preference.reason ?? `opted out of ${req.topic ?? 'messages'} on ${channel}` });
+      await this.messages.transition(row.id, 'suppressed', {
+        reason: preference.reason ?? `opted out of ${req.topic ?? 'messages'} on ${channel}`,
+      });
       return { channel, status: 'suppressed', reason: preference.reason, messageId: row.id };
     }
 
@@ -188,11 +220,17 @@ export class DeliveryService {
     let rendered: RenderedContent;
     const links = this.preferences.unsubscribeLinks(req.workspaceId, profile.id, req.topic);
     try {
-      rendered = await this.renderer.render(req.workspaceId, req.templateKey, block, { profile: renderProfile(profile) as unknown as Record<string, unknown>, event: req.event, data: req.data, run: req.run }, {
-        version: req.templateVersion ?? 'published',
-        locale: profile.locale,
-        extra: { unsubscribeUrl: links.unsubscribeUrl, preferencesUrl: links.preferencesUrl },
-      });
+      rendered = await this.renderer.render(
+        req.workspaceId,
+        req.templateKey,
+        block,
+        { profile: renderProfile(profile) as unknown as Record<string, unknown>, event: req.event, data: req.data, run: req.run },
+        {
+          version: req.templateVersion ?? 'published',
+          locale: profile.locale,
+          extra: { unsubscribeUrl: links.unsubscribeUrl, preferencesUrl: links.preferencesUrl },
+        },
+      );
     } catch (error) {
       const row = await this.dataSource.transaction((m) => this.messages.claim(m, identity));
       await this.messages.transition(row.id, 'failed', { reason: `template could not be rendered: ${(error as Error).message}` });
@@ -283,7 +321,11 @@ export class DeliveryService {
       try {
         const ctx = provider.context({ idempotencyKey: row.idempotency_key, timeoutMs: 30_000 });
         const result = await plugin.send(ctx, message);
-        await this.messages.transition(row.id, 'sent', { providerMessageId: result.providerMessageId, providerConfigId: provider.id, pluginId: provider.pluginId });
+        await this.messages.transition(row.id, 'sent', {
+          providerMessageId: result.providerMessageId,
+          providerConfigId: provider.id,
+          pluginId: provider.pluginId,
+        });
         if (result.unregisteredTokens?.length) await this.dropPushTokens(row.profile_id, result.unregisteredTokens);
         return { channel, status: 'sent', messageId: row.id };
       } catch (error) {
@@ -292,7 +334,10 @@ export class DeliveryService {
           await this.dropPushTokens(row.profile_id, (failure.details as { unregisteredTokens: string[] }).unregisteredTokens);
         }
         failures.push(`${provider.name}: ${describe(failure)}`);
-        this.logger.warn({ messageId: row.id, provider: provider.id, retryable: failure.retryable, err: failure.message }, 'provider failed; trying the next one');
+        this.logger.warn(
+          { messageId: row.id, provider: provider.id, retryable: failure.retryable, err: failure.message },
+          'provider failed; trying the next one',
+        );
       }
     }
     const reason = failures.join('; ');
@@ -316,11 +361,19 @@ export class DeliveryService {
     if (channel === 'inapp') return this.handOver(row, providers, channel, recipient, rendered, headers);
     const provider = providers.find((p) => p.id === row.provider_config_id) ?? providers[0];
     const plugin = provider && this.registry.channel(provider.pluginId);
-    if (plugin?.manifest.capabilities?.idempotentSend) return this.handOver(row, [provider, ...providers.filter((p) => p !== provider)], channel, recipient, rendered, headers);
+    if (plugin?.manifest.capabilities?.idempotentSend)
+      return this.handOver(row, [provider, ...providers.filter((p) => p !== provider)], channel, recipient, rendered, headers);
     if (plugin?.lookupStatus) {
-      const status = await plugin.lookupStatus(provider.context({ idempotencyKey: row.idempotency_key }), row.idempotency_key).catch(() => undefined);
+      const status = await plugin
+        .lookupStatus(provider.context({ idempotencyKey: row.idempotency_key }), row.idempotency_key)
+        .catch(() => undefined);
       if (status?.status === 'sent') {
-        await this.messages.transition(row.id, 'sent', { providerMessageId: status.providerMessageId, providerConfigId: provider.id, pluginId: provider.pluginId, detail: { resolvedBy: 'lookupStatus' } });
+        await this.messages.transition(row.id, 'sent', {
+          providerMessageId: status.providerMessageId,
+          providerConfigId: provider.id,
+          pluginId: provider.pluginId,
+          detail: { resolvedBy: 'lookupStatus' },
+        });
         return { channel, status: 'sent', messageId: row.id };
       }
       if (status?.status === 'not_found') return this.handOver(row, providers, channel, recipient, rendered, headers);
@@ -330,27 +383,48 @@ export class DeliveryService {
     return { channel, status: 'failed', reason, messageId: row.id };
   }
 
-  private channelMessage(channel: string, recipient: string, rendered: RenderedContent, headers: Record<string, string>, messageId: string, profile?: DeliveryProfile): ChannelMessage {
+  private channelMessage(
+    channel: string,
+    recipient: string,
+    rendered: RenderedContent,
+    headers: Record<string, string>,
+    messageId: string,
+    profile?: DeliveryProfile,
+  ): ChannelMessage {
     switch (channel) {
       case 'email': {
         const email = rendered.email!;
         const unsubscribeUrls = Object.values(headers).join(' ');
-        const html = this.tracking.instrumentHtml(email.html, messageId, (url) => unsubscribeUrls.includes(url) || url.includes('/unsubscribe/') || url.includes('/preferences/'));
+        const html = this.tracking.instrumentHtml(
+          email.html,
+          messageId,
+          (url) => unsubscribeUrls.includes(url) || url.includes('/unsubscribe/') || url.includes('/preferences/'),
+        );
         return { to: recipient, subject: email.subject, html, text: email.text, headers };
       }
       case 'sms':
         return { to: recipient, body: rendered.sms!.body };
       case 'push': {
         const tokens = (profile?.contactPoints ?? []).filter((c) => c.channel === 'push').map((c) => c.value);
-        return { tokens: tokens.length ? tokens : [recipient], title: rendered.push!.title, body: rendered.push!.body, data: rendered.push!.data, imageUrl: rendered.push!.imageUrl ?? undefined };
+        return {
+          tokens: tokens.length ? tokens : [recipient],
+          title: rendered.push!.title,
+          body: rendered.push!.body,
+          data: rendered.push!.data,
+          imageUrl: rendered.push!.imageUrl ?? undefined,
+        };
       }
       case 'slack':
       case 'teams':
         // Templates write chat text in Markdown (when `markdown` is on); providers that render it use `markdown`.
-        return { to: parseChatAddress(recipient), text: rendered.chat!.text, markdown: rendered.chat!.markdown ? rendered.chat!.text : undefined };
+        return {
+          to: parseChatAddress(recipient),
+          text: rendered.chat!.text,
+          markdown: rendered.chat!.markdown ? rendered.chat!.text : undefined,
+        };
       case 'webhook': {
         const { url, body } = rendered.webhook!;
-        if (!url) throw new Error('the template\'s webhook block has no url');
+        if (!url) throw new Error("the template's webhook block has no url");
         return { url, body };
       }
       default:
@@ -359,7 +433,10 @@ export class DeliveryService {
   }
 
   private async dropPushTokens(profileId: string, tokens: string[]): Promise<void> {
-    await this.dataSource.query("DELETE FROM contact_points WHERE profile_id = $1 AND channel = 'push' AND value = ANY($2::text[])", [profileId, tokens]);
+    await this.dataSource.query("DELETE FROM contact_points WHERE profile_id = $1 AND channel = 'push' AND value = ANY($2::text[])", [
+      profileId,
+      tokens,
+    ]);
   }
 
   async loadProfile(workspaceId: string, profileId: string): Promise<DeliveryProfile> {
@@ -414,7 +491,8 @@ function parseChatAddress(value: string): string | { teamId: string; channelId: 
   if (value.startsWith('{')) {
     try {
       const parsed = JSON.parse(value) as { teamId?: unknown; channelId?: unknown };
-      if (typeof parsed.teamId === 'string' && typeof parsed.channelId === 'string') return { teamId: parsed.teamId, channelId: parsed.channelId };
+      if (typeof parsed.teamId === 'string' && typeof parsed.channelId === 'string')
+        return { teamId: parsed.teamId, channelId: parsed.channelId };
     } catch {
       // a plain id after all
     }

@@ -4,9 +4,7 @@ import type { FrequencyCap } from './delivery-ports.js';
 /** Statuses of messages that count against caps: handed (or being handed) to a provider. */
 export const COUNTED_STATUSES = ['sending', 'sent', 'delivered', 'opened', 'clicked', 'bounced'];
 
-export type CapDecision =
-  | { allowed: true }
-  | { allowed: false; action: 'skip' | 'defer'; retryAt: Date; reason: string };
+export type CapDecision = { allowed: true } | { allowed: false; action: 'skip' | 'defer'; retryAt: Date; reason: string };
 
 export interface CapQuery {
   profileId: string;

@@ -1,7 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 
-export const MESSAGE_STATUSES = ['queued', 'deferred', 'throttled', 'suppressed', 'sending', 'sent', 'delivered', 'opened', 'clicked', 'failed', 'bounced'] as const;
+export const MESSAGE_STATUSES = [
+  'queued',
+  'deferred',
+  'throttled',
+  'suppressed',
+  'sending',
+  'sent',
+  'delivered',
+  'opened',
+  'clicked',
+  'failed',
+  'bounced',
+] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 /** Statuses after which a send step is done for good: the provider took it, or a rule stopped it. */
@@ -72,13 +84,28 @@ export class MessageStore {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued')
        ON CONFLICT (workspace_id, idempotency_key) DO UPDATE SET status = messages.status
        RETURNING *`,
-      [input.workspaceId, input.profileId, input.idempotencyKey, input.requestId ?? null, input.journeyId ?? null, input.runId ?? null, input.nodeId ?? null, input.templateKey, input.topic, input.capExempt, input.channel],
+      [
+        input.workspaceId,
+        input.profileId,
+        input.idempotencyKey,
+        input.requestId ?? null,
+        input.journeyId ?? null,
+        input.runId ?? null,
+        input.nodeId ?? null,
+        input.templateKey,
+        input.topic,
+        input.capExempt,
+        input.channel,
+      ],
     );
     return rows[0];
   }
 
   async find(workspaceId: string, idempotencyKey: string): Promise<MessageRow | undefined> {
-    const rows: MessageRow[] = await this.dataSource.query('SELECT * FROM messages WHERE workspace_id = $1 AND idempotency_key = $2', [workspaceId, idempotencyKey]);
+    const rows: MessageRow[] = await this.dataSource.query('SELECT * FROM messages WHERE workspace_id = $1 AND idempotency_key = $2', [
+      workspaceId,
+      idempotencyKey,
+    ]);
     return rows[0];
   }
 
@@ -86,7 +113,17 @@ export class MessageStore {
   async transition(
     messageId: string,
     status: MessageStatus,
-    fields: { reason?: string | null; providerMessageId?: string; providerConfigId?: string; pluginId?: string; recipient?: string; content?: unknown; deferredUntil?: Date | null; occurredAt?: Date; detail?: Record<string, unknown> } = {},
+    fields: {
+      reason?: string | null;
+      providerMessageId?: string;
+      providerConfigId?: string;
+      pluginId?: string;
+      recipient?: string;
+      content?: unknown;
+      deferredUntil?: Date | null;
+      occurredAt?: Date;
+      detail?: Record<string, unknown>;
+    } = {},
     m: EntityManager = this.dataSource.manager,
   ): Promise<void> {
     const at = fields.occurredAt ?? new Date();
@@ -126,11 +163,24 @@ export class MessageStore {
     await this.record(messageId, status, occurredAt, detail);
   }
 
-  private async record(messageId: string, status: string, at: Date, detail: Record<string, unknown>, m: EntityManager = this.dataSource.manager): Promise<void> {
-    await m.query('INSERT INTO message_events (message_id, status, occurred_at, detail) VALUES ($1, $2, $3, $4)', [messageId, status, at, JSON.stringify(detail)]);
+  private async record(
+    messageId: string,
+    status: string,
+    at: Date,
+    detail: Record<string, unknown>,
+    m: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
+    await m.query('INSERT INTO message_events (message_id, status, occurred_at, detail) VALUES ($1, $2, $3, $4)', [
+      messageId,
+      status,
+      at,
+      JSON.stringify(detail),
+    ]);
   }
 }
 
 function rankSql(): string {
-  return `CASE status ${Object.entries(RANK).map(([s, r]) => `WHEN '${s}' THEN ${r}`).join(' ')} END`;
+  return `CASE status ${Object.entries(RANK)
+    .map(([s, r]) => `WHEN '${s}' THEN ${r}`)
+    .join(' ')} END`;
 }

@@ -47,13 +47,23 @@ export class MessagesService {
   }
 
   async get(workspaceId: string, id: string): Promise<MessageDto> {
-    const rows = await this.dataSource.query('SELECT m.*, p.user_id FROM messages m JOIN profiles p ON p.id = m.profile_id WHERE m.workspace_id = $1 AND m.id = $2', [workspaceId, id]);
+    const rows = await this.dataSource.query(
+      'SELECT m.*, p.user_id FROM messages m JOIN profiles p ON p.id = m.profile_id WHERE m.workspace_id = $1 AND m.id = $2',
+      [workspaceId, id],
+    );
     if (rows.length === 0) throw new NotFoundError(`Message ${id} not found in this workspace`);
-    const events = await this.dataSource.query('SELECT status, occurred_at, detail FROM message_events WHERE message_id = $1 ORDER BY occurred_at, id', [id]);
+    const events = await this.dataSource.query(
+      'SELECT status, occurred_at, detail FROM message_events WHERE message_id = $1 ORDER BY occurred_at, id',
+      [id],
+    );
     return {
       ...toMessage(rows[0]),
       content: rows[0].content,
-      events: events.map((e: { status: string; occurred_at: Date; detail: Record<string, unknown> }) => ({ status: e.status, occurredAt: e.occurred_at, detail: e.detail })),
+      events: events.map((e: { status: string; occurred_at: Date; detail: Record<string, unknown> }) => ({
+        status: e.status,
+        occurredAt: e.occurred_at,
+        detail: e.detail,
+      })),
     };
   }
 }

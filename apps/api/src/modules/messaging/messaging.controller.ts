@@ -3,7 +3,15 @@ import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } 
 import type { Response } from 'express';
 import { Caller } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
-import { DeliveryOutcomeDto, MessageDto, MessagePageDto, MessageSearchDto, SendBodyDto, SendResponseDto, TestSendDto } from './dto/messaging.dto.js';
+import {
+  DeliveryOutcomeDto,
+  MessageDto,
+  MessagePageDto,
+  MessageSearchDto,
+  SendBodyDto,
+  SendResponseDto,
+  TestSendDto,
+} from './dto/messaging.dto.js';
 import { DeliveryService } from './delivery.service.js';
 import { MessagesService } from './messages.service.js';
 import { SendRequestsService } from './send-requests.service.js';
@@ -22,7 +30,8 @@ export class MessagingController {
   @ApiTags('templates')
   @ApiOperation({
     summary: 'Send a template (its draft by default) to one profile now',
-    description: 'Goes through routing, preferences and providers like any send, but skips quiet hours; the answer says what happened on each channel.',
+    description:
+      'Goes through routing, preferences and providers like any send, but skips quiet hours; the answer says what happened on each channel.',
   })
   @ApiOkResponse({ type: DeliveryOutcomeDto })
   async testSend(@Caller() caller: Principal, @Param('key') key: string, @Body() body: TestSendDto): Promise<DeliveryOutcomeDto> {
@@ -31,7 +40,10 @@ export class MessagingController {
 
   @Post('send')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Send a template (or start a journey) for one user, in Courier\'s body shape', description: 'Idempotency-Key: same key and body within 24 h replays the first answer; another body → 422; still in flight → 409.' })
+  @ApiOperation({
+    summary: "Send a template (or start a journey) for one user, in Courier's body shape",
+    description: 'Idempotency-Key: same key and body within 24 h replays the first answer; another body → 422; still in flight → 409.',
+  })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiAcceptedResponse({ type: SendResponseDto })
   async send(

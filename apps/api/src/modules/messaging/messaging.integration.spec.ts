@@ -15,7 +15,11 @@ const WELCOME = {
     mjml: '<mjml><mj-body><mj-section><mj-column><mj-text>Hello {{ profile.traits.name }}, enjoy {{ data.plan }}.</mj-text><mj-button href="https://app.example.test/start?plan={{ data.plan }}">Start</mj-button><mj-text><a href="{{ unsubscribeUrl }}">Unsubscribe</a></mj-text></mj-column></mj-section></mj-body></mjml>',
   },
   sms: { body: 'Hi {{ profile.traits.name }}, your {{ data.plan }} plan is ready.' },
-  inapp: { title: 'Welcome {{ profile.traits.name }}', body: 'Your {{ data.plan }} plan is ready', actionUrl: 'https://app.example.test/start' },
+  inapp: {
+    title: 'Welcome {{ profile.traits.name }}',
+    body: 'Your {{ data.plan }} plan is ready',
+    actionUrl: 'https://app.example.test/start',
+  },
 };
 
 describe('messaging: /send, routing, delivery rules, tracking, inbox (integration, against the fakes)', () => {
@@ -27,11 +31,22 @@ describe('messaging: /send, routing, delivery rules, tracking, inbox (integratio
   let db: DataSource;
   const owner = () => ({ Authorization: `Bearer ${ws.keys.owner}` });
 
-  async function waitForRequest(requestId: string, done = (statuses: string[]) => statuses.length > 0 && statuses.every((s) => !['queued', 'sending'].includes(s))) {
+  async function waitForRequest(
+    requestId: string,
+    done = (statuses: string[]) => statuses.length > 0 && statuses.every((s) => !['queued', 'sending'].includes(s)),
+  ) {
     for (let i = 0; i < 100; i += 1) {
       const res = await t.http.get('/api/messages').query({ requestId }).set(owner());
       const statuses = res.body.data.map((m: { status: string }) => m.status);
-      if (done(statuses)) return res.body.data as Array<{ id: string; channel: string; status: string; reason: string | null; recipient: string | null; deferredUntil: string | null }>;
+      if (done(statuses))
+        return res.body.data as Array<{
+          id: string;
+          channel: string;
+          status: string;
+          reason: string | null;
+          recipient: string | null;
+          deferredUntil: string | null;
+        }>;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`request ${requestId} did not settle`);
@@ -56,18 +71,24 @@ describe('messaging: /send, routing, delivery rules, tracking, inbox (integratio
     ws = await t.workspace();
     db = t.app.get(DataSource);
 
-    const email = await t.http.post('/api/channels').set(owner()).send({
-      pluginId: SMTP_PLUGIN,
-      name: 'Local SMTP',
-      priority: 1,
-      config: { host: '127.0.0.1', port: smtp.port, startTls: 'disabled', from: 'Itinera <hello@example.test>' },
-    });
+    const email = await t.http
+      .post('/api/channels')
+      .set(owner())
+      .send({
+        pluginId: SMTP_PLUGIN,
+        name: 'Local SMTP',
+        priority: 1,
+        config: { host: '127.0.0.1', port: smtp.port, startTls: 'disabled', from: 'Itinera <hello@example.test>' },
+      });
     expect(email.status).toBe(201);
-    const sms = await t.http.post('/api/channels').set(owner()).send({
-      pluginId: TWILIO_PLUGIN,
-      name: 'Twilio',
-      config: { accountSid: TWILIO_FAKE_ACCOUNT_SID, authToken: TWILIO_FAKE_AUTH_TOKEN, from: '+15550001111', apiBaseUrl: twilio.url },
-    });
+    const sms = await t.http
+      .post('/api/channels')
+      .set(owner())
+      .send({
+        pluginId: TWILIO_PLUGIN,
+        name: 'Twilio',
+        config: { accountSid: TWILIO_FAKE_ACCOUNT_SID, authToken: TWILIO_FAKE_AUTH_TOKEN, from: '+15550001111', apiBaseUrl: twilio.url },
+      });
     expect(sms.status).toBe(201);
     await t.http
       .patch(`/api/channels/${sms.body.id}`)
@@ -76,7 +97,9 @@ describe('messaging: /send, routing, delivery rules, tracking, inbox (integratio
 
     expect((await t.http.post('/api/templates').set(owner()).send({ key: 'welcome', name: 'Welcome', content: WELCOME })).status).toBe(201);
     expect((await t.http.post('/api/templates/welcome/publish').set(owner()).send({})).status).toBe(201);
-    expect((await t.http.post('/api/topics').set(owner()).send({ key: 'onboarding', name: 'Onboarding', defaultPreference: 'opted_in' })).status).toBe(201);
+    expect(
+      (await t.http.post('/api/topics').set(owner()).send({ key: 'onboarding', name: 'Onboarding', defaultPreference: 'opted_in' })).status,
+    ).toBe(201);
   });
 
   afterAll(async () => {
@@ -85,11 +108,17 @@ describe('messaging: /send, routing, delivery rules, tracking, inbox (integratio
     await twilio.close();
   });
 
-  it('Courier\'s SDK sends unchanged: an MJML e-mail over real SMTP with one-click unsubscribe headers and tracking', async () => {
+  it("Courier's SDK sends unchanged: an MJML e-mail over real SMTP with one-click unsubscribe headers and tracking", async () => {
     const userId = await user({ name: 'Ada', email: `ada-${uniqueSuffix()}@example.test` });
     const courier = new Courier({ apiKey: ws.keys.editor, baseURL: baseUrl, maxRetries: 0 });
     const { requestId } = await courier.send.message({
-      message: { to: { user_id: userId }, template: 'welcome', data: { plan: 'trial' }, routing: { method: 'single', channels: ['email'] }, preferences: { subscription_topic_id: 'onboarding' } },
+      message: {
+        to: { user_id: userId },
+        template: 'welcome',
+        data: { plan: 'trial' },
+        routing: { method: 'single', channels: ['email'] },
+        preferences: { subscription_topic_id: 'onboarding' },
+      },
     });
     const [message] = await waitForRequest(requestId);
     expect(message).toMatchObject({ channel: 'email', status: 'sent' });
@@ -113,13 +142,21 @@ describe('messaging: /send, routing, delivery rules, tracking, inbox (integratio
     const detail = await t.http.get(`/api/messages/${message.id}`).set(owner());
     expect(detail.body.status).toBe('clicked');
     expect(detail.body.timestamps.opened).toBeTruthy();
-    expect(detail.body.events.map((e: { status: string }) => e.status)).toEqual(expect.arrayContaining(['sending', 'sent', 'opened', 'clicked']));
+    expect(detail.body.events.map((e: { status: string }) => e.status)).toEqual(
+      expect.arrayContaining(['sending', 'sent', 'opened', 'clicked']),
+    );
   });
 
   it('one-click unsubscribe (RFC 8058, no login) suppresses the next send of that topic', async () => {
     smtp.reset();
     const userId = await user({ name: 'Bob', email: `bob-${uniqueSuffix()}@example.test` });
-    const first = await send({ to: { user_id: userId }, template: 'welcome', data: { plan: 'pro' }, routing: { method: 'single', channels: ['email'] }, preferences: { subscription_topic_id: 'onboarding' } });
+    const first = await send({
+      to: { user_id: userId },
+      template: 'welcome',
+      data: { plan: 'pro' },
+      routing: { method: 'single', channels: ['email'] },
+      preferences: { subscription_topic_id: 'onboarding' },
+    });
     await waitForRequest(first.body.requestId);
     const [mail] = await smtp.waitForMessages(1);
     const oneClick = /^<([^>]+)>/.exec(mail.headers['list-unsubscribe'])![1];
@@ -127,7 +164,13 @@ describe('messaging: /send, routing, delivery rules, tracking, inbox (integratio
     const post = await t.http.post(path).set('Content-Type', 'application/x-www-form-urlencoded').send('List-Unsubscribe=One-Click');
     expect(post.status).toBe(200);
 
-    const second = await send({ to: { user_id: userId }, template: 'welcome', data: { plan: 'pro' }, routing: { method: 'single', channels: ['email'] }, preferences: { subscription_topic_id: 'onboarding' } });
+    const second = await send({
+      to: { user_id: userId },
+      template: 'welcome',
+      data: { plan: 'pro' },
+      routing: { method: 'single', channels: ['email'] },
+      preferences: { subscription_topic_id: 'onboarding' },
+    });
     const [suppressed] = await waitForRequest(second.body.requestId);
     expect(suppressed.status).toBe('suppressed');
     expect(suppressed.reason).toMatch(/onboarding|opted out/i);
@@ -136,14 +179,21 @@ describe('messaging: /send, routing, delivery rules, tracking, inbox (integratio
 
   it('SMS goes through Twilio; its signed status callback marks the message delivered', async () => {
     const userId = await user({ name: 'Cy', phone: '+33 6 00 00 00 01' });
-    const res = await send({ to: { user_id: userId }, template: 'welcome', data: { plan: 'team' }, routing: { method: 'single', channels: ['sms'] } });
+    const res = await send({
+      to: { user_id: userId },
+      template: 'welcome',
+      data: { plan: 'team' },
+      routing: { method: 'single', channels: ['sms'] },
+    });
     expect(res.status).toBe(202);
     const [message] = await waitForRequest(res.body.requestId, (s) => s[0] === 'delivered');
     expect(message).toMatchObject({ channel: 'sms', status: 'delivered', recipient: '+33600000001' });
     expect(twilio.messages.at(-1)).toMatchObject({ to: '+33600000001', body: 'Hi Cy, your team plan is ready.' });
 
     const forged = await t.http
-      .post(`/webhooks/${encodeURIComponent(TWILIO_PLUGIN)}?provider=${(await t.http.get('/api/channels?channel=sms').set(owner())).body[0].id}`)
+      .post(
+        `/webhooks/${encodeURIComponent(TWILIO_PLUGIN)}?provider=${(await t.http.get('/api/channels?channel=sms').set(owner())).body[0].id}`,
+      )
       .set('Content-Type', 'application/x-www-form-urlencoded')
       .set('X-Twilio-Signature', 'forged')
       .send(`MessageSid=${twilio.messages.at(-1)!.sid}&MessageStatus=failed`);
@@ -153,7 +203,12 @@ describe('messaging: /send, routing, delivery rules, tracking, inbox (integratio
   it('single routing skips channels without a contact point and falls back when a provider fails', async () => {
     const userId = await user({ name: 'Dee', email: `dee-${uniqueSuffix()}@example.test`, phone: '+15550002222' });
     smtp.failNext('rejected');
-    const res = await send({ to: { user_id: userId }, template: 'welcome', data: { plan: 'x' }, routing: { method: 'single', channels: ['push', 'email', 'sms'] } });
+    const res = await send({
+      to: { user_id: userId },
+      template: 'welcome',
+      data: { plan: 'x' },
+      routing: { method: 'single', channels: ['push', 'email', 'sms'] },
+    });
     const messages = await waitForRequest(res.body.requestId, (s) => s.includes('sent') || s.includes('delivered'));
     const byChannel = Object.fromEntries(messages.map((m) => [m.channel, m]));
     expect(byChannel.email.status).toBe('failed');
@@ -161,7 +216,11 @@ describe('messaging: /send, routing, delivery rules, tracking, inbox (integratio
     expect(['sent', 'delivered']).toContain(byChannel.sms.status);
     expect(byChannel.push).toBeUndefined();
     const request = await db.query('SELECT outcome FROM send_requests WHERE id = $1', [res.body.requestId]);
-    expect(request[0].outcome.channels[0]).toMatchObject({ channel: 'push', status: 'skipped', reason: 'the profile has no push contact point' });
+    expect(request[0].outcome.channels[0]).toMatchObject({
+      channel: 'push',
+      status: 'skipped',
+      reason: 'the profile has no push contact point',
+    });
   });
 
   it('routing all sends on every eligible channel; the in-app message reaches the live SSE stream', async () => {
@@ -177,7 +236,12 @@ describe('messaging: /send, routing, delivery rules, tracking, inbox (integratio
       while (!received.includes('event: message')) received += decoder.decode((await reader.read()).value);
     })();
 
-    const res = await send({ to: { user_id: userId }, template: 'welcome', data: { plan: 'max' }, routing: { method: 'all', channels: ['inapp', 'email'] } });
+    const res = await send({
+      to: { user_id: userId },
+      template: 'welcome',
+      data: { plan: 'max' },
+      routing: { method: 'all', channels: ['inapp', 'email'] },
+    });
     const messages = await waitForRequest(res.body.requestId, (s) => s.length === 2 && s.every((x) => x === 'sent'));
     expect(messages.map((m) => m.channel).sort()).toEqual(['email', 'inapp']);
     await seen;
@@ -198,15 +262,33 @@ describe('messaging: /send, routing, delivery rules, tracking, inbox (integratio
     const prefs = await t.http.get(`/inbox/${userId}/preferences`).set(auth);
     expect(prefs.status).toBe(200);
     expect(JSON.stringify(prefs.body)).toContain('onboarding');
-    expect((await t.http.put(`/inbox/${userId}/preferences/onboarding`).set(auth).send({ channels: { email: 'opted_out' } })).status).toBe(200);
-    const next = await send({ to: { user_id: userId }, template: 'welcome', data: { plan: 'max' }, routing: { method: 'single', channels: ['email'] }, preferences: { subscription_topic_id: 'onboarding' } });
+    expect(
+      (
+        await t.http
+          .put(`/inbox/${userId}/preferences/onboarding`)
+          .set(auth)
+          .send({ channels: { email: 'opted_out' } })
+      ).status,
+    ).toBe(200);
+    const next = await send({
+      to: { user_id: userId },
+      template: 'welcome',
+      data: { plan: 'max' },
+      routing: { method: 'single', channels: ['email'] },
+      preferences: { subscription_topic_id: 'onboarding' },
+    });
     expect((await waitForRequest(next.body.requestId))[0].status).toBe('suppressed');
   });
 
   it('Idempotency-Key: same body → the first answer replayed, one message; another body → 422', async () => {
     const userId = await user({ name: 'Fay', email: `fay-${uniqueSuffix()}@example.test` });
     const key = `idem-${uniqueSuffix()}`;
-    const message = { to: { user_id: userId }, template: 'welcome', data: { plan: 'a' }, routing: { method: 'single', channels: ['email'] } };
+    const message = {
+      to: { user_id: userId },
+      template: 'welcome',
+      data: { plan: 'a' },
+      routing: { method: 'single', channels: ['email'] },
+    };
     const first = await send(message, { 'Idempotency-Key': key });
     const again = await send(message, { 'Idempotency-Key': key });
     expect(again.status).toBe(202);
@@ -215,7 +297,10 @@ describe('messaging: /send, routing, delivery rules, tracking, inbox (integratio
     const other = await send({ ...message, data: { plan: 'b' } }, { 'Idempotency-Key': key });
     expect(other.status).toBe(422);
     await waitForRequest(first.body.requestId);
-    expect((await db.query('SELECT count(*)::int AS n FROM messages m JOIN profiles p ON p.id = m.profile_id WHERE p.user_id = $1', [userId]))[0].n).toBe(1);
+    expect(
+      (await db.query('SELECT count(*)::int AS n FROM messages m JOIN profiles p ON p.id = m.profile_id WHERE p.user_id = $1', [userId]))[0]
+        .n,
+    ).toBe(1);
   });
 
   it('bad input → 4xx with a clear message, and nothing stored or queued', async () => {
@@ -236,22 +321,64 @@ describe('messaging: /send, routing, delivery rules, tracking, inbox (integratio
     }
     expect((await t.http.post('/send').set(owner()).send({ nope: true })).status).toBe(400);
     expect((await t.http.post('/send').set(owner()).set('Content-Type', 'application/json').send('{"message":')).status).toBe(400);
-    expect((await t.http.post('/send').set({ Authorization: `Bearer ${ws.keys.viewer}` }).send({ message: { to: { user_id: userId }, template: 'welcome' } })).status).toBe(403);
+    expect(
+      (
+        await t.http
+          .post('/send')
+          .set({ Authorization: `Bearer ${ws.keys.viewer}` })
+          .send({ message: { to: { user_id: userId }, template: 'welcome' } })
+      ).status,
+    ).toBe(403);
     expect((await db.query('SELECT count(*)::int AS n FROM send_requests WHERE workspace_id = $1', [ws.id]))[0].n).toBe(before);
   });
 
   it('a frequency cap throttles the message over the limit, with its reason; quiet hours defer (urgent bypasses)', async () => {
     const other = await t.workspace();
     const auth = { Authorization: `Bearer ${other.keys.owner}` };
-    await t.http.post('/api/channels').set(auth).send({ pluginId: SMTP_PLUGIN, name: 'SMTP', config: { host: '127.0.0.1', port: smtp.port, startTls: 'disabled', from: 'x@example.test' } });
-    await t.http.post('/api/templates').set(auth).send({ key: 'ping', name: 'Ping', content: { email: { subject: 'Ping', mjml: '<mjml><mj-body><mj-section><mj-column><mj-text>Ping</mj-text></mj-column></mj-section></mj-body></mjml>' } } });
+    await t.http
+      .post('/api/channels')
+      .set(auth)
+      .send({
+        pluginId: SMTP_PLUGIN,
+        name: 'SMTP',
+        config: { host: '127.0.0.1', port: smtp.port, startTls: 'disabled', from: 'x@example.test' },
+      });
+    await t.http
+      .post('/api/templates')
+      .set(auth)
+      .send({
+        key: 'ping',
+        name: 'Ping',
+        content: {
+          email: {
+            subject: 'Ping',
+            mjml: '<mjml><mj-body><mj-section><mj-column><mj-text>Ping</mj-text></mj-column></mj-section></mj-body></mjml>',
+          },
+        },
+      });
     await t.http.post('/api/templates/ping/publish').set(auth).send({});
-    expect((await t.http.put('/api/settings').set(auth).send({ quietHours: { enabled: false, start: '22:00', end: '07:00' }, frequencyCaps: [{ scope: 'global', limit: 2, windowSeconds: 3600, action: 'skip' }] })).status).toBe(200);
+    expect(
+      (
+        await t.http
+          .put('/api/settings')
+          .set(auth)
+          .send({
+            quietHours: { enabled: false, start: '22:00', end: '07:00' },
+            frequencyCaps: [{ scope: 'global', limit: 2, windowSeconds: 3600, action: 'skip' }],
+          })
+      ).status,
+    ).toBe(200);
     const userId = `capped-${uniqueSuffix()}`;
-    await t.http.put(`/api/profiles/${userId}`).set(auth).send({ traits: { email: `${userId}@example.test` } });
+    await t.http
+      .put(`/api/profiles/${userId}`)
+      .set(auth)
+      .send({ traits: { email: `${userId}@example.test` } });
     const statuses = [];
     for (let i = 0; i < 3; i += 1) {
-      const res = await t.http.post('/send').set(auth).send({ message: { to: { user_id: userId }, template: 'ping' } });
+      const res = await t.http
+        .post('/send')
+        .set(auth)
+        .send({ message: { to: { user_id: userId }, template: 'ping' } });
       const [m] = await waitForRequestIn(auth, res.body.requestId);
       statuses.push([m.status, m.reason]);
     }
@@ -260,23 +387,45 @@ describe('messaging: /send, routing, delivery rules, tracking, inbox (integratio
 
     const now = new Date();
     const hh = (d: Date) => `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
-    await t.http.put('/api/settings').set(auth).send({
-      quietHours: { enabled: true, start: hh(new Date(now.getTime() - 3_600_000)), end: hh(new Date(now.getTime() + 3_600_000)), defaultTimezone: 'UTC' },
-      frequencyCaps: [],
-    });
+    await t.http
+      .put('/api/settings')
+      .set(auth)
+      .send({
+        quietHours: {
+          enabled: true,
+          start: hh(new Date(now.getTime() - 3_600_000)),
+          end: hh(new Date(now.getTime() + 3_600_000)),
+          defaultTimezone: 'UTC',
+        },
+        frequencyCaps: [],
+      });
     const quiet = `quiet-${uniqueSuffix()}`;
-    await t.http.put(`/api/profiles/${quiet}`).set(auth).send({ traits: { email: `${quiet}@example.test` }, timezone: 'UTC' });
-    const deferred = await t.http.post('/send').set(auth).send({ message: { to: { user_id: quiet }, template: 'ping' } });
+    await t.http
+      .put(`/api/profiles/${quiet}`)
+      .set(auth)
+      .send({ traits: { email: `${quiet}@example.test` }, timezone: 'UTC' });
+    const deferred = await t.http
+      .post('/send')
+      .set(auth)
+      .send({ message: { to: { user_id: quiet }, template: 'ping' } });
     const [waiting] = await waitForRequestIn(auth, deferred.body.requestId, (s) => s[0] === 'deferred');
     expect(new Date(waiting.deferredUntil!).getTime()).toBeGreaterThan(now.getTime() + 3_000_000);
     expect(waiting.reason).toMatch(/quiet hours in UTC/);
-    const urgent = await t.http.post('/send').set(auth).send({ message: { to: { user_id: quiet }, template: 'ping', metadata: { tags: ['urgent'] } } });
+    const urgent = await t.http
+      .post('/send')
+      .set(auth)
+      .send({ message: { to: { user_id: quiet }, template: 'ping', metadata: { tags: ['urgent'] } } });
     expect((await waitForRequestIn(auth, urgent.body.requestId))[0].status).toBe('sent');
 
-    async function waitForRequestIn(headers: Record<string, string>, requestId: string, done = (s: string[]) => s.length > 0 && s.every((x) => !['queued', 'sending'].includes(x))) {
+    async function waitForRequestIn(
+      headers: Record<string, string>,
+      requestId: string,
+      done = (s: string[]) => s.length > 0 && s.every((x) => !['queued', 'sending'].includes(x)),
+    ) {
       for (let i = 0; i < 100; i += 1) {
         const res = await t.http.get('/api/messages').query({ requestId }).set(headers);
-        if (done(res.body.data.map((m: { status: string }) => m.status))) return res.body.data as Array<{ status: string; reason: string; deferredUntil: string | null }>;
+        if (done(res.body.data.map((m: { status: string }) => m.status)))
+          return res.body.data as Array<{ status: string; reason: string; deferredUntil: string | null }>;
         await new Promise((r) => setTimeout(r, 100));
       }
       throw new Error('did not settle');
@@ -286,21 +435,39 @@ describe('messaging: /send, routing, delivery rules, tracking, inbox (integratio
   it('test-send renders the draft and sends it to one profile now; unknown template or user → 404', async () => {
     smtp.reset();
     const userId = await user({ name: 'Ivy', email: `ivy-${uniqueSuffix()}@example.test` });
-    await t.http.patch('/api/templates/welcome').set(owner()).send({ content: { ...WELCOME, email: { ...WELCOME.email, subject: 'Draft subject for {{ profile.traits.name }}' } } });
-    const res = await t.http.post('/api/templates/welcome/test-send').set(owner()).send({ userId, channels: ['email'], data: { plan: 'sample' } });
+    await t.http
+      .patch('/api/templates/welcome')
+      .set(owner())
+      .send({ content: { ...WELCOME, email: { ...WELCOME.email, subject: 'Draft subject for {{ profile.traits.name }}' } } });
+    const res = await t.http
+      .post('/api/templates/welcome/test-send')
+      .set(owner())
+      .send({ userId, channels: ['email'], data: { plan: 'sample' } });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'sent', channels: [{ channel: 'email', status: 'sent' }] });
     const [mail] = await smtp.waitForMessages(1);
     expect(mail.subject).toBe('Draft subject for Ivy');
     expect((await t.http.post('/api/templates/nope/test-send').set(owner()).send({ userId })).status).toBe(404);
     expect((await t.http.post('/api/templates/welcome/test-send').set(owner()).send({ userId: 'ghost' })).status).toBe(404);
-    expect((await t.http.post('/api/templates/welcome/test-send').set(owner()).send({ userId, channels: ['fax'] })).status).toBe(400);
+    expect(
+      (
+        await t.http
+          .post('/api/templates/welcome/test-send')
+          .set(owner())
+          .send({ userId, channels: ['fax'] })
+      ).status,
+    ).toBe(400);
   });
 
   it('a send interrupted after being handed over is not sent again blindly', async () => {
     smtp.reset();
     const userId = await user({ name: 'Hal', email: `hal-${uniqueSuffix()}@example.test` });
-    const res = await send({ to: { user_id: userId }, template: 'welcome', data: { plan: 'z' }, routing: { method: 'single', channels: ['email'] } });
+    const res = await send({
+      to: { user_id: userId },
+      template: 'welcome',
+      data: { plan: 'z' },
+      routing: { method: 'single', channels: ['email'] },
+    });
     const [sent] = await waitForRequest(res.body.requestId);
     expect(sent.status).toBe('sent');
     // Simulate a crash between the provider's answer and our bookkeeping, then a retry of the job.

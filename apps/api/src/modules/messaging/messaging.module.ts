@@ -27,13 +27,21 @@ import { WebhooksController } from './webhooks.controller.js';
     DeliveryService,
     SendRequestsService,
     InboxPublisher,
-    { provide: TrackingLinks, inject: [AppConfig], useFactory: (config: AppConfig) => new TrackingLinks(config.encryptionSecret, config.publicUrl) },
+    {
+      provide: TrackingLinks,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => new TrackingLinks(config.encryptionSecret, config.publicUrl),
+    },
     { provide: TEMPLATE_RENDERER, useExisting: TemplateRenderer },
     { provide: PREFERENCES, useExisting: PreferencesService },
     {
       provide: DELIVERY_SETTINGS,
       inject: [SettingsService],
-      useFactory: (settings: SettingsService): SettingsPort => ({ get: (workspaceId) => settings.get(workspaceId), nextAllowedSendTime, zoneFor }),
+      useFactory: (settings: SettingsService): SettingsPort => ({
+        get: (workspaceId) => settings.get(workspaceId),
+        nextAllowedSendTime,
+        zoneFor,
+      }),
     },
   ],
   exports: [DeliveryService, MessageStore, InboxPublisher, SendRequestsService],

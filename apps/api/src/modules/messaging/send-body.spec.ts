@@ -34,10 +34,15 @@ describe('parseSendBody (Courier body shape)', () => {
   });
 
   it('lists every problem with its field path', () => {
-    const result = parseSendBody({ message: { to: [{ user_id: 'a' }], template: 7, data: [], routing: { method: 'some', channels: [] }, content: {}, nope: 1 } }, now);
+    const result = parseSendBody(
+      { message: { to: [{ user_id: 'a' }], template: 7, data: [], routing: { method: 'some', channels: [] }, content: {}, nope: 1 } },
+      now,
+    );
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.errors.map((e) => e.field).sort()).toEqual(['message.content', 'message.data', 'message.nope', 'message.routing.method', 'message.template', 'message.to'].sort());
+    expect(result.errors.map((e) => e.field).sort()).toEqual(
+      ['message.content', 'message.data', 'message.nope', 'message.routing.method', 'message.template', 'message.to'].sort(),
+    );
     expect(parseSendBody(null).ok).toBe(false);
     expect(parseSendBody({ message: { to: { user_id: 'u' }, template: 't', delay: { until: 'soon' } } }).ok).toBe(false);
   });

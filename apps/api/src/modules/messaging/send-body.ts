@@ -29,7 +29,10 @@ export function parseSendBody(body: unknown, now = new Date()): { ok: true; comm
   const errors: FieldError[] = [];
   const fail = (field: string, message: string) => errors.push({ field, messages: [message] });
   if (!isObject(body) || !isObject(body.message)) {
-    return { ok: false, errors: [{ field: 'message', messages: ['is required: { "message": { "to": { "user_id": "…" }, "template": "…" } }'] }] };
+    return {
+      ok: false,
+      errors: [{ field: 'message', messages: ['is required: { "message": { "to": { "user_id": "…" }, "template": "…" } }'] }],
+    };
   }
   const message = body.message;
   for (const key of Object.keys(body)) if (key !== 'message') fail(key, 'is not a known field');
@@ -55,7 +58,11 @@ export function parseSendBody(body: unknown, now = new Date()): { ok: true; comm
   if (message.routing !== undefined && message.routing !== null) {
     const r = message.routing;
     if (!isObject(r) || (r.method !== 'single' && r.method !== 'all')) fail('message.routing.method', 'must be "single" or "all"');
-    else if (!Array.isArray(r.channels) || r.channels.length === 0 || !r.channels.every((c) => typeof c === 'string' && c.length > 0 && c.length <= 64)) {
+    else if (
+      !Array.isArray(r.channels) ||
+      r.channels.length === 0 ||
+      !r.channels.every((c) => typeof c === 'string' && c.length > 0 && c.length <= 64)
+    ) {
       fail('message.routing.channels', 'must be a non-empty list of channel names, e.g. ["email", "sms"]');
     } else routing = { method: r.method, channels: [...new Set(r.channels as string[])] };
   }
@@ -104,6 +111,10 @@ export function bodyHash(value: unknown): string {
 
 function stableStringify(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  if (isObject(value)) return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stableStringify(value[k])}`).join(',')}}`;
+  if (isObject(value))
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableStringify(value[k])}`)
+      .join(',')}}`;
   return JSON.stringify(value) ?? 'null';
 }

@@ -17,7 +17,8 @@ describe('TrackingLinks', () => {
   });
 
   it('rewrites links, keeps unsubscribe links, adds the pixel', () => {
-    const html = '<html><body><a href="https://example.com/x?y=1&amp;z=2">x</a><a href="https://itinera.example/unsubscribe/t">u</a></body></html>';
+    const html =
+      '<html><body><a href="https://example.com/x?y=1&amp;z=2">x</a><a href="https://itinera.example/unsubscribe/t">u</a></body></html>';
     const out = links.instrumentHtml(html, id, (url) => url.includes('/unsubscribe/'));
     expect(out).toContain('https://itinera.example/t/c/');
     expect(out).toContain(encodeURIComponent('https://example.com/x?y=1&z=2'));

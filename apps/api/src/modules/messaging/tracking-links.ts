@@ -7,7 +7,10 @@ import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 export class TrackingLinks {
   private readonly key: Buffer;
 
-  constructor(secret: string, private readonly publicUrl: string) {
+  constructor(
+    secret: string,
+    private readonly publicUrl: string,
+  ) {
     this.key = Buffer.from(hkdfSync('sha256', secret, 'itinera', 'itinera tracking links v1', 32));
   }
 
@@ -29,10 +32,13 @@ export class TrackingLinks {
 
   /** Adds the open pixel and routes http(s) links through the click redirect (unsubscribe links excepted). */
   instrumentHtml(html: string, messageId: string, skip: (url: string) => boolean): string {
-    const rewritten = html.replace(/(<a\b[^>]*?\bhref=)(["'])(https?:\/\/[^"']+)\2/gi, (whole, start: string, quote: string, url: string) => {
-      const target = url.replace(/&amp;/g, '&');
-      return skip(target) ? whole : `${start}${quote}${this.clickUrl(messageId, target).replace(/&/g, '&amp;')}${quote}`;
-    });
+    const rewritten = html.replace(
+      /(<a\b[^>]*?\bhref=)(["'])(https?:\/\/[^"']+)\2/gi,
+      (whole, start: string, quote: string, url: string) => {
+        const target = url.replace(/&amp;/g, '&');
+        return skip(target) ? whole : `${start}${quote}${this.clickUrl(messageId, target).replace(/&/g, '&amp;')}${quote}`;
+      },
+    );
     const pixel = `<img src="${this.openUrl(messageId)}" width="1" height="1" alt="" style="display:block;border:0;width:1px;height:1px" />`;
     return /<\/body>/i.test(rewritten) ? rewritten.replace(/<\/body>/i, `${pixel}</body>`) : `${rewritten}${pixel}`;
   }

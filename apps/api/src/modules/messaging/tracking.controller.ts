@@ -33,7 +33,8 @@ export class TrackingController {
   @Get('c/:token')
   async click(@Param('token') token: string, @Query('u') target: string | undefined, @Res() response: Response): Promise<void> {
     const match = TOKEN.exec(token);
-    if (!match || typeof target !== 'string' || !/^https?:\/\//i.test(target)) throw new ValidationError('This link is incomplete or malformed');
+    if (!match || typeof target !== 'string' || !/^https?:\/\//i.test(target))
+      throw new ValidationError('This link is incomplete or malformed');
     if (!this.links.verifyClick(match[1], target, match[2])) throw new NotFoundError('This link is not valid');
     if (await this.exists(match[1])) await this.messages.report(match[1], 'clicked', new Date(), { source: 'link', url: target });
     response.redirect(302, target);

@@ -43,22 +43,33 @@ export class WebhooksController {
 
   @Post(':pluginId')
   @HttpCode(200)
-  async receive(@Param('pluginId') pluginId: string, @Query('provider') providerId: string | undefined, @Req() request: Request & { rawBody?: Buffer }) {
+  async receive(
+    @Param('pluginId') pluginId: string,
+    @Query('provider') providerId: string | undefined,
+    @Req() request: Request & { rawBody?: Buffer },
+  ) {
     const loaded = this.registry.find(pluginId);
     if (!loaded || loaded.plugin.manifest.kind !== 'channel') throw new NotFoundError(`No channel plugin "${pluginId}" is installed`);
     const plugin = this.registry.channel(pluginId);
     if (!plugin.parseDeliveryEvent) throw new UnprocessableError(`Plugin "${pluginId}" does not take delivery webhooks`);
     if (!providerId || !/^[0-9a-f-]{36}$/i.test(providerId)) {
-      throw new ValidationError('Add ?provider=<provider id> (from GET /api/channels) to the webhook URL you give the provider', [{ field: 'provider', messages: ['is required'] }]);
+      throw new ValidationError('Add ?provider=<provider id> (from GET /api/channels) to the webhook URL you give the provider', [
+        { field: 'provider', messages: ['is required'] },
+      ]);
     }
-    const rows: Array<{ workspace_id: string }> = await this.dataSource.query('SELECT workspace_id FROM provider_configs WHERE id = $1 AND plugin_id = $2', [providerId, pluginId]);
+    const rows: Array<{ workspace_id: string }> = await this.dataSource.query(
+      'SELECT workspace_id FROM provider_configs WHERE id = $1 AND plugin_id = $2',
+      [providerId, pluginId],
+    );
     if (rows.length === 0) throw new NotFoundError(`No provider ${providerId} for plugin "${pluginId}"`);
     const provider = await this.channels.resolve(rows[0].workspace_id, providerId);
     const ctx = provider.context({ idempotencyKey: `webhook:${providerId}:${Date.now()}`, timeoutMs: 10_000 });
     const inbound: InboundRequest = {
       method: request.method,
       url: `${request.protocol}://${request.get('host')}${request.originalUrl}`,
-      headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(', ') : (v ?? '')])),
+      headers: Object.fromEntries(
+        Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(', ') : (v ?? '')]),
+      ),
       rawBody: request.rawBody?.toString('utf8') ?? '',
       body: request.body,
     } as InboundRequest;
@@ -74,9 +85,17 @@ export class WebhooksController {
         [rows[0].workspace_id, pluginId, event.providerMessageId],
       );
       for (const message of matches) {
-        if (status) await this.messages.report(message.id, status, new Date(event.occurredAt), { source: 'provider', reason: event.reason, providerStatus: event.status });
+        if (status)
+          await this.messages.report(message.id, status, new Date(event.occurredAt), {
+            source: 'provider',
+            reason: event.reason,
+            providerStatus: event.status,
+          });
         if (event.unregisteredTokens?.length) {
-          await this.dataSource.query("DELETE FROM contact_points WHERE profile_id = $1 AND channel = 'push' AND value = ANY($2::text[])", [message.profile_id, event.unregisteredTokens]);
+          await this.dataSource.query("DELETE FROM contact_points WHERE profile_id = $1 AND channel = 'push' AND value = ANY($2::text[])", [
+            message.profile_id,
+            event.unregisteredTokens,
+          ]);
         }
         applied += 1;
       }

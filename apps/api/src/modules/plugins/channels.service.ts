@@ -1,4 +1,11 @@
-import { createPluginContext, type PluginContext, type PluginLogger, secretFields, splitSecrets, validateConfigValues } from '@itinera/plugin-sdk';
+import {
+  createPluginContext,
+  type PluginContext,
+  type PluginLogger,
+  secretFields,
+  splitSecrets,
+  validateConfigValues,
+} from '@itinera/plugin-sdk';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -110,7 +117,16 @@ export class ChannelsService {
     await this.dataSource.query(
       `UPDATE provider_configs SET name = $3, priority = $4, enabled = $5, config = $6, sealed_secrets = $7, secret_fields = $8, updated_at = now()
        WHERE workspace_id = $1 AND id = $2`,
-      [workspaceId, id, changes.name ?? row.name, changes.priority ?? row.priority, changes.enabled ?? row.enabled, JSON.stringify(config), sealed, fields],
+      [
+        workspaceId,
+        id,
+        changes.name ?? row.name,
+        changes.priority ?? row.priority,
+        changes.enabled ?? row.enabled,
+        JSON.stringify(config),
+        sealed,
+        fields,
+      ],
     );
     return this.get(workspaceId, id);
   }
@@ -170,13 +186,18 @@ export class ChannelsService {
   }
 
   private async row(workspaceId: string, id: string): Promise<ProviderRow> {
-    const rows: ProviderRow[] = await this.dataSource.query('SELECT * FROM provider_configs WHERE workspace_id = $1 AND id = $2', [workspaceId, id]);
+    const rows: ProviderRow[] = await this.dataSource.query('SELECT * FROM provider_configs WHERE workspace_id = $1 AND id = $2', [
+      workspaceId,
+      id,
+    ]);
     if (rows.length === 0) throw new NotFoundError(`Provider ${id} not found in this workspace`);
     return rows[0];
   }
 
   private values(row: ProviderRow): Record<string, unknown> {
-    const secrets = row.sealed_secrets ? (JSON.parse(this.box.open(row.sealed_secrets, `provider:${row.workspace_id}:${row.id}`)) as Record<string, unknown>) : {};
+    const secrets = row.sealed_secrets
+      ? (JSON.parse(this.box.open(row.sealed_secrets, `provider:${row.workspace_id}:${row.id}`)) as Record<string, unknown>)
+      : {};
     return { ...row.config, ...secrets };
   }
 
@@ -187,7 +208,10 @@ export class ChannelsService {
   private validated(schema: Record<string, unknown>, values: Record<string, unknown>): Record<string, unknown> {
     const result = validateConfigValues(schema, values);
     if (!result.ok) {
-      throw new ValidationError(`Invalid provider configuration: ${result.errors.join('; ')}`, result.errors.map((message) => ({ field: `config${message.split(':')[0]}`, messages: [message] })));
+      throw new ValidationError(
+        `Invalid provider configuration: ${result.errors.join('; ')}`,
+        result.errors.map((message) => ({ field: `config${message.split(':')[0]}`, messages: [message] })),
+      );
     }
     return result.value;
   }

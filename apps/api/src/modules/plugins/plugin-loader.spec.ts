@@ -41,7 +41,11 @@ describe('plugin loader', () => {
 
   it('discovers packages installed in a node_modules-like folder, including scoped ones', async () => {
     const result = await loadPlugins([root], new PluginSelection(undefined));
-    expect(result.plugins.map((p) => p.id).sort()).toEqual(['@acme/itinera-sms-copy/acme-sms', 'acme-itinera-sms/acme-sms', 'twice/acme-sms']);
+    expect(result.plugins.map((p) => p.id).sort()).toEqual([
+      '@acme/itinera-sms-copy/acme-sms',
+      'acme-itinera-sms/acme-sms',
+      'twice/acme-sms',
+    ]);
     expect(result.plugins.find((p) => p.id === 'acme-itinera-sms/acme-sms')?.plugin.manifest.channel).toBe('sms');
   });
 

@@ -1,9 +1,4 @@
-import {
-  type ItineraPlugin,
-  parsePackageDeclaration,
-  pluginsFromModule,
-  validateManifest,
-} from '@itinera/plugin-sdk';
+import { type ItineraPlugin, parsePackageDeclaration, pluginsFromModule, validateManifest } from '@itinera/plugin-sdk';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, realpath } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
@@ -107,7 +102,8 @@ async function findPackages(roots: string[]): Promise<FoundPackage[]> {
         (text) => JSON.parse(text) as FoundPackage['packageJson'],
         () => undefined,
       );
-      if (packageJson && (packageJson.itinera !== undefined || packageJson.keywords?.includes('itinera-plugin'))) found.push({ dir, packageJson });
+      if (packageJson && (packageJson.itinera !== undefined || packageJson.keywords?.includes('itinera-plugin')))
+        found.push({ dir, packageJson });
     }
   }
   return found.sort((a, b) => (a.packageJson.name ?? '').localeCompare(b.packageJson.name ?? ''));

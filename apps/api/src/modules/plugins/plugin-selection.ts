@@ -9,7 +9,10 @@ export class PluginSelection {
   private readonly deny: RegExp[];
 
   constructor(spec: string | undefined) {
-    const patterns = (spec ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+    const patterns = (spec ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
     const allow = patterns.filter((p) => !p.startsWith('!'));
     this.allow = (allow.length > 0 ? allow : ['*']).map(toRegExp);
     this.deny = patterns.filter((p) => p.startsWith('!')).map((p) => toRegExp(p.slice(1)));
@@ -21,5 +24,10 @@ export class PluginSelection {
 }
 
 function toRegExp(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('.*')}$`);
+  return new RegExp(
+    `^${pattern
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 }

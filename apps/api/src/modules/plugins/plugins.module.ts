@@ -30,7 +30,10 @@ export function defaultPluginRoots(from = dirname(fileURLToPath(import.meta.url)
       provide: PluginRegistry,
       inject: [AppConfig, ROOT_LOGGER],
       useFactory: async (config: AppConfig, logger: Logger) => {
-        const extra = (config.ITINERA_PLUGIN_PATHS ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+        const extra = (config.ITINERA_PLUGIN_PATHS ?? '')
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean);
         const result = await loadPlugins([...defaultPluginRoots(), ...extra], new PluginSelection(config.ITINERA_PLUGINS));
         for (const failure of result.failures) logger.error({ plugin: failure.source, reason: failure.reason }, 'plugin not loaded');
         logger.info({ plugins: result.plugins.map((p) => p.id), excluded: result.excluded }, 'plugins loaded');

@@ -12,7 +12,10 @@ describe('PreferenceLinks', () => {
   it('round-trips workspace, profile, topic and message', () => {
     const token = links.sign({ workspaceId: WORKSPACE, profileId: PROFILE, topicKey: 'product-updates', messageId: 'msg-1' });
     expect(token).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/);
-    expect(links.verify(token)).toEqual({ ok: true, claims: { workspaceId: WORKSPACE, profileId: PROFILE, topicKey: 'product-updates', messageId: 'msg-1' } });
+    expect(links.verify(token)).toEqual({
+      ok: true,
+      claims: { workspaceId: WORKSPACE, profileId: PROFILE, topicKey: 'product-updates', messageId: 'msg-1' },
+    });
     const noTopic = links.sign({ workspaceId: WORKSPACE, profileId: PROFILE, topicKey: null });
     expect(links.verify(noTopic)).toEqual({ ok: true, claims: { workspaceId: WORKSPACE, profileId: PROFILE, topicKey: null } });
   });
@@ -23,7 +26,10 @@ describe('PreferenceLinks', () => {
     expect(result.unsubscribeUrl).toBe(`https://itinera.example.com/unsubscribe/${token}`);
     expect(result.oneClickUrl).toBe(result.unsubscribeUrl);
     expect(result.preferencesUrl).toBe(`https://itinera.example.com/preferences/${token}`);
-    expect(result.headers).toEqual({ 'List-Unsubscribe': `<${result.oneClickUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' });
+    expect(result.headers).toEqual({
+      'List-Unsubscribe': `<${result.oneClickUrl}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    });
     expect(links.verify(token).ok).toBe(true);
   });
 
@@ -42,7 +48,11 @@ describe('PreferenceLinks', () => {
   });
 
   it('refuses a token signed with another secret, or with the secret box key', () => {
-    const token = new PreferenceLinks('t'.repeat(40), 'https://x.test').sign({ workspaceId: WORKSPACE, profileId: PROFILE, topicKey: null });
+    const token = new PreferenceLinks('t'.repeat(40), 'https://x.test').sign({
+      workspaceId: WORKSPACE,
+      profileId: PROFILE,
+      topicKey: null,
+    });
     expect(links.verify(token)).toEqual({ ok: false, problem: 'signature' });
     // The link key is derived separately from the secret box key.
     const boxKey = Buffer.from(hkdfSync('sha256', SECRET, 'itinera', 'itinera secret box v1', 32));

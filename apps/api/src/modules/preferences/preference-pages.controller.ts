@@ -30,7 +30,10 @@ export class PreferencePagesController {
   async savePreferences(@Param('token') token: string, @Req() request: Request, @Res() response: Response): Promise<void> {
     const form = await parse(formBody, request, response).catch(() => null);
     if (form === null || typeof form !== 'object') {
-      send(response, { status: 400, html: renderProblemPage('Your choices could not be read', 'Go back to the preference page and save again.') });
+      send(response, {
+        status: 400,
+        html: renderProblemPage('Your choices could not be read', 'Go back to the preference page and save again.'),
+      });
       return;
     }
     send(response, await this.pages.savePreferences(token, form as Record<string, string | string[]>));
@@ -57,7 +60,8 @@ function parse(parser: RequestHandler, request: Request, response: Response): Pr
 
 function bodyText(body: unknown): string {
   if (Buffer.isBuffer(body)) return body.toString('utf8');
-  if (typeof body === 'object' && body !== null) return new URLSearchParams(Object.entries(body).map(([k, v]): [string, string] => [k, String(v)])).toString();
+  if (typeof body === 'object' && body !== null)
+    return new URLSearchParams(Object.entries(body).map(([k, v]): [string, string] => [k, String(v)])).toString();
   return '';
 }
 
@@ -66,7 +70,10 @@ function send(response: Response, answer: PageAnswer): void {
   response.setHeader('Referrer-Policy', 'no-referrer');
   response.setHeader('X-Robots-Tag', 'noindex, nofollow');
   response.setHeader('X-Frame-Options', 'DENY');
-  response.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+  response.setHeader(
+    'Content-Security-Policy',
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  );
   if ('redirect' in answer) {
     response.redirect(303, answer.redirect);
     return;

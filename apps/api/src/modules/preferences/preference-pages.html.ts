@@ -112,7 +112,8 @@ export function renderPreferencePage(model: PreferencePageModel): string {
       const cells = topic.boxes
         .map((box) => {
           const label = `${topic.name} by ${channelLabel(box.channel)}`;
-          if (topic.required) return `<td class="box"><input type="checkbox" checked disabled aria-label="${escapeHtml(label)} (always sent)"></td>`;
+          if (topic.required)
+            return `<td class="box"><input type="checkbox" checked disabled aria-label="${escapeHtml(label)} (always sent)"></td>`;
           const value = escapeHtml(`${topic.key}:${box.channel}`);
           return (
             `<td class="box"><input type="hidden" name="box" value="${value}">` +

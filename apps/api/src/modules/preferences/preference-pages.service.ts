@@ -1,5 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { maskEmail, type PreferencePageModel, renderPreferencePage, renderProblemPage, renderUnsubscribePage } from './preference-pages.html.js';
+import {
+  maskEmail,
+  type PreferencePageModel,
+  renderPreferencePage,
+  renderProblemPage,
+  renderUnsubscribePage,
+} from './preference-pages.html.js';
 import { type LinkClaims, PreferenceLinks } from './preference-links.js';
 import { ALL, CHANNEL_NAME, topicStatus, TOPIC_KEY } from './preference-rules.js';
 import { type PageChoices, PreferencesService, type Recipient } from './preferences.service.js';
@@ -41,7 +47,10 @@ export class PreferencePagesService {
   }
 
   async unsubscribePage(token: string): Promise<PageAnswer> {
-    return this.withLink(token, async (claims, recipient) => ({ status: 200, html: await this.unsubscribeHtml(token, claims, recipient, 'confirm') }));
+    return this.withLink(token, async (claims, recipient) => ({
+      status: 200,
+      html: await this.unsubscribeHtml(token, claims, recipient, 'confirm'),
+    }));
   }
 
   /** POST: the page's button or a one-click request (`List-Unsubscribe=One-Click` in the body, any content type). */
@@ -57,7 +66,13 @@ export class PreferencePagesService {
     const check = this.links.verify(token);
     if (!check.ok) {
       return check.problem === 'expired'
-        ? { status: 400, html: renderProblemPage('This link has expired', 'Use the link in a more recent message to manage your preferences or unsubscribe.') }
+        ? {
+            status: 400,
+            html: renderProblemPage(
+              'This link has expired',
+              'Use the link in a more recent message to manage your preferences or unsubscribe.',
+            ),
+          }
         : {
             status: 400,
             html: renderProblemPage(
@@ -68,7 +83,13 @@ export class PreferencePagesService {
     }
     const recipient = await this.preferences.recipient(check.claims.workspaceId, check.claims.profileId);
     if (!recipient) {
-      return { status: 404, html: renderProblemPage('This link no longer applies', 'The address it was sent to is no longer on the list, so there is nothing left to change.') };
+      return {
+        status: 404,
+        html: renderProblemPage(
+          'This link no longer applies',
+          'The address it was sent to is no longer on the list, so there is nothing left to change.',
+        ),
+      };
     }
     return answer(check.claims, recipient);
   }
@@ -120,7 +141,9 @@ function shownRecipient(recipient: Recipient): string | null {
 
 function values(form: Form, name: string): string[] {
   const value = form[name];
-  return (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter((v): v is string => typeof v === 'string').slice(0, 2000);
+  return (Array.isArray(value) ? value : value === undefined ? [] : [value])
+    .filter((v): v is string => typeof v === 'string')
+    .slice(0, 2000);
 }
 
 /** The page's form: `box` lists every topic box shown, `on` the ticked ones; `offered` every channel toggle, `receive` the ticked ones. */
@@ -128,9 +151,13 @@ export function parsePageForm(form: Form): PageChoices {
   const on = new Set(values(form, 'on'));
   const topics = [...new Set(values(form, 'box'))].flatMap((box) => {
     const [topicKey, channel, extra] = box.split(':');
-    return extra === undefined && TOPIC_KEY.test(topicKey ?? '') && CHANNEL_NAME.test(channel ?? '') ? [{ topicKey, channel, on: on.has(box) }] : [];
+    return extra === undefined && TOPIC_KEY.test(topicKey ?? '') && CHANNEL_NAME.test(channel ?? '')
+      ? [{ topicKey, channel, on: on.has(box) }]
+      : [];
   });
   const receive = new Set(values(form, 'receive'));
-  const channels = [...new Set(values(form, 'offered'))].filter((channel) => CHANNEL_NAME.test(channel)).map((channel) => ({ channel, on: receive.has(channel) }));
+  const channels = [...new Set(values(form, 'offered'))]
+    .filter((channel) => CHANNEL_NAME.test(channel))
+    .map((channel) => ({ channel, on: receive.has(channel) }));
   return { topics, channels };
 }

@@ -10,8 +10,28 @@ describe('hosted preference pages', () => {
       { channel: 'sms', on: false },
     ],
     topics: [
-      { key: 'news', name: 'News & "updates"', description: '<script>alert(1)</script>', required: false, current: true, boxes: [{ channel: 'email', on: true }, { channel: 'sms', on: false }] },
-      { key: 'billing', name: 'Billing', description: null, required: true, current: false, boxes: [{ channel: 'email', on: true }, { channel: 'sms', on: true }] },
+      {
+        key: 'news',
+        name: 'News & "updates"',
+        description: '<script>alert(1)</script>',
+        required: false,
+        current: true,
+        boxes: [
+          { channel: 'email', on: true },
+          { channel: 'sms', on: false },
+        ],
+      },
+      {
+        key: 'billing',
+        name: 'Billing',
+        description: null,
+        required: true,
+        current: false,
+        boxes: [
+          { channel: 'email', on: true },
+          { channel: 'sms', on: true },
+        ],
+      },
     ],
     saved: true,
   };
@@ -47,14 +67,35 @@ describe('hosted preference pages', () => {
   });
 
   it('the unsubscribe confirmation has a button and changes nothing by itself', () => {
-    const confirm = renderUnsubscribePage({ workspaceName: 'Acme', recipient: null, topicName: 'News', required: false, state: 'confirm', preferencesHref: '../preferences/t.k' });
+    const confirm = renderUnsubscribePage({
+      workspaceName: 'Acme',
+      recipient: null,
+      topicName: 'News',
+      required: false,
+      state: 'confirm',
+      preferencesHref: '../preferences/t.k',
+    });
     expect(confirm).toContain('Unsubscribe from “News” messages?');
     expect(confirm).toContain('<form method="post" action="">');
     expect(confirm).toContain('href="../preferences/t.k"');
-    const required = renderUnsubscribePage({ workspaceName: 'Acme', recipient: null, topicName: 'Billing', required: true, state: 'confirm', preferencesHref: 'x' });
+    const required = renderUnsubscribePage({
+      workspaceName: 'Acme',
+      recipient: null,
+      topicName: 'Billing',
+      required: true,
+      state: 'confirm',
+      preferencesHref: 'x',
+    });
     expect(required).toContain('are always sent');
     expect(required).not.toContain('<form');
-    const all = renderUnsubscribePage({ workspaceName: 'Acme', recipient: 'a••@x.test', topicName: null, required: false, state: 'done', preferencesHref: 'x' });
+    const all = renderUnsubscribePage({
+      workspaceName: 'Acme',
+      recipient: 'a••@x.test',
+      topicName: null,
+      required: false,
+      state: 'done',
+      preferencesHref: 'x',
+    });
     expect(all).toContain('You are unsubscribed');
     expect(all).toContain('no longer send you e-mail');
   });

@@ -15,18 +15,32 @@ describe('decidePreference', () => {
     expect(decidePreference(topic('opted_in'), [...optedOut, choice('news', 'sms', 'opted_in')], 'sms').allowed).toBe(true);
     expect(decidePreference(topic('opted_in'), [...optedOut, choice('news', 'sms', 'opted_in')], 'email').allowed).toBe(false);
     expect(decidePreference(topic('opted_out'), [choice('news', ALL, 'opted_in')], 'push').allowed).toBe(true);
-    expect(decidePreference(topic('opted_out'), [choice('news', 'push', 'opted_in')], 'push')).toEqual({ allowed: true, reason: 'profile opted in to topic "news" on push' });
-    expect(decidePreference(topic('opted_in'), [choice('news', 'email', 'opted_out')], 'email')).toEqual({ allowed: false, reason: 'profile opted out of topic "news" on email' });
+    expect(decidePreference(topic('opted_out'), [choice('news', 'push', 'opted_in')], 'push')).toEqual({
+      allowed: true,
+      reason: 'profile opted in to topic "news" on push',
+    });
+    expect(decidePreference(topic('opted_in'), [choice('news', 'email', 'opted_out')], 'email')).toEqual({
+      allowed: false,
+      reason: 'profile opted out of topic "news" on email',
+    });
   });
 
   it('required topics ignore every opt-out', () => {
-    const everything = [choice('news', ALL, 'opted_out'), choice('news', 'email', 'opted_out'), choice(ALL, 'email', 'opted_out'), choice(ALL, ALL, 'opted_out')];
+    const everything = [
+      choice('news', ALL, 'opted_out'),
+      choice('news', 'email', 'opted_out'),
+      choice(ALL, 'email', 'opted_out'),
+      choice(ALL, ALL, 'opted_out'),
+    ];
     expect(decidePreference(topic('required'), everything, 'email')).toEqual({ allowed: true, reason: 'topic "news" is required' });
   });
 
   it('a whole-channel opt-out blocks non-required topics and messages without a topic on that channel only', () => {
     const noEmail = [choice(ALL, 'email', 'opted_out'), choice('news', 'email', 'opted_in')];
-    expect(decidePreference(topic('opted_in'), noEmail, 'email')).toEqual({ allowed: false, reason: 'profile unsubscribed from all email messages' });
+    expect(decidePreference(topic('opted_in'), noEmail, 'email')).toEqual({
+      allowed: false,
+      reason: 'profile unsubscribed from all email messages',
+    });
     expect(decidePreference(null, noEmail, 'email').allowed).toBe(false);
     expect(decidePreference(null, noEmail, 'sms')).toEqual({ allowed: true, reason: 'no topic' });
     expect(decidePreference(topic('opted_in'), noEmail, 'sms').allowed).toBe(true);
@@ -34,7 +48,9 @@ describe('decidePreference', () => {
   });
 
   it('ignores choices of other topics', () => {
-    expect(decidePreference(topic('opted_in'), [choice('billing', ALL, 'opted_out'), choice('billing', 'email', 'opted_out')], 'email').allowed).toBe(true);
+    expect(
+      decidePreference(topic('opted_in'), [choice('billing', ALL, 'opted_out'), choice('billing', 'email', 'opted_out')], 'email').allowed,
+    ).toBe(true);
   });
 
   it('covers the whole matrix: default × topic choice × channel choice', () => {

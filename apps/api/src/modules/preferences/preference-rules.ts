@@ -42,12 +42,19 @@ export interface PreferenceDecision {
  * 3. a message without a topic is allowed;
  * 4. a choice for the topic on this channel, else for the topic on every channel, else the topic's default.
  */
-export function decidePreference(topic: Pick<TopicInfo, 'key' | 'defaultPreference'> | null, choices: PreferenceChoice[], channel: string): PreferenceDecision {
+export function decidePreference(
+  topic: Pick<TopicInfo, 'key' | 'defaultPreference'> | null,
+  choices: PreferenceChoice[],
+  channel: string,
+): PreferenceDecision {
   if (topic?.defaultPreference === 'required') return { allowed: true, reason: `topic "${topic.key}" is required` };
   const find = (topicKey: string, on: string) => choices.find((c) => c.topicKey === topicKey && c.channel === on);
   const wholeChannel = find(ALL, channel) ?? find(ALL, ALL);
   if (wholeChannel?.status === 'opted_out') {
-    return { allowed: false, reason: wholeChannel.channel === ALL ? 'profile unsubscribed from all messages' : `profile unsubscribed from all ${channel} messages` };
+    return {
+      allowed: false,
+      reason: wholeChannel.channel === ALL ? 'profile unsubscribed from all messages' : `profile unsubscribed from all ${channel} messages`,
+    };
   }
   if (!topic) return { allowed: true, reason: 'no topic' };
   const onChannel = find(topic.key, channel);
@@ -58,8 +65,18 @@ export function decidePreference(topic: Pick<TopicInfo, 'key' | 'defaultPreferen
 }
 
 /** The status a check box on the preference page shows: the topic rules without whole-channel opt-outs. */
-export function topicStatus(topic: Pick<TopicInfo, 'key' | 'defaultPreference'>, choices: PreferenceChoice[], channel: string): PreferenceStatus {
-  return decidePreference(topic, choices.filter((c) => c.topicKey !== ALL), channel).allowed ? 'opted_in' : 'opted_out';
+export function topicStatus(
+  topic: Pick<TopicInfo, 'key' | 'defaultPreference'>,
+  choices: PreferenceChoice[],
+  channel: string,
+): PreferenceStatus {
+  return decidePreference(
+    topic,
+    choices.filter((c) => c.topicKey !== ALL),
+    channel,
+  ).allowed
+    ? 'opted_in'
+    : 'opted_out';
 }
 
 function verdict(status: PreferenceStatus, reason: string): PreferenceDecision {

@@ -25,43 +25,83 @@ describe('topics, preferences and the hosted pages (integration)', () => {
   afterAll(() => t.close());
 
   const topic = async (key: string, defaultPreference: string, extra: Record<string, unknown> = {}, workspace = ws) => {
-    const res = await t.http.post('/api/topics').set(as('editor', workspace)).send({ key, name: key[0].toUpperCase() + key.slice(1), defaultPreference, ...extra });
+    const res = await t.http
+      .post('/api/topics')
+      .set(as('editor', workspace))
+      .send({ key, name: key[0].toUpperCase() + key.slice(1), defaultPreference, ...extra });
     expect(res.status).toBe(201);
     return res.body;
   };
   const profile = async (traits: Record<string, unknown> = {}, workspace = ws): Promise<{ userId: string; id: string }> => {
     const userId = `u-${uniqueSuffix()}`;
-    const res = await t.http.put(`/api/profiles/${userId}`).set(as('owner', workspace)).send({ traits: { email: `${userId}@example.test`, ...traits } });
+    const res = await t.http
+      .put(`/api/profiles/${userId}`)
+      .set(as('owner', workspace))
+      .send({ traits: { email: `${userId}@example.test`, ...traits } });
     expect(res.status).toBe(200);
     return { userId, id: res.body.id };
   };
-  const rowCount = async (profileId: string) => (await db.query('SELECT count(*)::int AS n FROM preferences WHERE profile_id = $1', [profileId]))[0].n as number;
+  const rowCount = async (profileId: string) =>
+    (await db.query('SELECT count(*)::int AS n FROM preferences WHERE profile_id = $1', [profileId]))[0].n as number;
 
   it('topics: CRUD with validation, conflicts and roles', async () => {
     const key = `crud-${uniqueSuffix()}`;
-    const created = await t.http.post('/api/topics').set(as('editor')).send({ key, name: 'Security alerts', description: 'Sign-ins', defaultPreference: 'required', bypassQuietHours: true });
+    const created = await t.http
+      .post('/api/topics')
+      .set(as('editor'))
+      .send({ key, name: 'Security alerts', description: 'Sign-ins', defaultPreference: 'required', bypassQuietHours: true });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ key, name: 'Security alerts', description: 'Sign-ins', defaultPreference: 'required', bypassQuietHours: true, exemptFromCaps: false });
+    expect(created.body).toMatchObject({
+      key,
+      name: 'Security alerts',
+      description: 'Sign-ins',
+      defaultPreference: 'required',
+      bypassQuietHours: true,
+      exemptFromCaps: false,
+    });
 
     const duplicate = await t.http.post('/api/topics').set(as('editor')).send({ key, name: 'Again', defaultPreference: 'opted_in' });
     expect(duplicate.status).toBe(409);
     expect(duplicate.body.message).toContain(key);
 
-    const bad = await t.http.post('/api/topics').set(as('editor')).send({ key: 'Not A Slug', name: '', defaultPreference: 'maybe', bypassQuietHours: 'yes', colour: 'red' });
+    const bad = await t.http
+      .post('/api/topics')
+      .set(as('editor'))
+      .send({ key: 'Not A Slug', name: '', defaultPreference: 'maybe', bypassQuietHours: 'yes', colour: 'red' });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['bypassQuietHours', 'colour', 'defaultPreference', 'key', 'name']);
+    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'bypassQuietHours',
+      'colour',
+      'defaultPreference',
+      'key',
+      'name',
+    ]);
     expect(bad.body.errors.find((e: { field: string }) => e.field === 'key').messages[0]).toMatch(/slug/);
 
     expect((await t.http.get('/api/topics').set(as('viewer'))).body.map((x: { key: string }) => x.key)).toContain(key);
     expect((await t.http.get(`/api/topics/${key}`).set(as('viewer'))).body.name).toBe('Security alerts');
     expect((await t.http.get('/api/topics/nope').set(as('viewer'))).status).toBe(404);
     expect((await t.http.get('/api/topics/%00').set(as('viewer'))).status).toBe(404);
-    expect((await t.http.post('/api/topics').set(as('editor')).send({ key: 'nul', name: 'a\u0000b', defaultPreference: 'opted_in' })).status).toBe(400);
-    expect((await t.http.post('/api/topics').set(as('viewer')).send({ key: 'v', name: 'V', defaultPreference: 'opted_in' })).status).toBe(403);
+    expect(
+      (await t.http.post('/api/topics').set(as('editor')).send({ key: 'nul', name: 'a\u0000b', defaultPreference: 'opted_in' })).status,
+    ).toBe(400);
+    expect((await t.http.post('/api/topics').set(as('viewer')).send({ key: 'v', name: 'V', defaultPreference: 'opted_in' })).status).toBe(
+      403,
+    );
 
-    const patched = await t.http.patch(`/api/topics/${key}`).set(as('editor')).send({ name: 'Security', description: null, exemptFromCaps: true });
+    const patched = await t.http
+      .patch(`/api/topics/${key}`)
+      .set(as('editor'))
+      .send({ name: 'Security', description: null, exemptFromCaps: true });
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ key, name: 'Security', description: null, defaultPreference: 'required', bypassQuietHours: true, exemptFromCaps: true });
+    expect(patched.body).toMatchObject({
+      key,
+      name: 'Security',
+      description: null,
+      defaultPreference: 'required',
+      bypassQuietHours: true,
+      exemptFromCaps: true,
+    });
     expect((await t.http.patch(`/api/topics/${key}`).set(as('editor')).send({ key: 'renamed' })).status).toBe(400);
     expect((await t.http.patch(`/api/topics/${key}`).set(as('editor')).send({ defaultPreference: 'sometimes' })).status).toBe(400);
     expect((await t.http.patch('/api/topics/nope').set(as('editor')).send({ name: 'x' })).status).toBe(404);
@@ -92,7 +132,10 @@ describe('topics, preferences and the hosted pages (integration)', () => {
       expect(await decide(null, 'email')).toBe(true);
       await expect(preferences.decide(ws.id, p.id, 'no-such-topic', 'email')).rejects.toBeInstanceOf(NotFoundError);
 
-      const put = await t.http.put(`/api/profiles/${p.userId}/preferences/${news}`).set(as('editor')).send({ status: 'opted_out', channels: { sms: 'opted_in' } });
+      const put = await t.http
+        .put(`/api/profiles/${p.userId}/preferences/${news}`)
+        .set(as('editor'))
+        .send({ status: 'opted_out', channels: { sms: 'opted_in' } });
       expect(put.status).toBe(200);
       expect(put.body).toMatchObject({ key: news, status: 'opted_out', channels: { sms: 'opted_in' } });
       expect(put.body.effective).toMatchObject({ email: 'opted_out', sms: 'opted_in', push: 'opted_out' });
@@ -101,14 +144,26 @@ describe('topics, preferences and the hosted pages (integration)', () => {
       expect(await preferences.decide(ws.id, p.id, news, 'email')).toEqual({
         allowed: false,
         reason: `profile opted out of topic "${news}"`,
-        topic: { key: news, name: news[0].toUpperCase() + news.slice(1), defaultPreference: 'opted_in', bypassQuietHours: false, exemptFromCaps: false },
+        topic: {
+          key: news,
+          name: news[0].toUpperCase() + news.slice(1),
+          defaultPreference: 'opted_in',
+          bypassQuietHours: false,
+          exemptFromCaps: false,
+        },
       });
 
-      await t.http.put(`/api/profiles/${p.userId}/preferences/${digest}`).set(as('editor')).send({ channels: { email: 'opted_in' } });
+      await t.http
+        .put(`/api/profiles/${p.userId}/preferences/${digest}`)
+        .set(as('editor'))
+        .send({ channels: { email: 'opted_in' } });
       expect(await decide(digest, 'email')).toBe(true);
       expect(await decide(digest, 'push')).toBe(false);
 
-      const required = await t.http.put(`/api/profiles/${p.userId}/preferences/${billing}`).set(as('editor')).send({ status: 'opted_out', channels: { email: 'opted_out' } });
+      const required = await t.http
+        .put(`/api/profiles/${p.userId}/preferences/${billing}`)
+        .set(as('editor'))
+        .send({ status: 'opted_out', channels: { email: 'opted_out' } });
       expect(required.body.effective.email).toBe('opted_in');
       expect(await decide(billing, 'email')).toBe(true);
 
@@ -117,8 +172,18 @@ describe('topics, preferences and the hosted pages (integration)', () => {
       expect(matrix.body.userId).toBe(p.userId);
       expect(matrix.body.unsubscribedChannels).toEqual([]);
       const byKey = Object.fromEntries(matrix.body.topics.map((x: { key: string }) => [x.key, x]));
-      expect(byKey[news]).toMatchObject({ defaultPreference: 'opted_in', status: 'opted_out', channels: { sms: 'opted_in' }, effective: { email: 'opted_out', sms: 'opted_in' } });
-      expect(byKey[digest]).toMatchObject({ defaultPreference: 'opted_out', status: null, channels: { email: 'opted_in' }, effective: { email: 'opted_in', sms: 'opted_out' } });
+      expect(byKey[news]).toMatchObject({
+        defaultPreference: 'opted_in',
+        status: 'opted_out',
+        channels: { sms: 'opted_in' },
+        effective: { email: 'opted_out', sms: 'opted_in' },
+      });
+      expect(byKey[digest]).toMatchObject({
+        defaultPreference: 'opted_out',
+        status: null,
+        channels: { email: 'opted_in' },
+        effective: { email: 'opted_in', sms: 'opted_out' },
+      });
       expect(byKey[billing].effective).toEqual(Object.fromEntries(Object.keys(byKey[billing].effective).map((c) => [c, 'opted_in'])));
       expect(Object.keys(byKey[news].effective)).toEqual(['email', 'sms', 'push', 'slack', 'teams', 'webhook', 'inapp']);
 
@@ -127,13 +192,23 @@ describe('topics, preferences and the hosted pages (integration)', () => {
       expect(reset.body).toMatchObject({ status: null, channels: {}, updatedAt: null });
       expect(await decide(news, 'email')).toBe(true);
 
-      expect(await preferences.topic(ws.id, billing)).toEqual({ key: billing, name: billing[0].toUpperCase() + billing.slice(1), defaultPreference: 'required', bypassQuietHours: true, exemptFromCaps: true });
+      expect(await preferences.topic(ws.id, billing)).toEqual({
+        key: billing,
+        name: billing[0].toUpperCase() + billing.slice(1),
+        defaultPreference: 'required',
+        bypassQuietHours: true,
+        exemptFromCaps: true,
+      });
       expect(await preferences.topic(ws.id, 'nope')).toBeNull();
     });
 
     it('bad input is a 4xx with a clear message, never a 500', async () => {
       const p = await profile();
-      const put = (body: unknown, key = news, userId = p.userId) => t.http.put(`/api/profiles/${userId}/preferences/${key}`).set(as('editor')).send(body as object);
+      const put = (body: unknown, key = news, userId = p.userId) =>
+        t.http
+          .put(`/api/profiles/${userId}/preferences/${key}`)
+          .set(as('editor'))
+          .send(body as object);
       expect((await put({ status: 'maybe' })).status).toBe(400);
       for (const channels of [{ '*': 'opted_out' }, { email: 'yes' }, { 'E mail': 'opted_out' }, 'email', ['email']]) {
         const res = await put({ channels });
@@ -146,9 +221,18 @@ describe('topics, preferences and the hosted pages (integration)', () => {
       expect((await t.http.get('/api/profiles/%00/preferences').set(as('viewer'))).status).toBe(404);
       expect((await put({ status: 'opted_out' }, '%00')).status).toBe(404);
       await expect(preferences.decide(ws.id, p.id, news, 'e\u0000mail')).rejects.toThrow(/not a channel name/);
-      expect((await t.http.put(`/api/profiles/${p.userId}/preferences`).set(as('editor')).send({ unsubscribedChannels: ['Email!'] })).status).toBe(400);
+      expect(
+        (
+          await t.http
+            .put(`/api/profiles/${p.userId}/preferences`)
+            .set(as('editor'))
+            .send({ unsubscribedChannels: ['Email!'] })
+        ).status,
+      ).toBe(400);
       expect((await t.http.put(`/api/profiles/${p.userId}/preferences`).set(as('editor')).send({})).status).toBe(400);
-      expect((await t.http.put(`/api/profiles/${p.userId}/preferences/${news}`).set(as('viewer')).send({ status: 'opted_out' })).status).toBe(403);
+      expect(
+        (await t.http.put(`/api/profiles/${p.userId}/preferences/${news}`).set(as('viewer')).send({ status: 'opted_out' })).status,
+      ).toBe(403);
       expect(await rowCount(p.id)).toBe(0);
     });
 
@@ -184,7 +268,9 @@ describe('topics, preferences and the hosted pages (integration)', () => {
       expect((await preferences.decide(ws.id, p.id, news, 'email')).allowed).toBe(false);
       expect((await preferences.decide(ws.id, p.id, digest, 'email')).allowed).toBe(true);
       expect((await preferences.decide(ws.id, p.id, news, 'sms')).allowed).toBe(true);
-      const rows = await db.query('SELECT topic_key, channel, status, source FROM preferences WHERE profile_id = $1 ORDER BY topic_key', [p.id]);
+      const rows = await db.query('SELECT topic_key, channel, status, source FROM preferences WHERE profile_id = $1 ORDER BY topic_key', [
+        p.id,
+      ]);
       expect(rows).toEqual(
         [
           { topic_key: digest, channel: 'email', status: 'opted_in', source: 'preference_page' },
@@ -218,18 +304,24 @@ describe('topics, preferences and the hosted pages (integration)', () => {
     it('one-click unsubscribe: POST without login answers 200, then decide says no', async () => {
       const p = await profile();
       const links = preferences.unsubscribeLinks(ws.id, p.id, news, 'msg-1');
-      expect(links.headers).toEqual({ 'List-Unsubscribe': `<${links.oneClickUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' });
+      expect(links.headers).toEqual({
+        'List-Unsubscribe': `<${links.oneClickUrl}>`,
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      });
       // A per-channel opt-in would otherwise keep the topic coming on that channel.
-      await t.http.put(`/api/profiles/${p.userId}/preferences/${news}`).set(as('editor')).send({ channels: { email: 'opted_in' } });
+      await t.http
+        .put(`/api/profiles/${p.userId}/preferences/${news}`)
+        .set(as('editor'))
+        .send({ channels: { email: 'opted_in' } });
 
       const res = await t.http.post(pathOf(links.oneClickUrl)).type('form').send('List-Unsubscribe=One-Click');
       expect(res.status).toBe(200);
       expect((await preferences.decide(ws.id, p.id, news, 'email')).allowed).toBe(false);
       expect((await preferences.decide(ws.id, p.id, news, 'push')).allowed).toBe(false);
       expect((await preferences.decide(ws.id, p.id, digest, 'email')).allowed).toBe(false);
-      expect(await db.query('SELECT topic_key, channel, status, source, message_id FROM preferences WHERE profile_id = $1', [p.id])).toEqual([
-        { topic_key: news, channel: '*', status: 'opted_out', source: 'one_click', message_id: 'msg-1' },
-      ]);
+      expect(
+        await db.query('SELECT topic_key, channel, status, source, message_id FROM preferences WHERE profile_id = $1', [p.id]),
+      ).toEqual([{ topic_key: news, channel: '*', status: 'opted_out', source: 'one_click', message_id: 'msg-1' }]);
 
       // Without a topic, as multipart: all e-mail except required topics.
       const all = preferences.unsubscribeLinks(ws.id, p.id, null, 'msg-2');
@@ -248,7 +340,10 @@ describe('topics, preferences and the hosted pages (integration)', () => {
       expect((await preferences.decide(ws.id, p.id, null, 'email')).allowed).toBe(true);
 
       // Any content type, even none, is accepted.
-      const bare = await t.http.post(pathOf(preferences.unsubscribeLinks(ws.id, p.id, digest).oneClickUrl)).set('Content-Type', 'text/plain').send('List-Unsubscribe=One-Click');
+      const bare = await t.http
+        .post(pathOf(preferences.unsubscribeLinks(ws.id, p.id, digest).oneClickUrl))
+        .set('Content-Type', 'text/plain')
+        .send('List-Unsubscribe=One-Click');
       expect(bare.status).toBe(200);
     });
 
@@ -277,10 +372,14 @@ describe('topics, preferences and the hosted pages (integration)', () => {
 
     it('bad, expired, tampered or stale links get an HTML page saying what to do, never a 500', async () => {
       const p = await profile();
-      const token = pathOf(preferences.unsubscribeLinks(ws.id, p.id, news).unsubscribeUrl).split('/').pop()!;
+      const token = pathOf(preferences.unsubscribeLinks(ws.id, p.id, news).unsubscribeUrl)
+        .split('/')
+        .pop()!;
       const [payload, signature] = token.split('.');
       const tampered = `${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), t: digest })).toString('base64url')}.${signature}`;
-      const expired = t.app.get(PreferenceLinks).sign({ workspaceId: ws.id, profileId: p.id, topicKey: news, expiresAt: new Date(Date.now() - 1000) });
+      const expired = t.app
+        .get(PreferenceLinks)
+        .sign({ workspaceId: ws.id, profileId: p.id, topicKey: news, expiresAt: new Date(Date.now() - 1000) });
 
       for (const [method, path] of [
         ['get', '/preferences/garbage'],
@@ -301,7 +400,10 @@ describe('topics, preferences and the hosted pages (integration)', () => {
       expect(old.text).toContain('This link has expired');
       expect(await rowCount(p.id)).toBe(0);
 
-      const tooBig = await t.http.post(`/preferences/${token}`).type('form').send(`box=${'x'.repeat(70_000)}`);
+      const tooBig = await t.http
+        .post(`/preferences/${token}`)
+        .type('form')
+        .send(`box=${'x'.repeat(70_000)}`);
       expect(tooBig.status).toBe(400);
       expect(tooBig.text).toContain('could not be read');
 
@@ -325,7 +427,9 @@ describe('topics, preferences and the hosted pages (integration)', () => {
     expect((await t.http.patch(`/api/topics/${key}`).set(as('editor', other)).send({ name: 'Mine' })).status).toBe(404);
     expect((await t.http.delete(`/api/topics/${key}`).set(as('editor', other))).status).toBe(404);
     expect((await t.http.get(`/api/profiles/${p.userId}/preferences`).set(as('viewer', other))).status).toBe(404);
-    expect((await t.http.put(`/api/profiles/${p.userId}/preferences/${key}`).set(as('editor', other)).send({ status: 'opted_in' })).status).toBe(404);
+    expect(
+      (await t.http.put(`/api/profiles/${p.userId}/preferences/${key}`).set(as('editor', other)).send({ status: 'opted_in' })).status,
+    ).toBe(404);
 
     // The same key is free in another workspace, and one workspace's choices never leak into the other's decisions.
     await topic(key, 'opted_in', {}, other);

@@ -11,7 +11,11 @@ import { TopicsService } from './topics.service.js';
 @Module({
   controllers: [TopicsController, PreferencesController, PreferencePagesController],
   providers: [
-    { provide: PreferenceLinks, inject: [AppConfig], useFactory: (config: AppConfig) => new PreferenceLinks(config.encryptionSecret, config.publicUrl) },
+    {
+      provide: PreferenceLinks,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => new PreferenceLinks(config.encryptionSecret, config.publicUrl),
+    },
     TopicsService,
     PreferencesService,
     PreferencePagesService,

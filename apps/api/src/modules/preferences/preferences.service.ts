@@ -73,7 +73,12 @@ export class PreferencesService {
    * the channel, then for the whole topic, then the topic's default decide. An unknown topic key
    * is a NotFoundError.
    */
-  async decide(workspaceId: string, profileId: string, topicKey: string | null, channel: string): Promise<{ allowed: boolean; reason?: string; topic: TopicInfo | null }> {
+  async decide(
+    workspaceId: string,
+    profileId: string,
+    topicKey: string | null,
+    channel: string,
+  ): Promise<{ allowed: boolean; reason?: string; topic: TopicInfo | null }> {
     if (!CHANNEL_NAME.test(channel)) throw new ValidationError(`"${channel}" is not a channel name`);
     const topic = topicKey === null ? null : await this.topic(workspaceId, topicKey);
     if (topicKey !== null && !topic) throw new NotFoundError(`No topic "${topicKey}" in this workspace`);
@@ -93,7 +98,10 @@ export class PreferencesService {
 
   /** Every topic with its default, the profile's choices and what applies on each channel. */
   async forProfile(workspaceId: string, profileId: string): Promise<Omit<ProfilePreferencesDto, 'userId'>> {
-    const [topics, choices] = await Promise.all([this.topics.list(workspaceId), this.choices(this.dataSource.manager, workspaceId, profileId)]);
+    const [topics, choices] = await Promise.all([
+      this.topics.list(workspaceId),
+      this.choices(this.dataSource.manager, workspaceId, profileId),
+    ]);
     return {
       unsubscribedChannels: choices.filter((c) => c.topicKey === ALL && c.status === 'opted_out').map((c) => c.channel),
       topics: topics.map((topic) => matrixRow(topic, choices)),
@@ -106,7 +114,13 @@ export class PreferencesService {
   }
 
   /** Replaces the profile's choices for one topic: `status` for the whole topic, `channels` per channel; what is left out is cleared. */
-  async setTopic(workspaceId: string, userId: string, topicKey: string, choice: TopicChoice, source: PreferenceSource = 'api'): Promise<TopicPreferenceDto> {
+  async setTopic(
+    workspaceId: string,
+    userId: string,
+    topicKey: string,
+    choice: TopicChoice,
+    source: PreferenceSource = 'api',
+  ): Promise<TopicPreferenceDto> {
     const profileId = await this.profileId(workspaceId, userId);
     const topic = await this.topics.get(workspaceId, topicKey);
     const rows: PreferenceChoice[] = Object.entries(choice.channels ?? {}).map(([channel, status]) => ({ topicKey, channel, status }));
@@ -124,11 +138,26 @@ export class PreferencesService {
   }
 
   /** Replaces the channels on which the profile gets nothing but required topics. */
-  async setUnsubscribedChannels(workspaceId: string, userId: string, channels: string[], source: PreferenceSource = 'api'): Promise<ProfilePreferencesDto> {
+  async setUnsubscribedChannels(
+    workspaceId: string,
+    userId: string,
+    channels: string[],
+    source: PreferenceSource = 'api',
+  ): Promise<ProfilePreferencesDto> {
     const profileId = await this.profileId(workspaceId, userId);
     await this.dataSource.transaction(async (m) => {
-      await m.query('DELETE FROM preferences WHERE profile_id = $1 AND topic_key = $2 AND NOT (channel = ANY($3::text[]))', [profileId, ALL, channels]);
-      await this.upsert(m, workspaceId, profileId, channels.map((channel) => ({ topicKey: ALL, channel, status: 'opted_out' as const })), source);
+      await m.query('DELETE FROM preferences WHERE profile_id = $1 AND topic_key = $2 AND NOT (channel = ANY($3::text[]))', [
+        profileId,
+        ALL,
+        channels,
+      ]);
+      await this.upsert(
+        m,
+        workspaceId,
+        profileId,
+        channels.map((channel) => ({ topicKey: ALL, channel, status: 'opted_out' as const })),
+        source,
+      );
     });
     return { userId, ...(await this.forProfile(workspaceId, profileId)) };
   }
@@ -138,14 +167,24 @@ export class PreferencesService {
    * (dropping per-channel opt-ins that would keep it), or, without a topic, out of all e-mail
    * except required topics.
    */
-  async unsubscribe(workspaceId: string, profileId: string, topicKey: string | null, source: PreferenceSource, messageId?: string): Promise<void> {
+  async unsubscribe(
+    workspaceId: string,
+    profileId: string,
+    topicKey: string | null,
+    source: PreferenceSource,
+    messageId?: string,
+  ): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       if (topicKey === null) {
         await this.upsert(m, workspaceId, profileId, [{ topicKey: ALL, channel: 'email', status: 'opted_out' }], source, messageId);
         return;
       }
       await this.upsert(m, workspaceId, profileId, [{ topicKey, channel: ALL, status: 'opted_out' }], source, messageId);
-      await m.query(`DELETE FROM preferences WHERE profile_id = $1 AND topic_key = $2 AND channel <> $3 AND status = 'opted_in'`, [profileId, topicKey, ALL]);
+      await m.query(`DELETE FROM preferences WHERE profile_id = $1 AND topic_key = $2 AND channel <> $3 AND status = 'opted_in'`, [
+        profileId,
+        topicKey,
+        ALL,
+      ]);
     });
   }
 
@@ -167,7 +206,11 @@ export class PreferencesService {
       }
       const resubscribed = page.channels.filter((c) => c.on).map((c) => c.channel);
       if (resubscribed.length > 0) {
-        await m.query('DELETE FROM preferences WHERE profile_id = $1 AND topic_key = $2 AND channel = ANY($3::text[])', [profileId, ALL, resubscribed]);
+        await m.query('DELETE FROM preferences WHERE profile_id = $1 AND topic_key = $2 AND channel = ANY($3::text[])', [
+          profileId,
+          ALL,
+          resubscribed,
+        ]);
       }
       await this.upsert(m, workspaceId, profileId, writes, 'preference_page');
     });
@@ -189,9 +232,10 @@ export class PreferencesService {
    */
   async pageChannels(workspaceId: string, profileId: string): Promise<string[]> {
     const [contacts, providers, choices] = await Promise.all([
-      this.dataSource.query('SELECT DISTINCT channel FROM contact_points WHERE workspace_id = $1 AND profile_id = $2', [workspaceId, profileId]) as Promise<
-        Array<{ channel: string }>
-      >,
+      this.dataSource.query('SELECT DISTINCT channel FROM contact_points WHERE workspace_id = $1 AND profile_id = $2', [
+        workspaceId,
+        profileId,
+      ]) as Promise<Array<{ channel: string }>>,
       this.channels.list(workspaceId, { kind: 'channel' }),
       this.choices(this.dataSource.manager, workspaceId, profileId),
     ]);
@@ -206,27 +250,45 @@ export class PreferencesService {
 
   private async profileId(workspaceId: string, userId: string): Promise<string> {
     if (userId.includes('\u0000')) throw new NotFoundError(`No profile with userId "${userId}" in this workspace`);
-    const rows: Array<{ id: string }> = await this.dataSource.query('SELECT id FROM profiles WHERE workspace_id = $1 AND user_id = $2', [workspaceId, userId]);
+    const rows: Array<{ id: string }> = await this.dataSource.query('SELECT id FROM profiles WHERE workspace_id = $1 AND user_id = $2', [
+      workspaceId,
+      userId,
+    ]);
     if (rows.length === 0) throw new NotFoundError(`No profile with userId "${userId}" in this workspace`);
     return rows[0].id;
   }
 
   private async choices(m: EntityManager, workspaceId: string, profileId: string): Promise<Choice[]> {
-    const rows: ChoiceRow[] = await m.query('SELECT topic_key, channel, status, updated_at FROM preferences WHERE workspace_id = $1 AND profile_id = $2', [
-      workspaceId,
-      profileId,
-    ]);
+    const rows: ChoiceRow[] = await m.query(
+      'SELECT topic_key, channel, status, updated_at FROM preferences WHERE workspace_id = $1 AND profile_id = $2',
+      [workspaceId, profileId],
+    );
     return rows.map(toChoice);
   }
 
-  private async upsert(m: EntityManager, workspaceId: string, profileId: string, rows: PreferenceChoice[], source: PreferenceSource, messageId?: string): Promise<void> {
+  private async upsert(
+    m: EntityManager,
+    workspaceId: string,
+    profileId: string,
+    rows: PreferenceChoice[],
+    source: PreferenceSource,
+    messageId?: string,
+  ): Promise<void> {
     if (rows.length === 0) return;
     await m.query(
       `INSERT INTO preferences (workspace_id, profile_id, topic_key, channel, status, source, message_id)
        SELECT $1, $2, t, c, s, $3, $4 FROM unnest($5::text[], $6::text[], $7::text[]) AS x(t, c, s)
        ON CONFLICT (profile_id, topic_key, channel) DO UPDATE
          SET status = EXCLUDED.status, source = EXCLUDED.source, message_id = EXCLUDED.message_id, updated_at = now()`,
-      [workspaceId, profileId, source, messageId ?? null, rows.map((r) => r.topicKey), rows.map((r) => r.channel), rows.map((r) => r.status)],
+      [
+        workspaceId,
+        profileId,
+        source,
+        messageId ?? null,
+        rows.map((r) => r.topicKey),
+        rows.map((r) => r.channel),
+        rows.map((r) => r.status),
+      ],
     );
   }
 }
@@ -236,7 +298,8 @@ function toChoice(row: ChoiceRow): Choice {
 }
 
 function byChannelOrder(a: string, b: string): number {
-  const rank = (channel: string) => (PREFERENCE_CHANNELS.includes(channel) ? PREFERENCE_CHANNELS.indexOf(channel) : PREFERENCE_CHANNELS.length);
+  const rank = (channel: string) =>
+    PREFERENCE_CHANNELS.includes(channel) ? PREFERENCE_CHANNELS.indexOf(channel) : PREFERENCE_CHANNELS.length;
   return rank(a) - rank(b) || a.localeCompare(b);
 }
 

@@ -30,7 +30,9 @@ export class TopicsService {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   async list(workspaceId: string): Promise<TopicDto[]> {
-    const rows: TopicRow[] = await this.dataSource.query('SELECT * FROM topics WHERE workspace_id = $1 ORDER BY lower(name), key', [workspaceId]);
+    const rows: TopicRow[] = await this.dataSource.query('SELECT * FROM topics WHERE workspace_id = $1 ORDER BY lower(name), key', [
+      workspaceId,
+    ]);
     return rows.map(toDto);
   }
 
@@ -50,7 +52,15 @@ export class TopicsService {
     const rows: TopicRow[] = await this.dataSource.query(
       `INSERT INTO topics (workspace_id, key, name, description, default_preference, bypass_quiet_hours, exempt_from_caps)
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (workspace_id, key) DO NOTHING RETURNING *`,
-      [workspaceId, input.key, input.name, input.description ?? null, input.defaultPreference, input.bypassQuietHours ?? false, input.exemptFromCaps ?? false],
+      [
+        workspaceId,
+        input.key,
+        input.name,
+        input.description ?? null,
+        input.defaultPreference,
+        input.bypassQuietHours ?? false,
+        input.exemptFromCaps ?? false,
+      ],
     );
     if (rows.length === 0) throw new ConflictError(`A topic with key "${input.key}" already exists in this workspace`);
     return toDto(rows[0]);

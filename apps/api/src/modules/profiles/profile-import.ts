@@ -19,7 +19,10 @@ const CSV_FIELDS = new Set(['userId', 'user_id', 'timezone', 'locale']);
  * too) or NDJSON (one `{ userId, traits?, contactPoints?, timezone?, locale? }` per line) stream
  * row by row, without holding the file in memory. Yields each row as a profile or an error.
  */
-export async function* readImportRows(body: Readable, format: ImportFormat): AsyncGenerator<{ row: number } & ({ profile: ProfileInput } | { error: string })> {
+export async function* readImportRows(
+  body: Readable,
+  format: ImportFormat,
+): AsyncGenerator<{ row: number } & ({ profile: ProfileInput } | { error: string })> {
   if (format === 'csv') {
     const parser = body.pipe(parseCsv({ columns: true, skip_empty_lines: true, trim: true, bom: true, relax_column_count: false }));
     let row = 1;
@@ -53,16 +56,24 @@ function fromCsv(record: Record<string, string>): { profile: ProfileInput } | { 
   for (const [key, value] of Object.entries(record)) {
     if (!CSV_FIELDS.has(key) && value !== '') traits[key] = value;
   }
-  return fromObject({ userId: record.userId ?? record.user_id, traits, timezone: record.timezone || undefined, locale: record.locale || undefined });
+  return fromObject({
+    userId: record.userId ?? record.user_id,
+    traits,
+    timezone: record.timezone || undefined,
+    locale: record.locale || undefined,
+  });
 }
 
 function fromObject(value: unknown): { profile: ProfileInput } | { error: string } {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { error: 'row must be a JSON object' };
   const input = value as Record<string, unknown>;
   const userId = typeof input.userId === 'number' ? String(input.userId) : input.userId;
-  if (typeof userId !== 'string' || userId.trim() === '' || userId.length > 255) return { error: 'userId is required (a string of at most 255 characters)' };
-  if (input.traits !== undefined && (typeof input.traits !== 'object' || input.traits === null || Array.isArray(input.traits))) return { error: 'traits must be an object' };
-  if (input.timezone !== undefined && (typeof input.timezone !== 'string' || !isValidTimezone(input.timezone))) return { error: 'timezone must be an IANA time zone such as Europe/Paris' };
+  if (typeof userId !== 'string' || userId.trim() === '' || userId.length > 255)
+    return { error: 'userId is required (a string of at most 255 characters)' };
+  if (input.traits !== undefined && (typeof input.traits !== 'object' || input.traits === null || Array.isArray(input.traits)))
+    return { error: 'traits must be an object' };
+  if (input.timezone !== undefined && (typeof input.timezone !== 'string' || !isValidTimezone(input.timezone)))
+    return { error: 'timezone must be an IANA time zone such as Europe/Paris' };
   if (input.locale !== undefined && typeof input.locale !== 'string') return { error: 'locale must be a string' };
   const contactPoints: ContactPointInput[] = [];
   if (input.contactPoints !== undefined) {

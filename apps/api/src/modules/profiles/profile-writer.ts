@@ -57,11 +57,20 @@ export async function upsertProfiles(
       `INSERT INTO contact_points (workspace_id, profile_id, channel, value, metadata, source)
        SELECT $1, p, c, v, md, 'api' FROM unnest($2::uuid[], $3::text[], $4::text[], $5::jsonb[]) AS x(p, c, v, md)
        ON CONFLICT (profile_id, channel, value) DO UPDATE SET metadata = EXCLUDED.metadata`,
-      [workspaceId, points.map((p) => p.profileId), points.map((p) => p.channel), points.map((p) => p.value), points.map((p) => JSON.stringify(p.metadata ?? {}))],
+      [
+        workspaceId,
+        points.map((p) => p.profileId),
+        points.map((p) => p.channel),
+        points.map((p) => p.value),
+        points.map((p) => JSON.stringify(p.metadata ?? {})),
+      ],
     );
   }
-  const entries = rows.map(
-    (row): StreamAppend => ({ workspaceId, profileId: ids.get(row.userId)!, kind: 'profile_updated', payload: { traits: Object.keys(row.traits), source: 'api' } }),
-  );
+  const entries = rows.map((row): StreamAppend => ({
+    workspaceId,
+    profileId: ids.get(row.userId)!,
+    kind: 'profile_updated',
+    payload: { traits: Object.keys(row.traits), source: 'api' },
+  }));
   return { ids, entries };
 }

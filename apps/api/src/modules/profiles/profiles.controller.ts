@@ -4,7 +4,15 @@ import type { Request, Response } from 'express';
 import { ValidationError } from '../../infra/http/errors.js';
 import { Caller } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
-import { EventPageDto, ImportSummaryDto, PageQueryDto, ProfileDto, ProfilePageDto, ProfileSearchDto, ProfileWriteDto } from './dto/profile.dto.js';
+import {
+  EventPageDto,
+  ImportSummaryDto,
+  PageQueryDto,
+  ProfileDto,
+  ProfilePageDto,
+  ProfileSearchDto,
+  ProfileWriteDto,
+} from './dto/profile.dto.js';
 import { type ImportRowError, importFormatOf, readImportRows } from './profile-import.js';
 import type { ProfileInput } from './profile-writer.js';
 import { ProfilesService } from './profiles.service.js';
@@ -61,14 +69,24 @@ export class ProfilesController {
         const earlier = chunk.get(item.profile.userId);
         if (earlier) {
           // The same user twice in one chunk: later rows win, as they would row by row.
-          chunk.set(item.profile.userId, { ...item.profile, traits: { ...earlier.traits, ...item.profile.traits }, contactPoints: [...(earlier.contactPoints ?? []), ...(item.profile.contactPoints ?? [])] });
+          chunk.set(item.profile.userId, {
+            ...item.profile,
+            traits: { ...earlier.traits, ...item.profile.traits },
+            contactPoints: [...(earlier.contactPoints ?? []), ...(item.profile.contactPoints ?? [])],
+          });
         } else chunk.set(item.profile.userId, item.profile);
         if (chunk.size >= IMPORT_CHUNK) await flush();
       }
       await flush();
       write({ type: 'done', processed, imported, failed });
     } catch (error) {
-      write({ type: 'aborted', processed, imported, failed, reason: 'the import stopped on a server error; rows reported as imported are stored, re-send the rest' });
+      write({
+        type: 'aborted',
+        processed,
+        imported,
+        failed,
+        reason: 'the import stopped on a server error; rows reported as imported are stored, re-send the rest',
+      });
       throw error;
     } finally {
       response.end();

@@ -20,18 +20,31 @@ describe('profiles and events management API (integration)', () => {
     const put = await t.http
       .put(`/api/profiles/${userId}`)
       .set(owner())
-      .send({ traits: { email: 'Ada@Example.test', plan: 'trial', seats: 3 }, contactPoints: [{ channel: 'slack', value: 'U123' }], timezone: 'Europe/Paris' });
+      .send({
+        traits: { email: 'Ada@Example.test', plan: 'trial', seats: 3 },
+        contactPoints: [{ channel: 'slack', value: 'U123' }],
+        timezone: 'Europe/Paris',
+      });
     expect(put.status).toBe(200);
     expect(put.body).toMatchObject({ userId, email: 'ada@example.test', timezone: 'Europe/Paris', traits: { plan: 'trial', seats: 3 } });
     expect(put.body.contactPoints.map((c: { channel: string }) => c.channel).sort()).toEqual(['email', 'slack']);
 
-    const patch = await t.http.patch(`/api/profiles/${userId}`).set(owner()).send({ traits: { plan: 'pro', seats: null } });
+    const patch = await t.http
+      .patch(`/api/profiles/${userId}`)
+      .set(owner())
+      .send({ traits: { plan: 'pro', seats: null } });
     expect(patch.body.traits).toEqual({ email: 'Ada@Example.test', plan: 'pro' });
 
-    const replaced = await t.http.put(`/api/profiles/${userId}`).set(owner()).send({ traits: { plan: 'enterprise' } });
+    const replaced = await t.http
+      .put(`/api/profiles/${userId}`)
+      .set(owner())
+      .send({ traits: { plan: 'enterprise' } });
     expect(replaced.body.traits).toEqual({ plan: 'enterprise' });
 
-    await t.http.post('/v1/group').set(basic()).send({ userId, groupId: `g-${userId}`, traits: { tier: 'gold' } });
+    await t.http
+      .post('/v1/group')
+      .set(basic())
+      .send({ userId, groupId: `g-${userId}`, traits: { tier: 'gold' } });
     const got = await t.http.get(`/api/profiles/${userId}`).set(owner());
     expect(got.body.account).toEqual({ groupId: `g-${userId}`, traits: { tier: 'gold' } });
 
@@ -41,11 +54,26 @@ describe('profiles and events management API (integration)', () => {
   });
 
   it('bad writes → 400 with field errors; unknown profile → 404; viewer cannot write', async () => {
-    const bad = await t.http.patch('/api/profiles/x').set(owner()).send({ traits: 'nope', contactPoints: [{ channel: 'fax', value: '' }], timezone: 'Nowhere/City' });
+    const bad = await t.http
+      .patch('/api/profiles/x')
+      .set(owner())
+      .send({ traits: 'nope', contactPoints: [{ channel: 'fax', value: '' }], timezone: 'Nowhere/City' });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['contactPoints.0.channel', 'contactPoints.0.value', 'timezone', 'traits']);
+    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'contactPoints.0.channel',
+      'contactPoints.0.value',
+      'timezone',
+      'traits',
+    ]);
     expect((await t.http.get('/api/profiles/does-not-exist').set(owner())).status).toBe(404);
-    expect((await t.http.patch('/api/profiles/x').set({ Authorization: `Bearer ${ws.keys.viewer}` }).send({ traits: {} })).status).toBe(403);
+    expect(
+      (
+        await t.http
+          .patch('/api/profiles/x')
+          .set({ Authorization: `Bearer ${ws.keys.viewer}` })
+          .send({ traits: {} })
+      ).status,
+    ).toBe(403);
     expect((await t.http.get('/api/profiles?cursor=garbage').set(owner())).status).toBe(400);
     expect((await t.http.get('/api/profiles?traits=notjson').set(owner())).status).toBe(400);
     expect((await t.http.get('/api/profiles?limit=0').set(owner())).status).toBe(400);
@@ -54,7 +82,10 @@ describe('profiles and events management API (integration)', () => {
   it('searches by id prefix, e-mail and trait condition, with cursor pagination', async () => {
     const tag = uniqueSuffix();
     for (let i = 0; i < 7; i += 1) {
-      await t.http.put(`/api/profiles/search-${tag}-${i}`).set(owner()).send({ traits: { email: `s${i}-${tag}@example.test`, tier: i % 2 ? 'gold' : 'silver' } });
+      await t.http
+        .put(`/api/profiles/search-${tag}-${i}`)
+        .set(owner())
+        .send({ traits: { email: `s${i}-${tag}@example.test`, tier: i % 2 ? 'gold' : 'silver' } });
     }
     const seen: string[] = [];
     let cursor: string | null = null;
@@ -68,9 +99,15 @@ describe('profiles and events management API (integration)', () => {
     } while (cursor);
     expect(seen).toEqual(Array.from({ length: 7 }, (_, i) => `search-${tag}-${i}`));
 
-    const gold = await t.http.get('/api/profiles').query({ q: `search-${tag}`, traits: JSON.stringify({ tier: 'gold' }) }).set(owner());
+    const gold = await t.http
+      .get('/api/profiles')
+      .query({ q: `search-${tag}`, traits: JSON.stringify({ tier: 'gold' }) })
+      .set(owner());
     expect(gold.body.data.map((p: { userId: string }) => p.userId)).toEqual([1, 3, 5].map((i) => `search-${tag}-${i}`));
-    const byEmail = await t.http.get('/api/profiles').query({ email: `S2-${tag}@example.test` }).set(owner());
+    const byEmail = await t.http
+      .get('/api/profiles')
+      .query({ email: `S2-${tag}@example.test` })
+      .set(owner());
     expect(byEmail.body.data.map((p: { userId: string }) => p.userId)).toEqual([`search-${tag}-2`]);
   });
 
@@ -98,7 +135,10 @@ describe('profiles and events management API (integration)', () => {
 
   it('DELETE erases the profile with its events, anonymous ids, contact points and stream entries', async () => {
     const userId = `gone-${uniqueSuffix()}`;
-    await t.http.post('/v1/identify').set(basic()).send({ userId, anonymousId: `a-${userId}`, traits: { email: `${userId}@example.test` } });
+    await t.http
+      .post('/v1/identify')
+      .set(basic())
+      .send({ userId, anonymousId: `a-${userId}`, traits: { email: `${userId}@example.test` } });
     await t.http.post('/v1/track').set(basic()).send({ userId, event: 'x' });
     const [{ id }] = await db.query('SELECT id FROM profiles WHERE workspace_id = $1 AND user_id = $2', [ws.id, userId]);
     expect((await t.http.delete(`/api/profiles/${userId}`).set(owner())).status).toBe(204);
@@ -114,7 +154,10 @@ describe('profiles and events management API (integration)', () => {
   it("another workspace's profiles are invisible", async () => {
     const other = await t.workspace();
     const userId = `private-${uniqueSuffix()}`;
-    await t.http.put(`/api/profiles/${userId}`).set(owner()).send({ traits: { secret: true } });
+    await t.http
+      .put(`/api/profiles/${userId}`)
+      .set(owner())
+      .send({ traits: { secret: true } });
     const asOther = { Authorization: `Bearer ${other.keys.owner}` };
     expect((await t.http.get(`/api/profiles/${userId}`).set(asOther)).status).toBe(404);
     expect((await t.http.get('/api/profiles').query({ userId }).set(asOther)).body.data).toEqual([]);
@@ -131,7 +174,10 @@ describe('profiles and events management API (integration)', () => {
       const res = await t.http.post('/api/profiles/import').set(owner()).set('Content-Type', 'text/csv').send(rows.join('\n'));
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/application\/x-ndjson/);
-      const lines = res.text.trim().split('\n').map((l) => JSON.parse(l));
+      const lines = res.text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       expect(lines.filter((l) => l.type === 'progress').length).toBeGreaterThanOrEqual(3);
       expect(lines.filter((l) => l.type === 'error').map((l) => l.row)).toEqual([1202, 1203]);
       expect(lines[lines.length - 1]).toEqual({ type: 'done', processed: 1202, imported: 1200, failed: 2 });
@@ -141,14 +187,20 @@ describe('profiles and events management API (integration)', () => {
 
     it('imports NDJSON, merging into existing profiles; refuses other content types', async () => {
       const userId = `nd-${uniqueSuffix()}`;
-      await t.http.put(`/api/profiles/${userId}`).set(owner()).send({ traits: { kept: true } });
+      await t.http
+        .put(`/api/profiles/${userId}`)
+        .set(owner())
+        .send({ traits: { kept: true } });
       const body = [
         JSON.stringify({ userId, traits: { plan: 'pro' }, contactPoints: [{ channel: 'push', value: 'tok-1' }] }),
         'not json',
         JSON.stringify({ traits: {} }),
       ].join('\n');
       const res = await t.http.post('/api/profiles/import').set(owner()).set('Content-Type', 'application/x-ndjson').send(body);
-      const lines = res.text.trim().split('\n').map((l) => JSON.parse(l));
+      const lines = res.text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       expect(lines[lines.length - 1]).toEqual({ type: 'done', processed: 3, imported: 1, failed: 2 });
       const profile = await t.http.get(`/api/profiles/${userId}`).set(owner());
       expect(profile.body.traits).toEqual({ kept: true, plan: 'pro' });

@@ -110,7 +110,10 @@ export class ProfilesService {
   async erase(workspaceId: string, userId: string): Promise<void> {
     const partitions = await this.dataSource.transaction(async (m) => {
       // DELETE … RETURNING answers [rows, count].
-      const [rows]: [Array<{ id: string }>, number] = await m.query('DELETE FROM profiles WHERE workspace_id = $1 AND user_id = $2 RETURNING id', [workspaceId, userId]);
+      const [rows]: [Array<{ id: string }>, number] = await m.query(
+        'DELETE FROM profiles WHERE workspace_id = $1 AND user_id = $2 RETURNING id',
+        [workspaceId, userId],
+      );
       if (rows.length === 0) throw new NotFoundError(`No profile with userId "${userId}" in this workspace`);
       await m.query('DELETE FROM stream_entries WHERE profile_id = $1', [rows[0].id]);
       return this.stream.append(m, [{ workspaceId, profileId: rows[0].id, kind: 'profile_deleted' }]);
@@ -144,20 +147,20 @@ export class ProfilesService {
       params,
     );
     return pageOf(rows, limit, (r: Record<string, unknown>) => ({
-        id: r.id as string,
-        messageId: r.message_id as string,
-        type: r.type as string,
-        event: r.event as string | null,
-        name: r.name as string | null,
-        userId: r.user_id as string | null,
-        anonymousId: r.anonymous_id as string | null,
-        groupId: r.group_id as string | null,
-        properties: r.properties as Record<string, unknown>,
-        traits: r.traits as Record<string, unknown>,
-        context: r.context as Record<string, unknown>,
-        timestamp: r.timestamp as Date,
-        receivedAt: r.received_at as Date,
-      }));
+      id: r.id as string,
+      messageId: r.message_id as string,
+      type: r.type as string,
+      event: r.event as string | null,
+      name: r.name as string | null,
+      userId: r.user_id as string | null,
+      anonymousId: r.anonymous_id as string | null,
+      groupId: r.group_id as string | null,
+      properties: r.properties as Record<string, unknown>,
+      traits: r.traits as Record<string, unknown>,
+      context: r.context as Record<string, unknown>,
+      timestamp: r.timestamp as Date,
+      receivedAt: r.received_at as Date,
+    }));
   }
 
   async assertExists(workspaceId: string, userId: string): Promise<void> {
@@ -173,7 +176,9 @@ function parseTraitFilter(raw: string): Record<string, unknown> {
   } catch {
     // fall through
   }
-  throw new ValidationError('traits must be a JSON object, e.g. {"plan":"pro"}', [{ field: 'traits', messages: ['must be a JSON object'] }]);
+  throw new ValidationError('traits must be a JSON object, e.g. {"plan":"pro"}', [
+    { field: 'traits', messages: ['must be a JSON object'] },
+  ]);
 }
 
 function toProfile(row: Record<string, unknown>): ProfileDto {
@@ -186,7 +191,9 @@ function toProfile(row: Record<string, unknown>): ProfileDto {
     phone: row.phone as string | null,
     timezone: row.timezone as string | null,
     locale: row.locale as string | null,
-    account: row.account_group_id ? { groupId: row.account_group_id as string, traits: row.account_traits as Record<string, unknown> } : null,
+    account: row.account_group_id
+      ? { groupId: row.account_group_id as string, traits: row.account_traits as Record<string, unknown> }
+      : null,
     contactPoints: row.contact_points as ProfileDto['contactPoints'],
     createdAt: row.created_at as Date,
     updatedAt: row.updated_at as Date,

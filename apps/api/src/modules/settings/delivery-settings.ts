@@ -23,7 +23,9 @@ export interface DeliverySettings {
   cooldownSeconds?: number;
 }
 
-export type DeliverySettingsInput = Omit<DeliverySettings, 'frequencyCaps'> & { frequencyCaps: Array<Omit<FrequencyCap, 'id'> & { id?: string }> };
+export type DeliverySettingsInput = Omit<DeliverySettings, 'frequencyCaps'> & {
+  frequencyCaps: Array<Omit<FrequencyCap, 'id'> & { id?: string }>;
+};
 
 export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
   quietHours: { enabled: false, start: '21:00', end: '08:00' },
@@ -40,8 +42,10 @@ export function crossFieldErrors(settings: DeliverySettingsInput): FieldError[] 
   const errors: FieldError[] = [];
   const seen = new Set<string>();
   settings.frequencyCaps.forEach((cap, i) => {
-    if (cap.scope === 'channel' && !cap.channel) errors.push({ field: `frequencyCaps.${i}.channel`, messages: ['is required when scope is "channel"'] });
-    if (cap.scope === 'global' && cap.channel) errors.push({ field: `frequencyCaps.${i}.channel`, messages: ['must be left out when scope is "global"'] });
+    if (cap.scope === 'channel' && !cap.channel)
+      errors.push({ field: `frequencyCaps.${i}.channel`, messages: ['is required when scope is "channel"'] });
+    if (cap.scope === 'global' && cap.channel)
+      errors.push({ field: `frequencyCaps.${i}.channel`, messages: ['must be left out when scope is "global"'] });
     if (cap.id) {
       if (seen.has(cap.id)) errors.push({ field: `frequencyCaps.${i}.id`, messages: [`"${cap.id}" is used by another cap`] });
       seen.add(cap.id);
@@ -49,7 +53,10 @@ export function crossFieldErrors(settings: DeliverySettingsInput): FieldError[] 
   });
   const { quietHours } = settings;
   if (quietHours.enabled && quietHoursNeverEnd(quietHours)) {
-    errors.push({ field: 'quietHours.end', messages: ['equals start on every day, so quiet hours would never end; choose days or a different end'] });
+    errors.push({
+      field: 'quietHours.end',
+      messages: ['equals start on every day, so quiet hours would never end; choose days or a different end'],
+    });
   }
   return errors;
 }

@@ -138,7 +138,12 @@ describe('nextAllowedSendTime', () => {
       ['Australia/Lord_Howe', '2026-10-01T00:00:00Z'], // a 30-minute DST shift
       ['Asia/Kathmandu', '2026-03-26T00:00:00Z'],
     ];
-    const windows = [quiet('21:00', '08:00'), quiet('22:00', '02:30', { days: ['fri', 'sat', 'sun'] }), quiet('01:30', '03:15'), quiet('02:00', '02:00', { days: ['sun'] })];
+    const windows = [
+      quiet('21:00', '08:00'),
+      quiet('22:00', '02:30', { days: ['fri', 'sat', 'sun'] }),
+      quiet('01:30', '03:15'),
+      quiet('02:00', '02:00', { days: ['sun'] }),
+    ];
     for (const [zone, from] of cases) {
       for (const hours of windows) {
         for (let at = Date.parse(from); at < Date.parse(from) + 4 * 86_400_000; at += 29 * 60_000) {

@@ -38,7 +38,13 @@ describe('workspace delivery settings (integration)', () => {
     expect((await t.http.patch('/api/settings').set(as('editor')).send({ cooldownSeconds: 5 })).status).toBe(403);
     const res = await t.http.put('/api/settings').set(as('owner')).send(valid);
     expect(res.status).toBe(200);
-    expect(res.body.quietHours).toEqual({ enabled: true, start: '21:00', end: '08:00', days: ['mon', 'tue', 'fri'], defaultTimezone: 'Europe/Paris' });
+    expect(res.body.quietHours).toEqual({
+      enabled: true,
+      start: '21:00',
+      end: '08:00',
+      days: ['mon', 'tue', 'fri'],
+      defaultTimezone: 'Europe/Paris',
+    });
     expect(res.body.frequencyCaps[0]).toEqual({ id: 'daily', scope: 'global', limit: 3, windowSeconds: 86400, action: 'defer' });
     expect(res.body.frequencyCaps[1]).toMatchObject({ scope: 'channel', channel: 'sms', limit: 1, windowSeconds: 3600, action: 'skip' });
     expect(res.body.frequencyCaps[1].id).toEqual(expect.any(String));
@@ -47,18 +53,27 @@ describe('workspace delivery settings (integration)', () => {
     expect(await t.app.get(SettingsService).get(ws.id)).toEqual(res.body);
 
     // A GET → edit → PUT round trip keeps the caps' ids.
-    const again = await t.http.put('/api/settings').set(as('owner')).send({ ...res.body, cooldownSeconds: 0 });
+    const again = await t.http
+      .put('/api/settings')
+      .set(as('owner'))
+      .send({ ...res.body, cooldownSeconds: 0 });
     expect(again.body.frequencyCaps.map((c: { id: string }) => c.id)).toEqual(res.body.frequencyCaps.map((c: { id: string }) => c.id));
     expect(again.body).not.toHaveProperty('cooldownSeconds');
   });
 
   it('PATCH merges quiet-hours fields and replaces caps', async () => {
     await t.http.put('/api/settings').set(as('owner')).send(valid);
-    const res = await t.http.patch('/api/settings').set(as('owner')).send({ quietHours: { start: '22:30', days: null } });
+    const res = await t.http
+      .patch('/api/settings')
+      .set(as('owner'))
+      .send({ quietHours: { start: '22:30', days: null } });
     expect(res.status).toBe(200);
     expect(res.body.quietHours).toEqual({ enabled: true, start: '22:30', end: '08:00', defaultTimezone: 'Europe/Paris' });
     expect(res.body.frequencyCaps).toHaveLength(2);
-    const capped = await t.http.patch('/api/settings').set(as('owner')).send({ frequencyCaps: [], cooldownSeconds: null, quietHours: { defaultTimezone: null } });
+    const capped = await t.http
+      .patch('/api/settings')
+      .set(as('owner'))
+      .send({ frequencyCaps: [], cooldownSeconds: null, quietHours: { defaultTimezone: null } });
     expect(capped.body).toEqual({ quietHours: { enabled: true, start: '22:30', end: '08:00' }, frequencyCaps: [] });
     expect((await t.http.patch('/api/settings').set(as('owner')).send({})).body).toEqual(capped.body);
   });
@@ -75,10 +90,19 @@ describe('workspace delivery settings (integration)', () => {
       [{ ...valid, quietHours: { ...valid.quietHours, enabled: 'yes' } }, ['quietHours.enabled']],
       [{ ...valid, quietHours: { enabled: true, start: '09:00', end: '09:00' } }, ['quietHours.end']],
       [{ ...valid, quietHours: 'at night' }, ['quietHours']],
-      [{ ...valid, frequencyCaps: [{ scope: 'channel', limit: 0, windowSeconds: 59, action: 'drop' }] }, ['frequencyCaps.0.action', 'frequencyCaps.0.limit', 'frequencyCaps.0.windowSeconds']],
+      [
+        { ...valid, frequencyCaps: [{ scope: 'channel', limit: 0, windowSeconds: 59, action: 'drop' }] },
+        ['frequencyCaps.0.action', 'frequencyCaps.0.limit', 'frequencyCaps.0.windowSeconds'],
+      ],
       [{ ...valid, frequencyCaps: [{ scope: 'channel', limit: 1, windowSeconds: 60, action: 'skip' }] }, ['frequencyCaps.0.channel']],
-      [{ ...valid, frequencyCaps: [{ scope: 'global', channel: 'sms', limit: 1, windowSeconds: 60, action: 'skip' }] }, ['frequencyCaps.0.channel']],
-      [{ ...valid, frequencyCaps: [{ scope: 'everyone', channel: 'SMS!', limit: 1.5, windowSeconds: 10 ** 9, action: 'skip' }] }, ['frequencyCaps.0.channel', 'frequencyCaps.0.limit', 'frequencyCaps.0.scope', 'frequencyCaps.0.windowSeconds']],
+      [
+        { ...valid, frequencyCaps: [{ scope: 'global', channel: 'sms', limit: 1, windowSeconds: 60, action: 'skip' }] },
+        ['frequencyCaps.0.channel'],
+      ],
+      [
+        { ...valid, frequencyCaps: [{ scope: 'everyone', channel: 'SMS!', limit: 1.5, windowSeconds: 10 ** 9, action: 'skip' }] },
+        ['frequencyCaps.0.channel', 'frequencyCaps.0.limit', 'frequencyCaps.0.scope', 'frequencyCaps.0.windowSeconds'],
+      ],
       [{ ...valid, frequencyCaps: [valid.frequencyCaps[0], valid.frequencyCaps[0]] }, ['frequencyCaps.1.id']],
       [{ ...valid, frequencyCaps: 'none' }, ['frequencyCaps']],
       [{ ...valid, cooldownSeconds: -1 }, ['cooldownSeconds']],
@@ -86,14 +110,30 @@ describe('workspace delivery settings (integration)', () => {
       [{ quietHours: valid.quietHours }, ['frequencyCaps']],
     ];
     for (const [body, fields] of cases) {
-      const res = await t.http.put('/api/settings').set(as('owner')).send(body as object);
+      const res = await t.http
+        .put('/api/settings')
+        .set(as('owner'))
+        .send(body as object);
       expect([JSON.stringify(body), res.status]).toEqual([JSON.stringify(body), 400]);
-      expect([JSON.stringify(body), [...new Set(res.body.errors.map((e: { field: string }) => e.field))].sort()]).toEqual([JSON.stringify(body), fields]);
+      expect([JSON.stringify(body), [...new Set(res.body.errors.map((e: { field: string }) => e.field))].sort()]).toEqual([
+        JSON.stringify(body),
+        fields,
+      ]);
     }
-    const patch = await t.http.patch('/api/settings').set(as('owner')).send({ quietHours: { end: '21:00', days: null } });
+    const patch = await t.http
+      .patch('/api/settings')
+      .set(as('owner'))
+      .send({ quietHours: { end: '21:00', days: null } });
     expect(patch.status).toBe(400);
     expect(patch.body.message).toMatch(/never end/);
-    expect((await t.http.patch('/api/settings').set(as('owner')).send({ quietHours: { start: 'noon' } })).status).toBe(400);
+    expect(
+      (
+        await t.http
+          .patch('/api/settings')
+          .set(as('owner'))
+          .send({ quietHours: { start: 'noon' } })
+      ).status,
+    ).toBe(400);
     expect((await t.http.get('/api/settings').set(as('viewer'))).body).toEqual(before);
   });
 
@@ -109,6 +149,8 @@ describe('workspace delivery settings (integration)', () => {
     expect(service.zoneFor(null, await service.get(ws.id), 'UTC')).toBe('Europe/Paris');
     expect(service.zoneFor('America/New_York', settings, 'UTC')).toBe('America/New_York');
     const quiet = { enabled: true, start: '22:00', end: '06:00' };
-    expect(service.nextAllowedSendTime(quiet, 'Asia/Kathmandu', new Date('2026-06-10T17:00:00Z'))?.toISOString()).toBe('2026-06-11T00:15:00.000Z');
+    expect(service.nextAllowedSendTime(quiet, 'Asia/Kathmandu', new Date('2026-06-10T17:00:00Z'))?.toISOString()).toBe(
+      '2026-06-11T00:15:00.000Z',
+    );
   });
 });

@@ -12,7 +12,10 @@ import {
 import { nextAllowedSendTime, type QuietHours, zoneFor } from './quiet-hours.js';
 
 export interface DeliverySettingsPatch {
-  quietHours?: Partial<Omit<QuietHours, 'days' | 'defaultTimezone'>> & { days?: QuietHours['days'] | null; defaultTimezone?: string | null };
+  quietHours?: Partial<Omit<QuietHours, 'days' | 'defaultTimezone'>> & {
+    days?: QuietHours['days'] | null;
+    defaultTimezone?: string | null;
+  };
   frequencyCaps?: DeliverySettingsInput['frequencyCaps'];
   cooldownSeconds?: number | null;
 }
@@ -27,9 +30,10 @@ export class SettingsService {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   async get(workspaceId: string): Promise<DeliverySettings> {
-    const rows: Array<{ delivery: Partial<DeliverySettings> }> = await this.dataSource.query('SELECT delivery FROM workspace_settings WHERE workspace_id = $1', [
-      workspaceId,
-    ]);
+    const rows: Array<{ delivery: Partial<DeliverySettings> }> = await this.dataSource.query(
+      'SELECT delivery FROM workspace_settings WHERE workspace_id = $1',
+      [workspaceId],
+    );
     if (rows.length > 0) return fromStored(rows[0].delivery);
     return this.dataSource.transaction((m) => this.read(m, workspaceId));
   }
@@ -65,7 +69,9 @@ export class SettingsService {
 
   /** The workspace's default time zone (used when neither the profile nor the quiet hours name one). */
   async workspaceTimezone(workspaceId: string): Promise<string> {
-    const rows: Array<{ default_timezone: string }> = await this.dataSource.query('SELECT default_timezone FROM workspaces WHERE id = $1', [workspaceId]);
+    const rows: Array<{ default_timezone: string }> = await this.dataSource.query('SELECT default_timezone FROM workspaces WHERE id = $1', [
+      workspaceId,
+    ]);
     if (rows.length === 0) throw new NotFoundError(`Workspace ${workspaceId} not found`);
     return rows[0].default_timezone;
   }
@@ -87,15 +93,19 @@ export class SettingsService {
        ON CONFLICT (workspace_id) DO NOTHING`,
       [workspaceId, JSON.stringify(DEFAULT_DELIVERY_SETTINGS)],
     );
-    const rows: Array<{ delivery: Partial<DeliverySettings> }> = await m.query('SELECT delivery FROM workspace_settings WHERE workspace_id = $1 FOR UPDATE', [
-      workspaceId,
-    ]);
+    const rows: Array<{ delivery: Partial<DeliverySettings> }> = await m.query(
+      'SELECT delivery FROM workspace_settings WHERE workspace_id = $1 FOR UPDATE',
+      [workspaceId],
+    );
     if (rows.length === 0) throw new NotFoundError(`Workspace ${workspaceId} not found`);
     return fromStored(rows[0].delivery);
   }
 
   private async write(m: EntityManager, workspaceId: string, settings: DeliverySettings): Promise<void> {
-    await m.query('UPDATE workspace_settings SET delivery = $2::jsonb, updated_at = now() WHERE workspace_id = $1', [workspaceId, JSON.stringify(settings)]);
+    await m.query('UPDATE workspace_settings SET delivery = $2::jsonb, updated_at = now() WHERE workspace_id = $1', [
+      workspaceId,
+      JSON.stringify(settings),
+    ]);
   }
 }
 

@@ -61,7 +61,12 @@ describe('EventStream (integration: PostgreSQL)', () => {
     const [{ next }] = await db.query("SELECT nextval('events_id_seq')::bigint AS next");
     const boundary = 10 ** String(next).length;
     await db.query("SELECT setval('events_id_seq', $1)", [boundary - 3]);
-    await db.transaction((m) => stream.append(m, [1, 2, 3, 4].map((n) => ({ workspaceId, profileId, kind: 'profile_updated' as const, payload: { n } }))));
+    await db.transaction((m) =>
+      stream.append(
+        m,
+        [1, 2, 3, 4].map((n) => ({ workspaceId, profileId, kind: 'profile_updated' as const, payload: { n } })),
+      ),
+    );
     const mine = (await readAll(partition, start)).entries.filter((e) => e.profileId === profileId);
     expect(mine.map((e) => e.payload.n)).toEqual([1, 2, 3, 4]);
     expect(mine.map((e) => Number(e.id))).toEqual([boundary - 2, boundary - 1, boundary, boundary + 1]);

@@ -14,7 +14,13 @@ export interface StreamAppend {
 
 /** Profile changes as the rows `appendChangesSql` reads (a JSON array). */
 export function changeRows(entries: StreamAppend[]) {
-  return entries.map((e) => ({ partition: partitionOf(e.profileId), workspace_id: e.workspaceId, profile_id: e.profileId, kind: e.kind, payload: e.payload ?? {} }));
+  return entries.map((e) => ({
+    partition: partitionOf(e.profileId),
+    workspace_id: e.workspaceId,
+    profile_id: e.profileId,
+    kind: e.kind,
+    payload: e.payload ?? {},
+  }));
 }
 
 /** The INSERT of profile changes whose rows (`changeRows`, as jsonb) are in parameter `rows`; composable into one statement. */
@@ -138,7 +144,10 @@ export class EventStream {
   }
 
   async position(consumer: string, partition: number): Promise<StreamPosition> {
-    const rows = await this.dataSource.query('SELECT xid::text, id::text FROM stream_cursors WHERE consumer = $1 AND partition = $2', [consumer, partition]);
+    const rows = await this.dataSource.query('SELECT xid::text, id::text FROM stream_cursors WHERE consumer = $1 AND partition = $2', [
+      consumer,
+      partition,
+    ]);
     return rows[0] ?? STREAM_START;
   }
 

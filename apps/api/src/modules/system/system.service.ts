@@ -21,17 +21,17 @@ export class SystemService implements OnApplicationShutdown {
 
   /** PostgreSQL and Redis each answer within a second. */
   async readiness(): Promise<{ postgres: CheckStatus; redis: CheckStatus }> {
-    const [postgres, redis] = await Promise.all([
-      this.check(() => this.dataSource.query('SELECT 1')),
-      this.check(() => this.redis.ping()),
-    ]);
+    const [postgres, redis] = await Promise.all([this.check(() => this.dataSource.query('SELECT 1')), this.check(() => this.redis.ping())]);
     return { postgres, redis };
   }
 
   /** Enqueues a probe job and waits for a worker to finish it. */
   async probeWorkers(holdMs: number, timeoutMs: number) {
     const enqueuedAt = Date.now();
-    this.queueEvents ??= new QueueEvents(QUEUES.system, { connection: this.systemQueue.opts.connection, prefix: this.systemQueue.opts.prefix });
+    this.queueEvents ??= new QueueEvents(QUEUES.system, {
+      connection: this.systemQueue.opts.connection,
+      prefix: this.systemQueue.opts.prefix,
+    });
     await this.queueEvents.waitUntilReady();
     const job = await this.systemQueue.add('probe', { holdMs }, { attempts: 1, removeOnComplete: { age: 600 } });
     try {

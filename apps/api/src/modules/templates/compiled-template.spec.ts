@@ -7,7 +7,15 @@ import { TemplateRenderError } from './template.errors.js';
 
 const engines = new LiquidEngines();
 const mjml = (body: string) => `<mjml><mj-body><mj-section><mj-column><mj-text>${body}</mj-text></mj-column></mj-section></mj-body></mjml>`;
-const profile = { userId: 'u1', email: 'ada@example.test', phone: null, timezone: 'Europe/Paris', locale: 'fr-CA', traits: { first_name: 'Ada', plan: 'pro' }, account: null };
+const profile = {
+  userId: 'u1',
+  email: 'ada@example.test',
+  phone: null,
+  timezone: 'Europe/Paris',
+  locale: 'fr-CA',
+  traits: { first_name: 'Ada', plan: 'pro' },
+  account: null,
+};
 const compile = (content: TemplateContent, version: number | 'draft' = 1) => CompiledTemplate.compile(engines, 'welcome', version, content);
 const vars = (extra: Record<string, unknown> = {}) => ({ profile, event: {}, data: {}, run: {}, ...extra });
 
@@ -18,19 +26,44 @@ describe('template rendering', () => {
       push: { title: 'Hi {{ profile.traits.first_name }}', body: 'b', data: { plan: '{{ profile.traits.plan }}' }, imageUrl: '' },
       chat: { text: '*{{ profile.userId }}*' },
       inapp: { title: 't', body: 'b', actionUrl: '/plans/{{ profile.traits.plan }}', data: { list: ['{{ data.code }}', 2] } },
-      webhook: { url: 'https://hooks.example.test/in', body: { user: '{{ profile.userId }}', n: 1, nested: { ok: true, s: '{{ data.code | upcase }}' } } },
+      webhook: {
+        url: 'https://hooks.example.test/in',
+        body: { user: '{{ profile.userId }}', n: 1, nested: { ok: true, s: '{{ data.code | upcase }}' } },
+      },
     });
-    const variables = vars({ event: { event: 'signed_up' }, data: { code: 'abc' }, run: { id: 'r1' }, unsubscribeUrl: 'https://u.example/x' });
+    const variables = vars({
+      event: { event: 'signed_up' },
+      data: { code: 'abc' },
+      run: { id: 'r1' },
+      unsubscribeUrl: 'https://u.example/x',
+    });
     expect((await template.render('sms', variables, null)).sms).toEqual({ body: 'Ada: signed_up abc r1 https://u.example/x' });
-    expect((await template.render('push', variables, null)).push).toEqual({ title: 'Hi Ada', body: 'b', data: { plan: 'pro' }, imageUrl: null });
+    expect((await template.render('push', variables, null)).push).toEqual({
+      title: 'Hi Ada',
+      body: 'b',
+      data: { plan: 'pro' },
+      imageUrl: null,
+    });
     expect((await template.render('chat', variables, null)).chat).toEqual({ text: '*u1*', markdown: true });
-    expect((await template.render('inapp', variables, null)).inapp).toEqual({ title: 't', body: 'b', actionUrl: '/plans/pro', data: { list: ['abc', 2] } });
-    expect((await template.render('webhook', variables, null)).webhook).toEqual({ url: 'https://hooks.example.test/in', body: { user: 'u1', n: 1, nested: { ok: true, s: 'ABC' } } });
+    expect((await template.render('inapp', variables, null)).inapp).toEqual({
+      title: 't',
+      body: 'b',
+      actionUrl: '/plans/pro',
+      data: { list: ['abc', 2] },
+    });
+    expect((await template.render('webhook', variables, null)).webhook).toEqual({
+      url: 'https://hooks.example.test/in',
+      body: { user: 'u1', n: 1, nested: { ok: true, s: 'ABC' } },
+    });
     expect(template.channels()).toEqual(['sms', 'push', 'chat', 'inapp', 'webhook']);
   });
 
   it('reads only own properties: {{ profile.constructor }} renders empty', async () => {
-    const template = compile({ sms: { body: '[{{ profile.constructor }}][{{ profile.__proto__ }}][{{ profile.traits.first_name.constructor }}][{{ profile["toString"] }}]' } });
+    const template = compile({
+      sms: {
+        body: '[{{ profile.constructor }}][{{ profile.__proto__ }}][{{ profile.traits.first_name.constructor }}][{{ profile["toString"] }}]',
+      },
+    });
     expect((await template.render('sms', vars(), null)).sms!.body).toBe('[][][][]');
   });
 
@@ -49,13 +82,20 @@ describe('template rendering', () => {
   });
 
   it('stops a render that allocates too much (memory limit)', async () => {
-    const template = compile({ sms: { body: '{% assign s = "xxxxxxxxxx" %}{% for i in (1..30) %}{% assign s = s | append: s %}{% endfor %}{{ s | size }}' } });
+    const template = compile({
+      sms: { body: '{% assign s = "xxxxxxxxxx" %}{% for i in (1..30) %}{% assign s = s | append: s %}{% endfor %}{{ s | size }}' },
+    });
     await expect(template.render('sms', vars(), null)).rejects.toThrow(/memory alloc limit exceeded/);
   });
 
   it('raises TemplateRenderError with the field path and position when a filter fails at send time', async () => {
-    const template = compile({ sms: { body: 'ok' }, locales: { fr: { sms: { body: 'Rendez-vous\n à {{ data.at | date: "%H:%M", data.zone }}' } } } });
-    const error = await template.render('sms', vars({ data: { at: '2026-03-01T09:00:00Z', zone: 'Mars/Olympus' } }), 'fr').catch((e: unknown) => e);
+    const template = compile({
+      sms: { body: 'ok' },
+      locales: { fr: { sms: { body: 'Rendez-vous\n à {{ data.at | date: "%H:%M", data.zone }}' } } },
+    });
+    const error = await template
+      .render('sms', vars({ data: { at: '2026-03-01T09:00:00Z', zone: 'Mars/Olympus' } }), 'fr')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TemplateRenderError);
     expect(error).toBeInstanceOf(UnprocessableError);
     expect((error as TemplateRenderError).field).toBe('content.locales.fr.sms.body');
@@ -139,7 +179,12 @@ describe('template rendering', () => {
     });
 
     it('fails with the MJML field when a rendered value makes the MJML invalid', async () => {
-      const template = compile({ email: { subject: 'Hi', mjml: '<mjml><mj-body><mj-section><mj-column><mj-image src="x" width="{{ data.w }}" /></mj-column></mj-section></mj-body></mjml>' } });
+      const template = compile({
+        email: {
+          subject: 'Hi',
+          mjml: '<mjml><mj-body><mj-section><mj-column><mj-image src="x" width="{{ data.w }}" /></mj-column></mj-section></mj-body></mjml>',
+        },
+      });
       const error = await template.render('email', vars({ data: { w: 'wide' } }), null).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TemplateRenderError);
       expect((error as TemplateRenderError).field).toBe('content.email.mjml');
@@ -148,8 +193,10 @@ describe('template rendering', () => {
   });
 
   it('derives readable text from HTML', () => {
-    expect(textFromHtml('<html><head><style>p{}</style></head><body><div style="display:none;">pre</div><h1>Title</h1><p>One <a href="https://x.example">link</a></p><img src="a.png" alt="logo"></body></html>')).toBe(
-      'TITLE\n\nOne link [https://x.example]',
-    );
+    expect(
+      textFromHtml(
+        '<html><head><style>p{}</style></head><body><div style="display:none;">pre</div><h1>Title</h1><p>One <a href="https://x.example">link</a></p><img src="a.png" alt="logo"></body></html>',
+      ),
+    ).toBe('TITLE\n\nOne link [https://x.example]');
   });
 });

@@ -2,7 +2,15 @@ import type { Template } from 'liquidjs';
 import { UnprocessableError } from '../../infra/http/errors.js';
 import { type LiquidEngines, problemOf } from './liquid-engine.js';
 import { compileMjml, MjmlCompileError, textFromHtml, withPreheader } from './mjml-email.js';
-import { CHANNEL_FIELDS, channelsOf, isObject, type JsonValue, localeCandidates, type TemplateChannel, type TemplateContent } from './template-content.js';
+import {
+  CHANNEL_FIELDS,
+  channelsOf,
+  isObject,
+  type JsonValue,
+  localeCandidates,
+  type TemplateChannel,
+  type TemplateContent,
+} from './template-content.js';
 import { TemplateRenderError } from './template.errors.js';
 
 export interface RenderedEmail {
@@ -95,7 +103,10 @@ export class CompiledTemplate {
         for (const [field, spec] of Object.entries(CHANNEL_FIELDS[channel])) {
           if (block[field] === undefined) continue;
           const path = `${prefix}${channel}.${field}`;
-          fields.set(field, compileValue(engines, templateKey, path, block[field] as JsonValue, spec.kind === 'mjml', spec.kind === 'boolean'));
+          fields.set(
+            field,
+            compileValue(engines, templateKey, path, block[field] as JsonValue, spec.kind === 'mjml', spec.kind === 'boolean'),
+          );
         }
         blocks.set(channel, fields);
       }
@@ -119,9 +130,16 @@ export class CompiledTemplate {
   async render(channel: TemplateChannel, variables: Record<string, unknown>, locale: string | null): Promise<RenderedContent> {
     if (!this.defaults.blocks.has(channel)) {
       const where = this.version === 'draft' ? 'draft' : `version ${this.version}`;
-      throw new UnprocessableError(`Template "${this.templateKey}" (${where}) has no ${channel} content; it has: ${this.channels().join(', ') || 'no channel'}`);
+      throw new UnprocessableError(
+        `Template "${this.templateKey}" (${where}) has no ${channel} content; it has: ${this.channels().join(', ') || 'no channel'}`,
+      );
     }
-    const variants = [...localeCandidates(locale).map((candidate) => this.byLocale.get(candidate)).filter((v): v is Variant => v !== undefined), this.defaults];
+    const variants = [
+      ...localeCandidates(locale)
+        .map((candidate) => this.byLocale.get(candidate))
+        .filter((v): v is Variant => v !== undefined),
+      this.defaults,
+    ];
     const used = new Set<Variant>();
     const pick = (field: string): Picked | undefined => {
       for (const variant of variants) {
@@ -154,7 +172,9 @@ export class CompiledTemplate {
         rendered.push = {
           title: (await text('title')) ?? '',
           body: (await text('body')) ?? '',
-          data: Object.fromEntries(Object.entries(((await json('data')) as Record<string, unknown> | undefined) ?? {}).map(([k, v]) => [k, String(v)])),
+          data: Object.fromEntries(
+            Object.entries(((await json('data')) as Record<string, unknown> | undefined) ?? {}).map(([k, v]) => [k, String(v)]),
+          ),
           imageUrl: emptyToNull(await text('imageUrl')),
         };
         break;
@@ -221,7 +241,14 @@ export class CompiledTemplate {
   }
 }
 
-function compileValue(engines: LiquidEngines, templateKey: string, path: string, value: JsonValue, html: boolean, literal: boolean): CompiledValue {
+function compileValue(
+  engines: LiquidEngines,
+  templateKey: string,
+  path: string,
+  value: JsonValue,
+  html: boolean,
+  literal: boolean,
+): CompiledValue {
   if (literal) return { kind: 'literal', value };
   if (typeof value === 'string') {
     try {
@@ -230,9 +257,16 @@ function compileValue(engines: LiquidEngines, templateKey: string, path: string,
       throw new TemplateRenderError(templateKey, path, problemOf(error));
     }
   }
-  if (Array.isArray(value)) return { kind: 'array', items: value.map((item, i) => compileValue(engines, templateKey, `${path}.${i}`, item, false, false)) };
+  if (Array.isArray(value))
+    return { kind: 'array', items: value.map((item, i) => compileValue(engines, templateKey, `${path}.${i}`, item, false, false)) };
   if (isObject(value)) {
-    return { kind: 'object', entries: Object.entries(value).map(([key, item]) => [key, compileValue(engines, templateKey, `${path}.${key}`, item as JsonValue, false, false)]) };
+    return {
+      kind: 'object',
+      entries: Object.entries(value).map(([key, item]) => [
+        key,
+        compileValue(engines, templateKey, `${path}.${key}`, item as JsonValue, false, false),
+      ]),
+    };
   }
   return { kind: 'literal', value };
 }

@@ -45,7 +45,13 @@ export async function compileMjml(mjml: string): Promise<string> {
     throw new MjmlCompileError([{ message: mjmlFailure(error), line: 1, column: 1 }]);
   }
   if (result.errors.length > 0) {
-    throw new MjmlCompileError(result.errors.map((e) => ({ message: `${e.tagName}: ${e.message.trim()}`, line: e.line, column: columnOfTag(mjml, e.line, e.tagName) })));
+    throw new MjmlCompileError(
+      result.errors.map((e) => ({
+        message: `${e.tagName}: ${e.message.trim()}`,
+        line: e.line,
+        column: columnOfTag(mjml, e.line, e.tagName),
+      })),
+    );
   }
   return result.html;
 }
@@ -85,7 +91,8 @@ function checkTags(source: string): TemplateProblem[] {
     const [, closing, rawName, attributes] = match;
     const name = rawName.toLowerCase();
     const at = positionOf(source, match.index);
-    if (name === 'mj-include') return [{ message: '<mj-include> is not available: templates cannot include other files; put the content in this template', ...at }];
+    if (name === 'mj-include')
+      return [{ message: '<mj-include> is not available: templates cannot include other files; put the content in this template', ...at }];
     if (!seenRoot) {
       if (name !== 'mjml' || closing) return [{ message: `the document must start with <mjml>, found <${closing}${name}>`, ...at }];
       seenRoot = true;

@@ -73,11 +73,26 @@ export interface FieldSpec {
 }
 
 export const CHANNEL_FIELDS: Record<TemplateChannel, Record<string, FieldSpec>> = {
-  email: { subject: { kind: 'liquid', required: true }, preheader: { kind: 'liquid' }, mjml: { kind: 'mjml', required: true }, text: { kind: 'liquid' } },
+  email: {
+    subject: { kind: 'liquid', required: true },
+    preheader: { kind: 'liquid' },
+    mjml: { kind: 'mjml', required: true },
+    text: { kind: 'liquid' },
+  },
   sms: { body: { kind: 'liquid', required: true } },
-  push: { title: { kind: 'liquid', required: true }, body: { kind: 'liquid', required: true }, data: { kind: 'stringMap' }, imageUrl: { kind: 'liquid' } },
+  push: {
+    title: { kind: 'liquid', required: true },
+    body: { kind: 'liquid', required: true },
+    data: { kind: 'stringMap' },
+    imageUrl: { kind: 'liquid' },
+  },
   chat: { text: { kind: 'liquid', required: true }, markdown: { kind: 'boolean' } },
-  inapp: { title: { kind: 'liquid', required: true }, body: { kind: 'liquid', required: true }, actionUrl: { kind: 'liquid' }, data: { kind: 'json' } },
+  inapp: {
+    title: { kind: 'liquid', required: true },
+    body: { kind: 'liquid', required: true },
+    actionUrl: { kind: 'liquid' },
+    data: { kind: 'json' },
+  },
   webhook: { url: { kind: 'liquid', required: true }, body: { kind: 'json', required: true } },
 };
 

@@ -44,7 +44,10 @@ interface TemplateHead {
 @Injectable()
 export class TemplateRenderer {
   private readonly engines = new LiquidEngines();
-  private readonly cache = new LruCache<string, Promise<CompiledTemplate>>(COMPILED_TEMPLATE_CACHE.maxEntries, COMPILED_TEMPLATE_CACHE.maxContentBytes);
+  private readonly cache = new LruCache<string, Promise<CompiledTemplate>>(
+    COMPILED_TEMPLATE_CACHE.maxEntries,
+    COMPILED_TEMPLATE_CACHE.maxContentBytes,
+  );
 
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
@@ -129,7 +132,10 @@ export class TemplateRenderer {
       [head.id, version],
     );
     if (rows.length === 0) throw new NotFoundError(`Template "${head.key}" has no version ${version}`);
-    return { compiled: CompiledTemplate.compile(this.engines, head.key, version, rows[0].content as TemplateContent), bytes: rows[0].bytes };
+    return {
+      compiled: CompiledTemplate.compile(this.engines, head.key, version, rows[0].content as TemplateContent),
+      bytes: rows[0].bytes,
+    };
   }
 }
 
@@ -162,7 +168,13 @@ export function renderProfile(profile: RenderProfile): RenderProfile {
 
 /** The extra variables first: profile, event, data and run always win. */
 function variablesOf(context: RenderContext, options: RenderOptions): Record<string, unknown> {
-  return { ...(options.extra ?? {}), profile: context.profile ?? {}, event: context.event ?? {}, data: context.data ?? {}, run: context.run ?? {} };
+  return {
+    ...(options.extra ?? {}),
+    profile: context.profile ?? {},
+    event: context.event ?? {},
+    data: context.data ?? {},
+    run: context.run ?? {},
+  };
 }
 
 function localeOf(context: RenderContext, options: RenderOptions): string | null {

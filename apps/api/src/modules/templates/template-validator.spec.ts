@@ -37,7 +37,9 @@ describe('template content validation (when saved)', () => {
   });
 
   it('reports an unclosed tag at the line of its opening', async () => {
-    const errors = byField(await validateTemplateContent(engines, { email: { subject: 'x', mjml: MJML.replace('Hi {{', '{% if a %}\nHi {{') } }));
+    const errors = byField(
+      await validateTemplateContent(engines, { email: { subject: 'x', mjml: MJML.replace('Hi {{', '{% if a %}\nHi {{') } }),
+    );
     expect(errors['content.email.mjml']).toMatchObject({ line: 5, column: 18 });
     expect(errors['content.email.mjml'].messages[0]).toMatch(/not closed/);
   });
@@ -45,7 +47,9 @@ describe('template content validation (when saved)', () => {
   it.each(['include', 'render', 'layout'])('rejects {%% %s %%} when parsed: templates have no file system', async (tag) => {
     const errors = byField(await validateTemplateContent(engines, { sms: { body: `Hi\n{% ${tag} "secrets" %}` } }));
     expect(errors['content.sms.body']).toMatchObject({ line: 2, column: 1 });
-    expect(errors['content.sms.body'].messages[0]).toMatch(new RegExp(`\\{% ${tag} %\\} is not available: templates cannot include other files`));
+    expect(errors['content.sms.body'].messages[0]).toMatch(
+      new RegExp(`\\{% ${tag} %\\} is not available: templates cannot include other files`),
+    );
   });
 
   it('rejects a file tag inside {% liquid %} too', async () => {
@@ -79,7 +83,9 @@ describe('template content validation (when saved)', () => {
     ]);
     expect((await checkMjml('<p>hello</p>'))[0].message).toMatch(/not an MJML document/);
     expect((await checkMjml('<mjml><mj-body>'))[0]).toEqual({ message: '<mj-body> is never closed', line: 1, column: 7 });
-    expect(await checkMjml('{% assign n = 1 %}\n<mjml><mj-body>{% for i in (1..n) %}<mj-section></mj-section>{% endfor %}</mj-body></mjml>')).toEqual([]);
+    expect(
+      await checkMjml('{% assign n = 1 %}\n<mjml><mj-body>{% for i in (1..n) %}<mj-section></mj-section>{% endfor %}</mj-body></mjml>'),
+    ).toEqual([]);
   });
 
   it('requires the fields of each channel block, rejects unknown fields and wrong types', async () => {
@@ -110,25 +116,43 @@ describe('template content validation (when saved)', () => {
   });
 
   it('only lets a locale translate channels the default content has, and checks its Liquid', async () => {
-    const errors = byField(await validateTemplateContent(engines, { sms: { body: 'x' }, locales: { de: { email: { subject: 'x' } }, fr: { sms: { body: '{{ x' } } } }));
+    const errors = byField(
+      await validateTemplateContent(engines, {
+        sms: { body: 'x' },
+        locales: { de: { email: { subject: 'x' } }, fr: { sms: { body: '{{ x' } } },
+      }),
+    );
     expect(errors['content.locales.de.email'].messages[0]).toMatch(/default content has no email block/);
     expect(errors['content.locales.fr.sms.body']).toMatchObject({ line: 1, column: 1 });
   });
 
   it('checks Liquid inside JSON bodies with the JSON path', async () => {
-    const errors = byField(await validateTemplateContent(engines, { webhook: { url: 'https://hooks.example.test/in', body: { items: [{ name: 'ok' }, { name: '{% for %}' }] } } }));
+    const errors = byField(
+      await validateTemplateContent(engines, {
+        webhook: { url: 'https://hooks.example.test/in', body: { items: [{ name: 'ok' }, { name: '{% for %}' }] } },
+      }),
+    );
     expect(Object.keys(errors)).toEqual(['content.webhook.body.items.1.name']);
   });
 
   it('caps the size, refuses NUL characters and content that is not an object', async () => {
-    expect((await validateTemplateContent(engines, { sms: { body: 'x'.repeat(MAX_CONTENT_BYTES) } }))[0]).toMatchObject({ field: 'content' });
-    expect((await validateTemplateContent(engines, { sms: { body: 'a\u0000b' } }))[0]).toMatchObject({ field: 'content.sms.body', messages: ['must not contain NUL characters'] });
-    expect((await validateTemplateContent(engines, { webhook: { url: 'https://hooks.example.test/in', body: { s: 'a\ud800' } } }))[0]).toMatchObject({ field: 'content.webhook.body.s', messages: ['must be valid Unicode text'] });
+    expect((await validateTemplateContent(engines, { sms: { body: 'x'.repeat(MAX_CONTENT_BYTES) } }))[0]).toMatchObject({
+      field: 'content',
+    });
+    expect((await validateTemplateContent(engines, { sms: { body: 'a\u0000b' } }))[0]).toMatchObject({
+      field: 'content.sms.body',
+      messages: ['must not contain NUL characters'],
+    });
+    expect(
+      (await validateTemplateContent(engines, { webhook: { url: 'https://hooks.example.test/in', body: { s: 'a\ud800' } } }))[0],
+    ).toMatchObject({ field: 'content.webhook.body.s', messages: ['must be valid Unicode text'] });
     expect(await validateTemplateContent(engines, { sms: { body: 'emoji 🎉' } })).toEqual([]);
     expect((await validateTemplateContent(engines, [1, 2]))[0]).toMatchObject({ field: 'content', messages: ['must be a JSON object'] });
     let deep: unknown = 'x';
     for (let i = 0; i < 100; i += 1) deep = [deep];
-    expect((await validateTemplateContent(engines, { webhook: { url: 'https://hooks.example.test/in', body: deep } }))[0].messages[0]).toMatch(/nested more than/);
+    expect(
+      (await validateTemplateContent(engines, { webhook: { url: 'https://hooks.example.test/in', body: deep } }))[0].messages[0],
+    ).toMatch(/nested more than/);
   });
 
   it('accepts an empty draft (channels are required only to publish)', async () => {

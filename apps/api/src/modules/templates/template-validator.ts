@@ -121,7 +121,11 @@ export async function validateTemplateContent(engines: LiquidEngines, content: u
         }
         for (const [channel, block] of Object.entries(blocks)) {
           if (!isTemplateChannel(channel)) add(`${path}.${channel}`, 'is not a known field: use email, sms, push, chat, inapp or webhook');
-          else if (!isObject(content[channel])) add(`${path}.${channel}`, `the default content has no ${channel} block; a locale can only translate channels the default content has`);
+          else if (!isObject(content[channel]))
+            add(
+              `${path}.${channel}`,
+              `the default content has no ${channel} block; a locale can only translate channels the default content has`,
+            );
           else checkBlock(channel, block, `${path}.${channel}`, true);
         }
       }
@@ -145,7 +149,8 @@ function findUnsafeValue(value: unknown, field: string, depth: number): { field:
     }
   } else if (isObject(value)) {
     for (const [key, item] of Object.entries(value)) {
-      if (key.includes('\u0000') || LONE_SURROGATE.test(key)) return { field, message: 'must not have keys with NUL characters or invalid Unicode' };
+      if (key.includes('\u0000') || LONE_SURROGATE.test(key))
+        return { field, message: 'must not have keys with NUL characters or invalid Unicode' };
       const found = findUnsafeValue(item, `${field}.${key}`, depth + 1);
       if (found) return found;
     }

@@ -32,7 +32,8 @@ export class TemplatesController {
   @Post()
   @ApiOperation({
     summary: 'Create a template; its content is saved as the draft',
-    description: 'Liquid and MJML are checked when saved: errors answer 400 with the field path (e.g. `content.email.mjml`), line and column.',
+    description:
+      'Liquid and MJML are checked when saved: errors answer 400 with the field path (e.g. `content.email.mjml`), line and column.',
   })
   @ApiCreatedResponse({ type: TemplateDto })
   create(@Caller() caller: Principal, @Body() body: CreateTemplateDto): Promise<TemplateDto> {
@@ -64,7 +65,8 @@ export class TemplatesController {
   @Post(':key/publish')
   @ApiOperation({
     summary: 'Publish the draft as the next immutable version',
-    description: '201 with the new version; 200 with the current one when the draft is unchanged since it; 409 when the draft has no channel.',
+    description:
+      '201 with the new version; 200 with the current one when the draft is unchanged since it; 409 when the draft has no channel.',
   })
   @ApiCreatedResponse({ type: TemplateVersionDto })
   @ApiOkResponse({ type: TemplateVersionDto, description: 'The draft equals the published version: nothing new was published' })
@@ -89,7 +91,11 @@ export class TemplatesController {
   @Get(':key/versions/:version')
   @ApiOperation({ summary: 'One published version with its content' })
   @ApiOkResponse({ type: TemplateVersionDto })
-  version(@Caller() caller: Principal, @Param('key') key: string, @Param('version', new ParseIntPipe()) version: number): Promise<TemplateVersionDto> {
+  version(
+    @Caller() caller: Principal,
+    @Param('key') key: string,
+    @Param('version', new ParseIntPipe()) version: number,
+  ): Promise<TemplateVersionDto> {
     return this.templates.version(caller.workspaceId, key, version);
   }
 
@@ -98,7 +104,8 @@ export class TemplatesController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Render one channel against a profile and sample data',
-    description: 'Renders the draft by default, or a published version, or unsaved `content`. E-mail answers subject, preheader, HTML and text.',
+    description:
+      'Renders the draft by default, or a published version, or unsaved `content`. E-mail answers subject, preheader, HTML and text.',
   })
   @ApiOkResponse({ type: RenderedContentDto })
   preview(@Caller() caller: Principal, @Param('key') key: string, @Body() body: PreviewTemplateDto): Promise<RenderedContent> {

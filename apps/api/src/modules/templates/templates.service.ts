@@ -38,7 +38,9 @@ export class TemplatesService {
   ) {}
 
   async list(workspaceId: string): Promise<TemplateSummaryDto[]> {
-    const rows = await this.dataSource.query(`SELECT ${SUMMARY_COLUMNS} FROM ${TEMPLATE_FROM} WHERE t.workspace_id = $1 ORDER BY t.key`, [workspaceId]);
+    const rows = await this.dataSource.query(`SELECT ${SUMMARY_COLUMNS} FROM ${TEMPLATE_FROM} WHERE t.workspace_id = $1 ORDER BY t.key`, [
+      workspaceId,
+    ]);
     return rows.map(toSummary);
   }
 
@@ -54,7 +56,10 @@ export class TemplatesService {
        ON CONFLICT (workspace_id, key) DO NOTHING RETURNING id`,
       [workspaceId, input.key, input.name, input.description ?? null, JSON.stringify(input.content)],
     );
-    if (rows.length === 0) throw new ConflictError(`A template with key "${input.key}" already exists in this workspace`, [{ field: 'key', messages: ['is already used by another template'] }]);
+    if (rows.length === 0)
+      throw new ConflictError(`A template with key "${input.key}" already exists in this workspace`, [
+        { field: 'key', messages: ['is already used by another template'] },
+      ]);
     return this.get(workspaceId, input.key);
   }
 
@@ -75,7 +80,10 @@ export class TemplatesService {
       set('draft', JSON.stringify(input.content));
       sets.push('draft_revision = draft_revision + 1', 'draft_updated_at = now()');
     }
-    const [rows] = await this.dataSource.query(`UPDATE templates SET ${sets.join(', ')} WHERE workspace_id = $1 AND key = $2 RETURNING id`, params);
+    const [rows] = await this.dataSource.query(
+      `UPDATE templates SET ${sets.join(', ')} WHERE workspace_id = $1 AND key = $2 RETURNING id`,
+      params,
+    );
     if (rows.length === 0) throw notFound(key);
     return this.get(workspaceId, key);
   }
@@ -83,7 +91,10 @@ export class TemplatesService {
   /** Deletes the template with its draft and every published version. */
   async remove(workspaceId: string, key: string): Promise<void> {
     checkKey(key);
-    const [rows] = await this.dataSource.query('DELETE FROM templates WHERE workspace_id = $1 AND key = $2 RETURNING id', [workspaceId, key]);
+    const [rows] = await this.dataSource.query('DELETE FROM templates WHERE workspace_id = $1 AND key = $2 RETURNING id', [
+      workspaceId,
+      key,
+    ]);
     if (rows.length === 0) throw notFound(key);
   }
 
@@ -91,22 +102,38 @@ export class TemplatesService {
    * Publishes the draft as the next immutable version. A draft equal to the published version
    * publishes nothing: the current version is returned with `created: false`.
    */
-  async publish(workspaceId: string, key: string, note: string | undefined, by: Principal): Promise<{ created: boolean; version: TemplateVersionDto }> {
+  async publish(
+    workspaceId: string,
+    key: string,
+    note: string | undefined,
+    by: Principal,
+  ): Promise<{ created: boolean; version: TemplateVersionDto }> {
     checkKey(key);
-    if (note?.includes('\u0000')) throw new ValidationError('note must not contain NUL characters', [{ field: 'note', messages: ['must not contain NUL characters'] }]);
+    if (note?.includes('\u0000'))
+      throw new ValidationError('note must not contain NUL characters', [{ field: 'note', messages: ['must not contain NUL characters'] }]);
     const result = await this.dataSource.transaction(async (m) => {
-      const [head] = await m.query('SELECT id, draft, published_version FROM templates WHERE workspace_id = $1 AND key = $2 FOR UPDATE', [workspaceId, key]);
+      const [head] = await m.query('SELECT id, draft, published_version FROM templates WHERE workspace_id = $1 AND key = $2 FOR UPDATE', [
+        workspaceId,
+        key,
+      ]);
       if (!head) throw notFound(key);
       const draft = head.draft as TemplateContent;
       if (channelsOf(draft).length === 0) {
-        throw new ConflictError(`Template "${key}" has no channel content to publish; add at least one channel block (email, sms, push, chat, inapp or webhook) to the draft`);
+        throw new ConflictError(
+          `Template "${key}" has no channel content to publish; add at least one channel block (email, sms, push, chat, inapp or webhook) to the draft`,
+        );
       }
       if (head.published_version !== null) {
-        const [same] = await m.query('SELECT version FROM template_versions WHERE template_id = $1 AND version = $2 AND content = $3::jsonb', [head.id, head.published_version, JSON.stringify(draft)]);
+        const [same] = await m.query(
+          'SELECT version FROM template_versions WHERE template_id = $1 AND version = $2 AND content = $3::jsonb',
+          [head.id, head.published_version, JSON.stringify(draft)],
+        );
         if (same) return { created: false, templateId: head.id as string, version: head.published_version as number };
       }
       await this.checkContent(draft);
-      const [{ next }] = await m.query('SELECT COALESCE(max(version), 0) + 1 AS next FROM template_versions WHERE template_id = $1', [head.id]);
+      const [{ next }] = await m.query('SELECT COALESCE(max(version), 0) + 1 AS next FROM template_versions WHERE template_id = $1', [
+        head.id,
+      ]);
       await m.query(
         `INSERT INTO template_versions (template_id, workspace_id, version, content, note, published_by) VALUES ($1, $2, $3, $4, $5, $6)`,
         [head.id, workspaceId, next, JSON.stringify(draft), note ?? null, publisherOf(by)],
@@ -149,7 +176,10 @@ export class TemplatesService {
    */
   async preview(workspaceId: string, key: string, input: PreviewTemplateDto): Promise<RenderedContent> {
     checkKey(key);
-    if (input.userId?.includes('\u0000')) throw new ValidationError('userId must not contain NUL characters', [{ field: 'userId', messages: ['must not contain NUL characters'] }]);
+    if (input.userId?.includes('\u0000'))
+      throw new ValidationError('userId must not contain NUL characters', [
+        { field: 'userId', messages: ['must not contain NUL characters'] },
+      ]);
     const exists = await this.renderer.exists(workspaceId, key);
     if (!exists) throw notFound(key);
     const profile = input.userId ? renderProfile(await this.profiles.get(workspaceId, input.userId)) : emptyProfile();
@@ -172,7 +202,10 @@ export class TemplatesService {
 
   private async row(workspaceId: string, key: string): Promise<Record<string, unknown>> {
     checkKey(key);
-    const rows = await this.dataSource.query(`SELECT ${TEMPLATE_COLUMNS} FROM ${TEMPLATE_FROM} WHERE t.workspace_id = $1 AND t.key = $2`, [workspaceId, key]);
+    const rows = await this.dataSource.query(`SELECT ${TEMPLATE_COLUMNS} FROM ${TEMPLATE_FROM} WHERE t.workspace_id = $1 AND t.key = $2`, [
+      workspaceId,
+      key,
+    ]);
     if (rows.length === 0) throw notFound(key);
     return rows[0];
   }
@@ -193,7 +226,8 @@ function checkKey(key: string): void {
 
 function checkText(input: { name?: string; description?: string | null }): void {
   for (const field of ['name', 'description'] as const) {
-    if (input[field]?.includes('\u0000')) throw new ValidationError(`${field} must not contain NUL characters`, [{ field, messages: ['must not contain NUL characters'] }]);
+    if (input[field]?.includes('\u0000'))
+      throw new ValidationError(`${field} must not contain NUL characters`, [{ field, messages: ['must not contain NUL characters'] }]);
   }
 }
 
@@ -225,7 +259,13 @@ function toTemplate(row: Record<string, unknown>): TemplateDto {
     published:
       row.v_version === null
         ? null
-        : toVersionSummary({ version: row.v_version, note: row.v_note, published_at: row.v_published_at, published_by: row.v_published_by, content: row.v_content }),
+        : toVersionSummary({
+            version: row.v_version,
+            note: row.v_note,
+            published_at: row.v_published_at,
+            published_by: row.v_published_by,
+            content: row.v_content,
+          }),
   };
 }
 

@@ -21,7 +21,9 @@ export class Messages1764460000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         completed_at timestamptz
       )`);
-    await db.query(`CREATE UNIQUE INDEX send_requests_idempotency_key ON send_requests (workspace_id, idempotency_key) WHERE idempotency_key IS NOT NULL`);
+    await db.query(
+      `CREATE UNIQUE INDEX send_requests_idempotency_key ON send_requests (workspace_id, idempotency_key) WHERE idempotency_key IS NOT NULL`,
+    );
     await db.query(`
       CREATE TABLE messages (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -63,7 +65,9 @@ export class Messages1764460000000 implements MigrationInterface {
       )`);
     await db.query(`CREATE INDEX messages_list_idx ON messages (workspace_id, created_at DESC, id DESC)`);
     await db.query(`CREATE INDEX messages_profile_idx ON messages (profile_id, created_at DESC)`);
-    await db.query(`CREATE INDEX messages_caps_idx ON messages (profile_id, sending_at DESC) WHERE sending_at IS NOT NULL AND NOT cap_exempt`);
+    await db.query(
+      `CREATE INDEX messages_caps_idx ON messages (profile_id, sending_at DESC) WHERE sending_at IS NOT NULL AND NOT cap_exempt`,
+    );
     await db.query(`CREATE INDEX messages_provider_idx ON messages (plugin_id, provider_message_id) WHERE provider_message_id IS NOT NULL`);
     await db.query(`CREATE INDEX messages_deferred_idx ON messages (deferred_until) WHERE status = 'deferred'`);
     await db.query(`CREATE INDEX messages_inbox_idx ON messages (profile_id, created_at DESC, id DESC) WHERE channel = 'inapp'`);

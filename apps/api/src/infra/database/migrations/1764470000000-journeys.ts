@@ -33,7 +33,9 @@ export class Journeys1764470000000 implements MigrationInterface {
     await db.query(`
       CREATE FUNCTION journey_versions_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN RAISE EXCEPTION 'journey versions are immutable'; END $$`);
-    await db.query(`CREATE TRIGGER journey_versions_no_update BEFORE UPDATE ON journey_versions FOR EACH ROW EXECUTE FUNCTION journey_versions_immutable()`);
+    await db.query(
+      `CREATE TRIGGER journey_versions_no_update BEFORE UPDATE ON journey_versions FOR EACH ROW EXECUTE FUNCTION journey_versions_immutable()`,
+    );
     await db.query(`
       CREATE TABLE journey_runs (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -53,11 +55,15 @@ export class Journeys1764470000000 implements MigrationInterface {
         ended_at timestamptz,
         end_reason text
       )`);
-    await db.query(`CREATE UNIQUE INDEX journey_runs_one_active ON journey_runs (journey_id, profile_id) WHERE status IN ('active', 'waiting')`);
+    await db.query(
+      `CREATE UNIQUE INDEX journey_runs_one_active ON journey_runs (journey_id, profile_id) WHERE status IN ('active', 'waiting')`,
+    );
     await db.query(`CREATE UNIQUE INDEX journey_runs_entry_key ON journey_runs (journey_id, entry_key) WHERE entry_key IS NOT NULL`);
     await db.query(`CREATE INDEX journey_runs_list_idx ON journey_runs (journey_id, entered_at DESC)`);
     await db.query(`CREATE INDEX journey_runs_profile_idx ON journey_runs (profile_id, status)`);
-    await db.query(`CREATE INDEX journey_runs_waiting_idx ON journey_runs (profile_id, waiting_for) WHERE status = 'waiting' AND waiting_for IS NOT NULL`);
+    await db.query(
+      `CREATE INDEX journey_runs_waiting_idx ON journey_runs (profile_id, waiting_for) WHERE status = 'waiting' AND waiting_for IS NOT NULL`,
+    );
     await db.query(`CREATE INDEX journey_runs_stuck_idx ON journey_runs (updated_at) WHERE status = 'active'`);
     await db.query(`
       CREATE TABLE journey_steps (

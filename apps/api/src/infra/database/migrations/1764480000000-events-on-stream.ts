@@ -14,7 +14,9 @@ export class EventsOnStream1764480000000 implements MigrationInterface {
     await db.query('ALTER TABLE events ADD COLUMN partition smallint, ADD COLUMN xid xid8');
     await db.query('ALTER TABLE events ALTER COLUMN xid SET DEFAULT pg_current_xact_id()');
     await db.query('CREATE INDEX events_stream_idx ON events (partition, xid, id) WHERE partition IS NOT NULL');
-    await db.query(`SELECT setval('events_id_seq', GREATEST((SELECT COALESCE(max(id), 0) FROM events), (SELECT COALESCE(max(id), 0) FROM stream_entries), 1))`);
+    await db.query(
+      `SELECT setval('events_id_seq', GREATEST((SELECT COALESCE(max(id), 0) FROM events), (SELECT COALESCE(max(id), 0) FROM stream_entries), 1))`,
+    );
     await db.query(`ALTER TABLE stream_entries ALTER COLUMN id SET DEFAULT nextval('events_id_seq')`);
     // The workspace is implied by the profile (whose own key names it); checking it again on every
     // event only added a shared lock on the workspace row to each ingest transaction.

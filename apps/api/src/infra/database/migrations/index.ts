@@ -11,4 +11,16 @@ import { IngestAtOnce1764500000000 } from './1764500000000-ingest-at-once.js';
 import { JourneyDraftRevisions1764510000000 } from './1764510000000-journey-draft-revisions.js';
 
 /** Every migration, oldest first. Forward-only: add a new one, never edit a landed one. */
-export const MIGRATIONS = [Foundation1764410000000, ProfilesEventsStream1764420000000, ProviderConfigs1764430000000, Templates1764440000000, PreferencesSettings1764450000000, Messages1764460000000, Journeys1764470000000, EventsOnStream1764480000000, StatusIndexes1764490000000, IngestAtOnce1764500000000, JourneyDraftRevisions1764510000000];
+export const MIGRATIONS = [
+  Foundation1764410000000,
+  ProfilesEventsStream1764420000000,
+  ProviderConfigs1764430000000,
+  Templates1764440000000,
+  PreferencesSettings1764450000000,
+  Messages1764460000000,
+  Journeys1764470000000,
+  EventsOnStream1764480000000,
+  StatusIndexes1764490000000,
+  IngestAtOnce1764500000000,
+  JourneyDraftRevisions1764510000000,
+];

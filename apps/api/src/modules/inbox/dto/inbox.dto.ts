@@ -39,7 +39,7 @@ export class InboxBulkDto {
   @IsIn(INBOX_ACTIONS)
   action: InboxAction;
 
-  @ApiPropertyOptional({ type: [String], description: 'Messages to change; all of the user\'s when omitted' })
+  @ApiPropertyOptional({ type: [String], description: "Messages to change; all of the user's when omitted" })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(500)

@@ -22,7 +22,10 @@ export class SegmentEventDto {
 export class SegmentBatchDto {
   @ApiProperty({ type: [SegmentEventDto], maxItems: 2500 }) batch: SegmentEventDto[];
   @ApiPropertyOptional({ format: 'date-time' }) sentAt?: string;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Merged into every event\'s context' }) context?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: "Merged into every event's context" }) context?: Record<
+    string,
+    unknown
+  >;
   @ApiPropertyOptional() writeKey?: string;
 }
 

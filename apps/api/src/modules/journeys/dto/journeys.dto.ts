@@ -3,7 +3,10 @@ import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger
 import { IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Length, MaxLength, Min } from 'class-validator';
 import { PageQueryDto } from '../../profiles/dto/profile.dto.js';
 
-const CONDITION = { oneOf: [{ type: 'object', additionalProperties: true }, { type: 'boolean' }], description: 'JSON Logic over { profile, event, data, run }' };
+const CONDITION = {
+  oneOf: [{ type: 'object', additionalProperties: true }, { type: 'boolean' }],
+  description: 'JSON Logic over { profile, event, data, run }',
+};
 
 // The journey definition as documents (SPEC "Journey definition"). Drafts may be incomplete, so
 // requests only check that a definition is an object; `POST /api/journeys/{id}/validate` reports
@@ -13,7 +16,8 @@ export class JourneyNodeDto {
   @ApiProperty({ description: 'Unique in the journey: letters, digits, _ and -, starting with a letter or _' }) id: string;
   @ApiProperty({ enum: NODE_TYPE_NAMES }) type: (typeof NODE_TYPE_NAMES)[number];
   @ApiPropertyOptional({ description: 'Shown on the canvas' }) name?: string;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: "The node type's config (see the node catalogue)" }) config?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: "The node type's config (see the node catalogue)" })
+  config?: Record<string, unknown>;
 }
 
 export class JourneyEdgeDto {
@@ -27,7 +31,8 @@ export class ReentryWindowDto {
 }
 
 export class JourneyEntryDto {
-  @ApiPropertyOptional({ oneOf: [{ type: 'string', enum: ['once', 'always'] }, { $ref: getSchemaPath(ReentryWindowDto) }] }) reentry?: 'once' | 'always' | ReentryWindowDto;
+  @ApiPropertyOptional({ oneOf: [{ type: 'string', enum: ['once', 'always'] }, { $ref: getSchemaPath(ReentryWindowDto) }] }) reentry?:
+    'once' | 'always' | ReentryWindowDto;
 }
 
 export class ExitGoalDto {
@@ -59,7 +64,10 @@ export class StickyNoteDto {
 }
 
 export class JourneyUiDto {
-  @ApiPropertyOptional({ type: 'object', additionalProperties: POINT, description: 'Canvas positions by node id' }) positions?: Record<string, CanvasPointDto>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: POINT, description: 'Canvas positions by node id' }) positions?: Record<
+    string,
+    CanvasPointDto
+  >;
   @ApiPropertyOptional({ type: [StickyNoteDto] }) notes?: StickyNoteDto[];
 }
 
@@ -67,12 +75,19 @@ export class JourneyDefinitionDto {
   @ApiPropertyOptional() name?: string;
   @ApiPropertyOptional() description?: string;
   @ApiPropertyOptional({ type: JourneyEntryDto }) entry?: JourneyEntryDto;
-  @ApiPropertyOptional({ type: [ExitGoalDto], description: 'Goal events: a run stops at once when its profile does one' }) exit?: ExitGoalDto[];
+  @ApiPropertyOptional({ type: [ExitGoalDto], description: 'Goal events: a run stops at once when its profile does one' })
+  exit?: ExitGoalDto[];
   @ApiPropertyOptional({ type: [JourneyCapDto], description: "This journey's frequency caps" }) caps?: JourneyCapDto[];
   @ApiProperty({ type: [JourneyNodeDto] }) nodes: JourneyNodeDto[];
   @ApiProperty({ type: [JourneyEdgeDto] }) edges: JourneyEdgeDto[];
-  @ApiPropertyOptional({ type: 'object', additionalProperties: POINT, description: 'Canvas positions of older documents; the canvas writes ui.positions' }) layout?: Record<string, CanvasPointDto>;
-  @ApiPropertyOptional({ type: JourneyUiDto, description: 'What the canvas keeps with the journey; the engine ignores it' }) ui?: JourneyUiDto;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: POINT,
+    description: 'Canvas positions of older documents; the canvas writes ui.positions',
+  })
+  layout?: Record<string, CanvasPointDto>;
+  @ApiPropertyOptional({ type: JourneyUiDto, description: 'What the canvas keeps with the journey; the engine ignores it' })
+  ui?: JourneyUiDto;
 }
 
 const DEFINITION_DOC = 'The journey graph (SPEC "Journey definition"); drafts may be incomplete';
@@ -126,7 +141,8 @@ export class UpdateJourneyDto {
   definition?: JourneyDefinitionDto;
 
   @ApiPropertyOptional({
-    description: 'The draft revision this edit started from; when the draft has moved on since, the edit is refused with 409 (nothing is saved)',
+    description:
+      'The draft revision this edit started from; when the draft has moved on since, the edit is refused with 409 (nothing is saved)',
     minimum: 1,
   })
   @IsOptional()
@@ -164,7 +180,11 @@ export class InvokeJourneyDto {
   @Length(1, 255)
   userId: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'The entry event\'s properties, and `data` in the run context' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: "The entry event's properties, and `data` in the run context",
+  })
   @IsOptional()
   @IsObject()
   data?: Record<string, unknown>;
@@ -198,7 +218,8 @@ export class ValidationReportDto {
 export class JourneyEditorDto {
   @ApiProperty({ enum: ['user', 'api_key'] }) kind: 'user' | 'api_key';
   @ApiProperty() id: string;
-  @ApiProperty({ nullable: true, type: String, description: "The user's e-mail or the API key's name; null when it no longer exists" }) name: string | null;
+  @ApiProperty({ nullable: true, type: String, description: "The user's e-mail or the API key's name; null when it no longer exists" })
+  name: string | null;
 }
 
 export class JourneyDto {
@@ -208,16 +229,23 @@ export class JourneyDto {
   @ApiProperty({ enum: ['draft', 'active', 'paused', 'archived'] }) status: 'draft' | 'active' | 'paused' | 'archived';
   @ApiProperty({ nullable: true, type: Number, description: 'The live version: the one new runs start on' }) currentVersion: number | null;
   @ApiProperty({ type: JourneyDefinitionDto }) draft: JourneyDefinitionDto;
-  @ApiProperty({ description: 'Goes up by one with every saved edit of the draft; send it back as `revision` to be told of concurrent edits' }) revision: number;
+  @ApiProperty({
+    description: 'Goes up by one with every saved edit of the draft; send it back as `revision` to be told of concurrent edits',
+  })
+  revision: number;
   @ApiProperty({ format: 'date-time' }) draftUpdatedAt: Date;
   @ApiProperty({ type: JourneyEditorDto, nullable: true, description: 'Who last saved the draft' }) draftUpdatedBy: JourneyEditorDto | null;
   @ApiProperty({ format: 'date-time' }) createdAt: Date;
   @ApiProperty({ format: 'date-time' }) updatedAt: Date;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'number' }, description: 'Runs by status' }) runs?: Record<string, number>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'number' }, description: 'Runs by status' }) runs?: Record<
+    string,
+    number
+  >;
 }
 
 export class JourneySummaryDto extends JourneyDto {
-  @ApiProperty({ description: 'The draft differs from the live version (canvas positions aside), or nothing is published yet' }) hasUnpublishedChanges: boolean;
+  @ApiProperty({ description: 'The draft differs from the live version (canvas positions aside), or nothing is published yet' })
+  hasUnpublishedChanges: boolean;
   @ApiProperty({ description: 'Runs in progress (active or waiting)' }) activeRuns: number;
   @ApiProperty({ description: 'Runs started in the last 7 days' }) entriesLast7Days: number;
 }
@@ -258,7 +286,10 @@ export class RunStepDto {
 }
 
 export class RunDetailDto extends RunDto {
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'event, data (fetch and ai outputs), run' }) context: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'event, data (fetch and ai outputs), run' }) context: Record<
+    string,
+    unknown
+  >;
   @ApiProperty({ type: [RunStepDto] }) steps: RunStepDto[];
   @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) timers: Array<Record<string, unknown>>;
 }

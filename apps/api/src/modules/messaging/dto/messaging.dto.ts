@@ -10,7 +10,12 @@ export class SendBodyDto {
     description:
       "Courier's shape: `to.user_id` (a profile), `template` (a template key or a journey), `data`, `routing` `{ method: single|all, channels }`, " +
       '`preferences.subscription_topic_id` (topic), `metadata.tags` (`urgent` skips quiet hours), `delay` `{ duration (ms) | until }`.',
-    example: { to: { user_id: 'u1' }, template: 'welcome', data: { plan: 'trial' }, routing: { method: 'single', channels: ['email', 'sms'] } },
+    example: {
+      to: { user_id: 'u1' },
+      template: 'welcome',
+      data: { plan: 'trial' },
+      routing: { method: 'single', channels: ['email', 'sms'] },
+    },
   })
   @IsObject({ message: 'message is required: { "message": { "to": { "user_id": "…" }, "template": "…" } }' })
   message: Record<string, unknown>;
@@ -84,7 +89,11 @@ export class MessageDto {
   @ApiProperty({ nullable: true, type: String }) providerMessageId: string | null;
   @ApiProperty({ nullable: true, type: String }) recipient: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) deferredUntil: Date | null;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Time of each lifecycle step reached (queued, sending, sent, delivered, opened, clicked, failed, bounced)' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Time of each lifecycle step reached (queued, sending, sent, delivered, opened, clicked, failed, bounced)',
+  })
   timestamps: Record<string, Date | null>;
   @ApiPropertyOptional({ type: [MessageEventDto] }) events?: MessageEventDto[];
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'The rendered content as sent' }) content?: unknown;
@@ -101,7 +110,10 @@ export class TestSendDto {
   @Length(1, 255)
   userId: string;
 
-  @ApiPropertyOptional({ type: [String], description: 'Channels to send on (each one); default: the template\'s channels, first that delivers' })
+  @ApiPropertyOptional({
+    type: [String],
+    description: "Channels to send on (each one); default: the template's channels, first that delivers",
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(7)

@@ -5,7 +5,11 @@ export class PluginDto {
   @ApiProperty({ description: '`<package>/<manifest id>`', example: '@itinera/channel-sms-twilio/sms-twilio' }) id: string;
   @ApiProperty() packageName: string;
   @ApiProperty() packageVersion: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The plugin manifest: kind, channel, displayName, configSchema, nodeParameters, capabilities' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The plugin manifest: kind, channel, displayName, configSchema, nodeParameters, capabilities',
+  })
   manifest: Record<string, unknown>;
 }
 
@@ -16,7 +20,8 @@ class PluginFailureDto {
 
 export class PluginListDto {
   @ApiProperty({ type: [PluginDto] }) plugins: PluginDto[];
-  @ApiProperty({ type: [PluginFailureDto], description: 'Packages or plugins that could not be loaded, and why' }) failures: PluginFailureDto[];
+  @ApiProperty({ type: [PluginFailureDto], description: 'Packages or plugins that could not be loaded, and why' })
+  failures: PluginFailureDto[];
   @ApiProperty({ type: [String], description: 'Installed plugins left out by ITINERA_PLUGINS' }) excluded: string[];
 }
 
@@ -31,7 +36,11 @@ export class CreateProviderDto {
   @Length(1, 100)
   name: string;
 
-  @ApiProperty({ type: 'object', additionalProperties: true, description: "Values for the plugin's configSchema; x-secret fields are encrypted at rest and never returned" })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: "Values for the plugin's configSchema; x-secret fields are encrypted at rest and never returned",
+  })
   @IsObject()
   config: Record<string, unknown>;
 
@@ -55,7 +64,11 @@ export class UpdateProviderDto {
   @Length(1, 100)
   name?: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Merged into the stored configuration; omitted secrets keep their stored value' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Merged into the stored configuration; omitted secrets keep their stored value',
+  })
   @IsOptional()
   @IsObject()
   config?: Record<string, unknown>;
@@ -94,7 +107,8 @@ export class ProviderDto {
   @ApiProperty() priority: number;
   @ApiProperty() enabled: boolean;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'Non-secret configuration' }) config: Record<string, unknown>;
-  @ApiProperty({ type: [String], description: 'Names of the secret fields that are set (their values are never returned)' }) secretsSet: string[];
+  @ApiProperty({ type: [String], description: 'Names of the secret fields that are set (their values are never returned)' })
+  secretsSet: string[];
   @ApiProperty({ description: 'false when the plugin is not installed (or excluded) in this deployment' }) pluginInstalled: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt: Date;
   @ApiProperty({ format: 'date-time' }) updatedAt: Date;

@@ -1,6 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsOptional, Matches, registerDecorator, type ValidationOptions } from 'class-validator';
-import { ALL, CHANNEL_NAME, DEFAULT_PREFERENCES, type DefaultPreference, PREFERENCE_STATUSES, type PreferenceStatus } from '../preference-rules.js';
+import {
+  ALL,
+  CHANNEL_NAME,
+  DEFAULT_PREFERENCES,
+  type DefaultPreference,
+  PREFERENCE_STATUSES,
+  type PreferenceStatus,
+} from '../preference-rules.js';
 
 const MAX_CHANNELS = 32;
 
@@ -11,14 +18,20 @@ function IsChannelStatusMap(options?: ValidationOptions) {
       name: 'isChannelStatusMap',
       target: target.constructor,
       propertyName,
-      options: { message: `${propertyName} must map channel names (email, sms, push, …) to opted_in or opted_out, e.g. { "email": "opted_out" }`, ...options },
+      options: {
+        message: `${propertyName} must map channel names (email, sms, push, …) to opted_in or opted_out, e.g. { "email": "opted_out" }`,
+        ...options,
+      },
       validator: {
         validate: (value: unknown) =>
           typeof value === 'object' &&
           value !== null &&
           !Array.isArray(value) &&
           Object.keys(value).length <= MAX_CHANNELS &&
-          Object.entries(value).every(([channel, status]) => channel !== ALL && CHANNEL_NAME.test(channel) && PREFERENCE_STATUSES.includes(status as PreferenceStatus)),
+          Object.entries(value).every(
+            ([channel, status]) =>
+              channel !== ALL && CHANNEL_NAME.test(channel) && PREFERENCE_STATUSES.includes(status as PreferenceStatus),
+          ),
       },
     });
 }
@@ -30,19 +43,29 @@ const channelMapSchema = {
 };
 
 export class SetTopicPreferenceDto {
-  @ApiPropertyOptional({ enum: PREFERENCE_STATUSES, description: "The profile's choice for the whole topic; left out: the topic's default applies" })
+  @ApiPropertyOptional({
+    enum: PREFERENCE_STATUSES,
+    description: "The profile's choice for the whole topic; left out: the topic's default applies",
+  })
   @IsOptional()
   @IsIn(PREFERENCE_STATUSES)
   status?: PreferenceStatus;
 
-  @ApiPropertyOptional({ ...channelMapSchema, description: 'Per-channel choices; they beat the topic-wide one. Channels left out follow it.' })
+  @ApiPropertyOptional({
+    ...channelMapSchema,
+    description: 'Per-channel choices; they beat the topic-wide one. Channels left out follow it.',
+  })
   @IsOptional()
   @IsChannelStatusMap()
   channels?: Record<string, PreferenceStatus>;
 }
 
 export class SetUnsubscribedChannelsDto {
-  @ApiProperty({ type: [String], example: ['email'], description: 'Channels on which the profile gets no message except those of required topics' })
+  @ApiProperty({
+    type: [String],
+    example: ['email'],
+    description: 'Channels on which the profile gets no message except those of required topics',
+  })
   @IsArray()
   @ArrayMaxSize(MAX_CHANNELS)
   @ArrayUnique()
@@ -55,7 +78,11 @@ export class TopicPreferenceDto {
   @ApiProperty() name: string;
   @ApiProperty({ nullable: true, type: String }) description: string | null;
   @ApiProperty({ enum: DEFAULT_PREFERENCES }) defaultPreference: DefaultPreference;
-  @ApiProperty({ enum: PREFERENCE_STATUSES, nullable: true, description: "The profile's choice for the whole topic; null: none (the default applies)" })
+  @ApiProperty({
+    enum: PREFERENCE_STATUSES,
+    nullable: true,
+    description: "The profile's choice for the whole topic; null: none (the default applies)",
+  })
   status: PreferenceStatus | null;
   @ApiProperty({ ...channelMapSchema, description: "The profile's per-channel choices" }) channels: Record<string, PreferenceStatus>;
   @ApiProperty({
@@ -69,7 +96,11 @@ export class TopicPreferenceDto {
 
 export class ProfilePreferencesDto {
   @ApiProperty() userId: string;
-  @ApiProperty({ type: [String], example: ['email'], description: 'Channels on which only required topics are sent (e.g. after a one-click unsubscribe without a topic)' })
+  @ApiProperty({
+    type: [String],
+    example: ['email'],
+    description: 'Channels on which only required topics are sent (e.g. after a one-click unsubscribe without a topic)',
+  })
   unsubscribedChannels: string[];
   @ApiProperty({ type: [TopicPreferenceDto] }) topics: TopicPreferenceDto[];
 }

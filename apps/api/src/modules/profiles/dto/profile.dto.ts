@@ -21,7 +21,11 @@ export class ContactPointInputDto {
 }
 
 export class ProfileWriteDto {
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'PATCH: merged into the stored traits (null removes a trait). PUT: replaces them.' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'PATCH: merged into the stored traits (null removes a trait). PUT: replaces them.',
+  })
   @IsOptional()
   @IsObject()
   traits?: Record<string, unknown>;
@@ -76,7 +80,8 @@ export class ProfileDto {
 
 export class ProfilePageDto {
   @ApiProperty({ type: [ProfileDto] }) data: ProfileDto[];
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as cursor for the next page; null on the last page' }) nextCursor: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as cursor for the next page; null on the last page' }) nextCursor:
+    string | null;
 }
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));

@@ -37,12 +37,19 @@ export class QuietHoursDto {
   @Matches(CLOCK, { message: CLOCK_MESSAGE('start') })
   start: string;
 
-  @ApiProperty({ example: '08:00', description: 'Local time at which they end; earlier than start means the next day, equal to start means a whole day' })
+  @ApiProperty({
+    example: '08:00',
+    description: 'Local time at which they end; earlier than start means the next day, equal to start means a whole day',
+  })
   @IsString()
   @Matches(CLOCK, { message: CLOCK_MESSAGE('end') })
   end: string;
 
-  @ApiPropertyOptional({ enum: WEEKDAYS, isArray: true, description: 'Days on which a window starts (a Friday 21:00→08:00 window runs into Saturday); default every day' })
+  @ApiPropertyOptional({
+    enum: WEEKDAYS,
+    isArray: true,
+    description: 'Days on which a window starts (a Friday 21:00→08:00 window runs into Saturday); default every day',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1, { message: 'days must list at least one day, or be left out for every day' })
@@ -50,7 +57,10 @@ export class QuietHoursDto {
   @IsIn(WEEKDAYS, { each: true, message: `each of days must be one of ${WEEKDAYS.join(', ')}` })
   days?: Weekday[];
 
-  @ApiPropertyOptional({ example: 'Europe/Paris', description: "Zone for profiles without a timezone; default: the workspace's default time zone" })
+  @ApiPropertyOptional({
+    example: 'Europe/Paris',
+    description: "Zone for profiles without a timezone; default: the workspace's default time zone",
+  })
   @IsOptional()
   @IsValidTimezone()
   defaultTimezone?: string;
@@ -139,7 +149,11 @@ export class DeliverySettingsDto {
   @Type(() => FrequencyCapDto)
   frequencyCaps: FrequencyCapDto[];
 
-  @ApiPropertyOptional({ minimum: 0, maximum: YEAR_SECONDS, description: 'Least time between two messages to one profile; 0 or left out: none' })
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: YEAR_SECONDS,
+    description: 'Least time between two messages to one profile; 0 or left out: none',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)

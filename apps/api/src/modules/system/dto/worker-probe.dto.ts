@@ -2,7 +2,12 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export class WorkerProbeDto {
-  @ApiPropertyOptional({ minimum: 0, maximum: 30000, default: 0, description: 'How long the worker holds the job (rehearses a graceful drain)' })
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 30000,
+    default: 0,
+    description: 'How long the worker holds the job (rehearses a graceful drain)',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)

@@ -3,15 +3,32 @@ import { IsIn, IsObject, IsOptional, IsString, Length, Matches, ValidateBy, type
 import { TEMPLATE_CHANNELS, TEMPLATE_KEY_PATTERN, type TemplateChannel, type TemplateContent } from '../template-content.js';
 import type { TemplateVersionRef } from '../template-renderer.js';
 
-const ANY_JSON = { oneOf: [{ type: 'object', additionalProperties: true }, { type: 'array', items: {} }, { type: 'string' }, { type: 'number' }, { type: 'boolean' }] };
-const VERSION_SCHEMA = { oneOf: [{ type: 'string', enum: ['draft', 'published'] }, { type: 'integer', minimum: 1 }] };
+const ANY_JSON = {
+  oneOf: [
+    { type: 'object', additionalProperties: true },
+    { type: 'array', items: {} },
+    { type: 'string' },
+    { type: 'number' },
+    { type: 'boolean' },
+  ],
+};
+const VERSION_SCHEMA = {
+  oneOf: [
+    { type: 'string', enum: ['draft', 'published'] },
+    { type: 'integer', minimum: 1 },
+  ],
+};
 
 // ---- Content (documentation of the shape; the service validates it field by field) ----
 
 export class EmailContentDto {
   @ApiProperty({ example: 'Welcome, {{ profile.traits.first_name | default: "there" }}' }) subject: string;
   @ApiPropertyOptional({ description: 'Inbox preview text, put in <mj-preview>' }) preheader?: string;
-  @ApiProperty({ description: 'MJML body; Liquid outputs are HTML-escaped (`| raw` opts out)', example: '<mjml><mj-body><mj-section><mj-column><mj-text>Hi {{ profile.traits.first_name }}</mj-text></mj-column></mj-section></mj-body></mjml>' })
+  @ApiProperty({
+    description: 'MJML body; Liquid outputs are HTML-escaped (`| raw` opts out)',
+    example:
+      '<mjml><mj-body><mj-section><mj-column><mj-text>Hi {{ profile.traits.first_name }}</mj-text></mj-column></mj-section></mj-body></mjml>',
+  })
   mjml: string;
   @ApiPropertyOptional({ description: 'Plain-text part; derived from the HTML when absent' }) text?: string;
 }
@@ -36,11 +53,17 @@ export class InappContentDto {
   @ApiProperty() title: string;
   @ApiProperty() body: string;
   @ApiPropertyOptional() actionUrl?: string;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'JSON; strings in it are Liquid' }) data?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'JSON; strings in it are Liquid' }) data?: Record<
+    string,
+    unknown
+  >;
 }
 
 export class WebhookContentDto {
-  @ApiProperty({ description: 'Where the JSON is POSTed (Liquid), e.g. from a profile trait', example: 'https://hooks.example.com/{{ profile.userId }}' })
+  @ApiProperty({
+    description: 'Where the JSON is POSTed (Liquid), e.g. from a profile trait',
+    example: 'https://hooks.example.com/{{ profile.userId }}',
+  })
   url: string;
   @ApiProperty({ ...ANY_JSON, description: 'The JSON body; strings in it are Liquid' }) body: unknown;
 }
@@ -73,7 +96,8 @@ export class TemplateContentDto {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: { $ref: getSchemaPath(LocaleContentDto) },
-    description: 'Locale variants keyed by locale (`fr`, `fr-CA`): exact locale first, then its language, then the default content, field by field',
+    description:
+      'Locale variants keyed by locale (`fr`, `fr-CA`): exact locale first, then its language, then the default content, field by field',
   })
   locales?: Record<string, LocaleContentDto>;
 }
@@ -84,7 +108,9 @@ export class CreateTemplateDto {
   @ApiProperty({ example: 'welcome', description: 'Unique in the workspace; lower-case letters, digits, - and _; cannot change' })
   @IsString()
   @Length(1, 100)
-  @Matches(TEMPLATE_KEY_PATTERN, { message: 'key must be a slug of lower-case letters and digits separated by - or _, e.g. welcome or trial-ending' })
+  @Matches(TEMPLATE_KEY_PATTERN, {
+    message: 'key must be a slug of lower-case letters and digits separated by - or _, e.g. welcome or trial-ending',
+  })
   key: string;
 
   @ApiProperty({ example: 'Welcome e-mail' })
@@ -135,7 +161,8 @@ function IsTemplateVersion(options?: ValidationOptions): PropertyDecorator {
     {
       name: 'isTemplateVersion',
       validator: {
-        validate: (value: unknown) => value === 'draft' || value === 'published' || (typeof value === 'number' && Number.isInteger(value) && value >= 1),
+        validate: (value: unknown) =>
+          value === 'draft' || value === 'published' || (typeof value === 'number' && Number.isInteger(value) && value >= 1),
         defaultMessage: () => 'version must be "draft", "published" or a version number',
       },
     },
@@ -154,12 +181,20 @@ export class PreviewTemplateDto {
   @Length(1, 255)
   userId?: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: '`data` variables (sample send data, fetch and ai outputs)' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: '`data` variables (sample send data, fetch and ai outputs)',
+  })
   @IsOptional()
   @IsObject()
   data?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'The triggering `event`, e.g. { "event": "signed_up", "properties": { … } }' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The triggering `event`, e.g. { "event": "signed_up", "properties": { … } }',
+  })
   @IsOptional()
   @IsObject()
   event?: Record<string, unknown>;
@@ -169,12 +204,21 @@ export class PreviewTemplateDto {
   @IsObject()
   run?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Extra top-level variables; unsubscribeUrl and preferencesUrl default to placeholders' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Extra top-level variables; unsubscribeUrl and preferencesUrl default to placeholders',
+  })
   @IsOptional()
   @IsObject()
   extra?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ nullable: true, type: String, example: 'fr-CA', description: "Locale variant to render; default the profile's locale; null for the default content" })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    example: 'fr-CA',
+    description: "Locale variant to render; default the profile's locale; null for the default content",
+  })
   @IsOptional()
   @IsString()
   @Length(2, 35)
@@ -185,7 +229,10 @@ export class PreviewTemplateDto {
   @IsTemplateVersion()
   version?: TemplateVersionRef;
 
-  @ApiPropertyOptional({ type: TemplateContentDto, description: 'Render this unsaved content instead of a stored version (the editor\'s live preview); checked as when saved' })
+  @ApiPropertyOptional({
+    type: TemplateContentDto,
+    description: "Render this unsaved content instead of a stored version (the editor's live preview); checked as when saved",
+  })
   @IsOptional()
   @IsObject()
   content?: TemplateContent;
@@ -199,7 +246,8 @@ export class TemplateSummaryDto {
   @ApiProperty() name: string;
   @ApiProperty({ nullable: true, type: String }) description: string | null;
   @ApiProperty({ enum: TEMPLATE_CHANNELS, isArray: true, description: 'Channels of the draft' }) channels: TemplateChannel[];
-  @ApiProperty({ nullable: true, type: Number, description: 'The version sends use; null until first published' }) publishedVersion: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'The version sends use; null until first published' }) publishedVersion:
+    number | null;
   @ApiProperty({ description: 'The draft differs from the published version (or nothing is published)' }) hasUnpublishedChanges: boolean;
   @ApiProperty({ format: 'date-time' }) draftUpdatedAt: Date;
   @ApiProperty({ format: 'date-time' }) createdAt: Date;
@@ -221,7 +269,8 @@ export class TemplateVersionDto extends TemplateVersionSummaryDto {
 
 export class TemplateDto extends TemplateSummaryDto {
   @ApiProperty({ type: TemplateContentDto, description: 'The draft' }) content: TemplateContent;
-  @ApiProperty({ type: TemplateVersionSummaryDto, nullable: true, description: 'The published version, if any' }) published: TemplateVersionSummaryDto | null;
+  @ApiProperty({ type: TemplateVersionSummaryDto, nullable: true, description: 'The published version, if any' })
+  published: TemplateVersionSummaryDto | null;
 }
 
 export class RenderedEmailDto {
@@ -258,7 +307,8 @@ export class RenderedContentDto {
   @ApiProperty() templateKey: string;
   @ApiProperty({ oneOf: [{ type: 'integer' }, { type: 'string', enum: ['draft'] }] }) version: number | 'draft';
   @ApiProperty({ enum: TEMPLATE_CHANNELS }) channel: TemplateChannel;
-  @ApiProperty({ nullable: true, type: String, description: 'The locale variant used; null for the default content' }) locale: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The locale variant used; null for the default content' }) locale:
+    string | null;
   @ApiPropertyOptional({ type: RenderedEmailDto }) email?: RenderedEmailDto;
   @ApiPropertyOptional({ type: RenderedSmsDto }) sms?: RenderedSmsDto;
   @ApiPropertyOptional({ type: RenderedPushDto }) push?: RenderedPushDto;
