@@ -24,6 +24,7 @@ export default {
     '^@itinera/journey-model/fixtures$': '<rootDir>/libs/journey-model/src/fixtures/spec-example.ts',
     '^@itinera/fakes$': '<rootDir>/tools/fakes/index.ts',
     '^@itinera/testing$': '<rootDir>/tools/testing/index.ts',
+    '^@itinera/testing/admin-e2e$': '<rootDir>/tools/testing/admin-e2e.ts',
     '^@itinera/sdk$': '<rootDir>/libs/sdk/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

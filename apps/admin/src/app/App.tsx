@@ -6,9 +6,13 @@ import { RequireSession } from '../features/auth/RequireSession';
 import { EditorPage } from '../features/journeys/canvas/EditorPage';
 import { RunPage } from '../features/journeys/canvas/runs/RunPage';
 import { JourneysPage } from '../features/journeys/list/JourneysPage';
+import { MessagePage } from '../features/messages/MessagePage';
 import { MessagesPage } from '../features/messages/MessagesPage';
+import { EventsPage } from '../features/events/EventsPage';
+import { ProfilePage } from '../features/profiles/ProfilePage';
 import { ProfilesPage } from '../features/profiles/ProfilesPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
+import { TemplateEditorPage } from '../features/templates/TemplateEditorPage';
 import { TemplatesPage } from '../features/templates/TemplatesPage';
 import { Toasts } from '../components/toast';
 import { ShellLayout } from './ShellLayout';
@@ -47,9 +51,13 @@ export function createAdminRouter() {
         { path: 'journeys/:id/versions/:version', element: <EditorPage />, handle: { fullBleed: true } },
         { path: 'runs/:runId', element: <RunPage />, handle: { fullBleed: true } },
         { path: 'templates', element: <TemplatesPage /> },
+        { path: 'templates/:key', element: <TemplateEditorPage />, handle: { wide: true } },
         { path: 'profiles', element: <ProfilesPage /> },
+        { path: 'profiles/:userId', element: <ProfilePage /> },
+        { path: 'events', element: <EventsPage /> },
         { path: 'messages', element: <MessagesPage /> },
-        { path: 'settings', element: <SettingsPage /> },
+        { path: 'messages/:id', element: <MessagePage /> },
+        { path: 'settings/:section?', element: <SettingsPage /> },
         { path: '*', element: <NotFoundPage /> },
       ],
     },

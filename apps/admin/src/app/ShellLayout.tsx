@@ -6,6 +6,7 @@ const NAVIGATION = [
   { to: '/journeys', label: 'Journeys' },
   { to: '/templates', label: 'Templates' },
   { to: '/profiles', label: 'Profiles' },
+  { to: '/events', label: 'Events' },
   { to: '/messages', label: 'Messages' },
   { to: '/settings', label: 'Settings' },
 ] as const;
@@ -17,7 +18,9 @@ export function ShellLayout() {
   const { data: session } = useSession();
   const logout = useLogout();
   const navigate = useNavigate();
-  const fullBleed = useMatches().some((match) => (match.handle as { fullBleed?: boolean } | undefined)?.fullBleed);
+  const matches = useMatches();
+  const fullBleed = matches.some((match) => (match.handle as { fullBleed?: boolean } | undefined)?.fullBleed);
+  const wide = matches.some((match) => (match.handle as { wide?: boolean } | undefined)?.wide);
 
   function signOut() {
     logout.mutate(undefined, { onSuccess: () => navigate('/login', { replace: true }) });
@@ -74,7 +77,7 @@ export function ShellLayout() {
             </button>
           </div>
         </header>
-        <main id="main-content" className={fullBleed ? 'content content--full' : 'content'} tabIndex={-1}>
+        <main id="main-content" className={fullBleed ? 'content content--full' : wide ? 'content content--wide' : 'content'} tabIndex={-1}>
           <Outlet />
         </main>
       </div>

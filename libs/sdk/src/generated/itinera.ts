@@ -1403,6 +1403,60 @@ export interface ProfilePreferencesDto {
   userId: string;
 }
 
+export type ProfileRunDtoStatus = (typeof ProfileRunDtoStatus)[keyof typeof ProfileRunDtoStatus];
+
+export const ProfileRunDtoStatus = {
+  active: 'active',
+  waiting: 'waiting',
+  completed: 'completed',
+  exited: 'exited',
+  cancelled: 'cancelled',
+  failed: 'failed',
+} as const;
+
+export interface ProfileRunDto {
+  /**
+   * Id of the step the run is at (or ended at)
+   * @nullable
+   */
+  currentNode: string | null;
+  /**
+   * That step's name on the canvas, when it has one
+   * @nullable
+   */
+  currentNodeName: string | null;
+  /**
+   * That step's type: send, delay, wait_for_event…
+   * @nullable
+   */
+  currentNodeType: string | null;
+  /** @nullable */
+  endReason: string | null;
+  /** @nullable */
+  endedAt: string | null;
+  enteredAt: string;
+  id: string;
+  journeyId: string;
+  journeyName: string;
+  status: ProfileRunDtoStatus;
+  /** The journey version the run follows */
+  version: number;
+  /**
+   * The event a waiting run waits for
+   * @nullable
+   */
+  waitingFor: string | null;
+}
+
+export interface ProfileRunPageDto {
+  data: ProfileRunDto[];
+  /**
+   * Pass as cursor for the next page; null on the last page
+   * @nullable
+   */
+  nextCursor: string | null;
+}
+
 /**
  * PATCH: merged into the stored traits (null removes a trait). PUT: replaces them.
  */
@@ -1509,6 +1563,7 @@ export type RenderedWebhookDtoBody = { [key: string]: unknown } | unknown[] | st
 
 export interface RenderedWebhookDto {
   body: RenderedWebhookDtoBody;
+  url: string;
 }
 
 export interface RenderedContentDto {
@@ -2283,6 +2338,17 @@ export const EventsListType = {
   alias: 'alias',
 } as const;
 
+export type LiveEventsStreamParams = {
+  /**
+   * Only track events of this name
+   */
+  event?: string;
+  /**
+   * Only events of this user id
+   */
+  userId?: string;
+};
+
 export type AnalyticsJourneyParams = {
   /**
    * One published version (default: all of them)
@@ -2386,6 +2452,27 @@ export type ProfilesEventsParams = {
   limit?: number;
   cursor?: string;
 };
+
+export type ProfileRunsListParams = {
+  /**
+   * @minimum 1
+   * @maximum 200
+   */
+  limit?: number;
+  cursor?: string;
+  status?: ProfileRunsListStatus;
+};
+
+export type ProfileRunsListStatus = (typeof ProfileRunsListStatus)[keyof typeof ProfileRunsListStatus];
+
+export const ProfileRunsListStatus = {
+  active: 'active',
+  waiting: 'waiting',
+  completed: 'completed',
+  exited: 'exited',
+  cancelled: 'cancelled',
+  failed: 'failed',
+} as const;
 
 export type InboxCountsParams = {
   /**
@@ -3462,6 +3549,108 @@ export function useEventsList<TData = Awaited<ReturnType<typeof eventsList>>, TE
   queryClient?: QueryClient,
 ): UseQueryResult<TData, TError> & { queryKey: DataTag<QueryKey, TData, TError> } {
   const queryOptions = getEventsListQueryOptions(params, options);
+
+  const query = useQuery(queryOptions, queryClient) as UseQueryResult<TData, TError> & { queryKey: DataTag<QueryKey, TData, TError> };
+
+  return withQueryKey(query, queryOptions.queryKey);
+}
+
+export const getLiveEventsStreamUrl = (params?: LiveEventsStreamParams) => {
+  const normalizedParams = new URLSearchParams();
+
+  Object.entries(params || {}).forEach(([key, value]) => {
+    if (value !== undefined) {
+      normalizedParams.append(key, value === null ? 'null' : String(value));
+    }
+  });
+
+  const stringifiedParams = normalizedParams.toString();
+
+  return stringifiedParams.length > 0 ? `/api/events/stream?${stringifiedParams}` : `/api/events/stream`;
+};
+
+/**
+ * Starts with a `ready` message; only events stored after it follow, each once and in the order they were stored. Comments are sent as heartbeats. Browsers reconnect on their own (EventSource); a reconnection starts from then.
+ * @summary Live events over server-sent events: `event` messages (an EventDto as JSON) as events are stored, filtered by name and user
+ */
+export const liveEventsStream = async (params?: LiveEventsStreamParams, options?: Parameters<typeof itineraFetch>[1]): Promise<void> => {
+  return itineraFetch<void>(getLiveEventsStreamUrl(params), {
+    ...options,
+    method: 'GET',
+  });
+};
+
+export const getLiveEventsStreamQueryKey = (params?: LiveEventsStreamParams) => {
+  return [`/api/events/stream`, ...(params ? [params] : [])] as const;
+};
+
+export const getLiveEventsStreamQueryOptions = <TData = Awaited<ReturnType<typeof liveEventsStream>>, TError = ErrorType<unknown>>(
+  params?: LiveEventsStreamParams,
+  options?: {
+    query?: Partial<UseQueryOptions<Awaited<ReturnType<typeof liveEventsStream>>, TError, TData>>;
+    request?: SecondParameter<typeof itineraFetch>;
+  },
+) => {
+  const { query: queryOptions, request: requestOptions } = options ?? {};
+
+  const queryKey = queryOptions?.queryKey ?? getLiveEventsStreamQueryKey(params);
+
+  const queryFn: QueryFunction<Awaited<ReturnType<typeof liveEventsStream>>> = ({ signal }) =>
+    liveEventsStream(params, { signal, ...requestOptions });
+
+  return { queryKey, queryFn, ...queryOptions } as UseQueryOptions<Awaited<ReturnType<typeof liveEventsStream>>, TError, TData> & {
+    queryKey: DataTag<QueryKey, TData, TError>;
+  };
+};
+
+export type LiveEventsStreamQueryResult = NonNullable<Awaited<ReturnType<typeof liveEventsStream>>>;
+export type LiveEventsStreamQueryError = ErrorType<unknown>;
+
+export function useLiveEventsStream<TData = Awaited<ReturnType<typeof liveEventsStream>>, TError = ErrorType<unknown>>(
+  params: undefined | LiveEventsStreamParams,
+  options: {
+    query: Partial<UseQueryOptions<Awaited<ReturnType<typeof liveEventsStream>>, TError, TData>> &
+      Pick<
+        DefinedInitialDataOptions<Awaited<ReturnType<typeof liveEventsStream>>, TError, Awaited<ReturnType<typeof liveEventsStream>>>,
+        'initialData'
+      >;
+    request?: SecondParameter<typeof itineraFetch>;
+  },
+  queryClient?: QueryClient,
+): DefinedUseQueryResult<TData, TError> & { queryKey: DataTag<QueryKey, TData, TError> };
+export function useLiveEventsStream<TData = Awaited<ReturnType<typeof liveEventsStream>>, TError = ErrorType<unknown>>(
+  params?: LiveEventsStreamParams,
+  options?: {
+    query?: Partial<UseQueryOptions<Awaited<ReturnType<typeof liveEventsStream>>, TError, TData>> &
+      Pick<
+        UndefinedInitialDataOptions<Awaited<ReturnType<typeof liveEventsStream>>, TError, Awaited<ReturnType<typeof liveEventsStream>>>,
+        'initialData'
+      >;
+    request?: SecondParameter<typeof itineraFetch>;
+  },
+  queryClient?: QueryClient,
+): UseQueryResult<TData, TError> & { queryKey: DataTag<QueryKey, TData, TError> };
+export function useLiveEventsStream<TData = Awaited<ReturnType<typeof liveEventsStream>>, TError = ErrorType<unknown>>(
+  params?: LiveEventsStreamParams,
+  options?: {
+    query?: Partial<UseQueryOptions<Awaited<ReturnType<typeof liveEventsStream>>, TError, TData>>;
+    request?: SecondParameter<typeof itineraFetch>;
+  },
+  queryClient?: QueryClient,
+): UseQueryResult<TData, TError> & { queryKey: DataTag<QueryKey, TData, TError> };
+/**
+ * @summary Live events over server-sent events: `event` messages (an EventDto as JSON) as events are stored, filtered by name and user
+ */
+
+export function useLiveEventsStream<TData = Awaited<ReturnType<typeof liveEventsStream>>, TError = ErrorType<unknown>>(
+  params?: LiveEventsStreamParams,
+  options?: {
+    query?: Partial<UseQueryOptions<Awaited<ReturnType<typeof liveEventsStream>>, TError, TData>>;
+    request?: SecondParameter<typeof itineraFetch>;
+  },
+  queryClient?: QueryClient,
+): UseQueryResult<TData, TError> & { queryKey: DataTag<QueryKey, TData, TError> } {
+  const queryOptions = getLiveEventsStreamQueryOptions(params, options);
 
   const query = useQuery(queryOptions, queryClient) as UseQueryResult<TData, TError> & { queryKey: DataTag<QueryKey, TData, TError> };
 
@@ -6392,6 +6581,118 @@ export const usePreferencesSetTopic = <TError = ErrorType<unknown>, TContext = u
 ): UseMutationResult<Awaited<ReturnType<typeof preferencesSetTopic>>, TError, PreferencesSetTopicMutationVariables, TContext> => {
   return useMutation(getPreferencesSetTopicMutationOptions(options), queryClient);
 };
+
+export const getProfileRunsListUrl = (userId: string, params?: ProfileRunsListParams) => {
+  const normalizedParams = new URLSearchParams();
+
+  Object.entries(params || {}).forEach(([key, value]) => {
+    if (value !== undefined) {
+      normalizedParams.append(key, value === null ? 'null' : String(value));
+    }
+  });
+
+  const stringifiedParams = normalizedParams.toString();
+
+  return stringifiedParams.length > 0 ? `/api/profiles/${userId}/runs?${stringifiedParams}` : `/api/profiles/${userId}/runs`;
+};
+
+/**
+ * @summary A profile's journey runs across journeys, newest first, with the step each is at; cursor pagination
+ */
+export const profileRunsList = async (
+  userId: string,
+  params?: ProfileRunsListParams,
+  options?: Parameters<typeof itineraFetch>[1],
+): Promise<ProfileRunPageDto> => {
+  return itineraFetch<ProfileRunPageDto>(getProfileRunsListUrl(userId, params), {
+    ...options,
+    method: 'GET',
+  });
+};
+
+export const getProfileRunsListQueryKey = (userId: string, params?: ProfileRunsListParams) => {
+  return [`/api/profiles/${userId}/runs`, ...(params ? [params] : [])] as const;
+};
+
+export const getProfileRunsListQueryOptions = <TData = Awaited<ReturnType<typeof profileRunsList>>, TError = ErrorType<unknown>>(
+  userId: string,
+  params?: ProfileRunsListParams,
+  options?: {
+    query?: Partial<UseQueryOptions<Awaited<ReturnType<typeof profileRunsList>>, TError, TData>>;
+    request?: SecondParameter<typeof itineraFetch>;
+  },
+) => {
+  const { query: queryOptions, request: requestOptions } = options ?? {};
+
+  const queryKey = queryOptions?.queryKey ?? getProfileRunsListQueryKey(userId, params);
+
+  const queryFn: QueryFunction<Awaited<ReturnType<typeof profileRunsList>>> = ({ signal }) =>
+    profileRunsList(userId, params, { signal, ...requestOptions });
+
+  return { queryKey, queryFn, enabled: userId !== null && userId !== undefined, ...queryOptions } as UseQueryOptions<
+    Awaited<ReturnType<typeof profileRunsList>>,
+    TError,
+    TData
+  > & { queryKey: DataTag<QueryKey, TData, TError> };
+};
+
+export type ProfileRunsListQueryResult = NonNullable<Awaited<ReturnType<typeof profileRunsList>>>;
+export type ProfileRunsListQueryError = ErrorType<unknown>;
+
+export function useProfileRunsList<TData = Awaited<ReturnType<typeof profileRunsList>>, TError = ErrorType<unknown>>(
+  userId: string,
+  params: undefined | ProfileRunsListParams,
+  options: {
+    query: Partial<UseQueryOptions<Awaited<ReturnType<typeof profileRunsList>>, TError, TData>> &
+      Pick<
+        DefinedInitialDataOptions<Awaited<ReturnType<typeof profileRunsList>>, TError, Awaited<ReturnType<typeof profileRunsList>>>,
+        'initialData'
+      >;
+    request?: SecondParameter<typeof itineraFetch>;
+  },
+  queryClient?: QueryClient,
+): DefinedUseQueryResult<TData, TError> & { queryKey: DataTag<QueryKey, TData, TError> };
+export function useProfileRunsList<TData = Awaited<ReturnType<typeof profileRunsList>>, TError = ErrorType<unknown>>(
+  userId: string,
+  params?: ProfileRunsListParams,
+  options?: {
+    query?: Partial<UseQueryOptions<Awaited<ReturnType<typeof profileRunsList>>, TError, TData>> &
+      Pick<
+        UndefinedInitialDataOptions<Awaited<ReturnType<typeof profileRunsList>>, TError, Awaited<ReturnType<typeof profileRunsList>>>,
+        'initialData'
+      >;
+    request?: SecondParameter<typeof itineraFetch>;
+  },
+  queryClient?: QueryClient,
+): UseQueryResult<TData, TError> & { queryKey: DataTag<QueryKey, TData, TError> };
+export function useProfileRunsList<TData = Awaited<ReturnType<typeof profileRunsList>>, TError = ErrorType<unknown>>(
+  userId: string,
+  params?: ProfileRunsListParams,
+  options?: {
+    query?: Partial<UseQueryOptions<Awaited<ReturnType<typeof profileRunsList>>, TError, TData>>;
+    request?: SecondParameter<typeof itineraFetch>;
+  },
+  queryClient?: QueryClient,
+): UseQueryResult<TData, TError> & { queryKey: DataTag<QueryKey, TData, TError> };
+/**
+ * @summary A profile's journey runs across journeys, newest first, with the step each is at; cursor pagination
+ */
+
+export function useProfileRunsList<TData = Awaited<ReturnType<typeof profileRunsList>>, TError = ErrorType<unknown>>(
+  userId: string,
+  params?: ProfileRunsListParams,
+  options?: {
+    query?: Partial<UseQueryOptions<Awaited<ReturnType<typeof profileRunsList>>, TError, TData>>;
+    request?: SecondParameter<typeof itineraFetch>;
+  },
+  queryClient?: QueryClient,
+): UseQueryResult<TData, TError> & { queryKey: DataTag<QueryKey, TData, TError> } {
+  const queryOptions = getProfileRunsListQueryOptions(userId, params, options);
+
+  const query = useQuery(queryOptions, queryClient) as UseQueryResult<TData, TError> & { queryKey: DataTag<QueryKey, TData, TError> };
+
+  return withQueryKey(query, queryOptions.queryKey);
+}
 
 export const getRunsGetUrl = (id: string) => {
   return `/api/runs/${id}`;

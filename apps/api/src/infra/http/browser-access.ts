@@ -21,10 +21,11 @@ export function securityHeaders(publicUrl: string): RequestHandler {
         // compiled ahead. Scripts still come only from this origin.
         'script-src': ["'self'", "'unsafe-eval'"],
         'script-src-attr': ["'none'"],
-        // React Flow and the API docs set inline styles.
-        'style-src': ["'self'", "'unsafe-inline'"],
-        'img-src': ["'self'", 'data:'],
-        'font-src': ["'self'", 'data:'],
+        // React Flow and the API docs set inline styles. E-mail previews (the template editor's
+        // frames) show what recipients will see: images, web fonts and stylesheets from anywhere on https.
+        'style-src': ["'self'", "'unsafe-inline'", 'https:'],
+        'img-src': ["'self'", 'data:', 'https:'],
+        'font-src': ["'self'", 'data:', 'https:'],
         'connect-src': ["'self'"],
         'object-src': ["'none'"],
         'base-uri': ["'self'"],

@@ -4,6 +4,7 @@ import { EventsController } from './events.controller.js';
 import { IdentityResolver } from './identity-resolver.js';
 import { ProfileViews } from './profile-view.js';
 import { ProfileWriter } from './profile-writer.js';
+import { LiveEventsController } from './live-events.controller.js';
 import { ProfilesController } from './profiles.controller.js';
 import { ProfilesService } from './profiles.service.js';
 
@@ -14,7 +15,7 @@ import { ProfilesService } from './profiles.service.js';
  */
 @Module({
   imports: [StreamModule],
-  controllers: [ProfilesController, EventsController],
+  controllers: [ProfilesController, EventsController, LiveEventsController],
   providers: [ProfilesService, ProfileViews, ProfileWriter, IdentityResolver],
   exports: [ProfilesService, ProfileViews, ProfileWriter, IdentityResolver],
 })

@@ -299,6 +299,7 @@ export class RenderedInappDto {
   @ApiProperty({ type: 'object', additionalProperties: true }) data: Record<string, unknown>;
 }
 export class RenderedWebhookDto {
+  @ApiProperty() url: string;
   @ApiProperty({ ...ANY_JSON, nullable: true }) body: unknown;
 }
 

@@ -1,0 +1,91 @@
+import { getAuthMeQueryKey, getWorkspacesGetQueryKey, inboxAdminSigningKey, useWorkspacesGet, workspacesUpdate } from '@itinera/sdk';
+import { Copy, Eye } from 'lucide-react';
+import { useState } from 'react';
+import { Card } from '../../../components/Card';
+import { ComboField, TextField } from '../../../components/fields';
+import { notify } from '../../../components/toast';
+import { Button, ErrorNotice, Spinner } from '../../../components/ui';
+import { useAction } from './useAction';
+
+const TIME_ZONES = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : ['UTC'];
+
+/** The workspace's name and default time zone, and the in-app inbox signing key. */
+export function WorkspaceSection({ isOwner }: { isOwner: boolean }) {
+  const workspace = useWorkspacesGet();
+  if (workspace.isPending) return <Spinner label="Loading the workspace…" />;
+  if (workspace.isError)
+    return <ErrorNotice title="The workspace could not be loaded." error={workspace.error} onRetry={() => void workspace.refetch()} />;
+  return <WorkspaceForm name={workspace.data.name} defaultTimezone={workspace.data.defaultTimezone} isOwner={isOwner} />;
+}
+
+function WorkspaceForm({ name: storedName, defaultTimezone, isOwner }: { name: string; defaultTimezone: string; isOwner: boolean }) {
+  const action = useAction();
+  const [name, setName] = useState(storedName);
+  const [zone, setZone] = useState(defaultTimezone);
+  const [signingKey, setSigningKey] = useState<string | null>(null);
+  const zoneValid = TIME_ZONES.includes(zone) || zone === 'UTC';
+  return (
+    <div className="stack">
+      <Card title="Workspace" description="Its name, and the time zone of people whose own is unknown (delays and quiet hours).">
+        <div className="form-grid">
+          <TextField
+            label="Name"
+            value={name}
+            onChange={setName}
+            isReadOnly={!isOwner}
+            error={name.trim() ? null : 'The workspace needs a name.'}
+          />
+          <ComboField
+            label="Default time zone"
+            value={zone}
+            onChange={setZone}
+            options={TIME_ZONES.map((z) => ({ id: z, label: z }))}
+            isDisabled={!isOwner}
+            error={zoneValid ? null : 'Choose an IANA time zone, such as Europe/Paris.'}
+          />
+        </div>
+        {Boolean(action.error) && <ErrorNotice title="The workspace was not saved." error={action.error} />}
+        {isOwner ? (
+          <Button
+            variant="primary"
+            className="align-start"
+            isDisabled={!name.trim() || !zoneValid || action.busy}
+            onPress={() =>
+              void action.run(() => workspacesUpdate({ name: name.trim(), defaultTimezone: zone }), {
+                refresh: [getWorkspacesGetQueryKey(), getAuthMeQueryKey()],
+                success: 'Saved the workspace',
+              })
+            }
+          >
+            Save
+          </Button>
+        ) : (
+          <p className="muted">Only owners of the workspace can change it.</p>
+        )}
+      </Card>
+      <Card
+        title="In-app inbox signing key"
+        description="Your backend signs each user's inbox token with it: token = hex(HMAC-SHA256(key, userId)). Keep it on your servers."
+      >
+        {!isOwner ? (
+          <p className="muted">Only owners can see the signing key.</p>
+        ) : signingKey ? (
+          <div className="secret-box">
+            <code data-testid="signing-key">{signingKey}</code>
+            <Button size="sm" onPress={() => void navigator.clipboard.writeText(signingKey).then(() => notify('Copied the signing key'))}>
+              <Copy size={14} aria-hidden /> Copy
+            </Button>
+          </div>
+        ) : (
+          <Button
+            size="sm"
+            className="align-start"
+            onPress={() => void action.run(() => inboxAdminSigningKey()).then((result) => result && setSigningKey(result.signingKey))}
+          >
+            <Eye size={14} aria-hidden /> Show the signing key
+          </Button>
+        )}
+      </Card>
+    </div>
+  );
+}
