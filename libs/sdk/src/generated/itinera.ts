@@ -97,6 +97,55 @@ export interface ApiKeyDto {
   role: ApiKeyDtoRole;
 }
 
+export type BacktestDtoParams = { [key: string]: unknown };
+
+/**
+ * What would have happened: eventsRead, entered, rejectedByFilter, keptOutByReentry, skipped, outcomes, converted, conversionRate, avgSecondsToGoal, nodes (entered and ports), messages (decisions per send node and channel), rules (caps, cooldowns and quiet hours that applied, by reason); `truncated` when a bound stopped it
+ * @nullable
+ */
+export type BacktestDtoResult = { [key: string]: unknown } | null;
+
+export type BacktestDtoStatus = (typeof BacktestDtoStatus)[keyof typeof BacktestDtoStatus];
+
+export const BacktestDtoStatus = {
+  queued: 'queued',
+  running: 'running',
+  completed: 'completed',
+  cancelled: 'cancelled',
+  failed: 'failed',
+} as const;
+
+export interface BacktestProgressDto {
+  eventsRead: number;
+  /** Trigger events in the period (at most maxEvents are read) */
+  eventsTotal: number;
+  /** 0 to 1 */
+  fraction: number;
+}
+
+export interface BacktestDto {
+  createdAt: string;
+  /** @nullable */
+  error: string | null;
+  /** @nullable */
+  finishedAt: string | null;
+  id: string;
+  journeyId: string;
+  params: BacktestDtoParams;
+  progress: BacktestProgressDto;
+  /**
+   * What would have happened: eventsRead, entered, rejectedByFilter, keptOutByReentry, skipped, outcomes, converted, conversionRate, avgSecondsToGoal, nodes (entered and ports), messages (decisions per send node and channel), rules (caps, cooldowns and quiet hours that applied, by reason); `truncated` when a bound stopped it
+   * @nullable
+   */
+  result: BacktestDtoResult;
+  status: BacktestDtoStatus;
+  /**
+   * null: the draft
+   * @nullable
+   */
+  version: number | null;
+}
+
 export interface CanvasPointDto {
   x: number;
   y: number;
@@ -233,6 +282,36 @@ export interface CreateApiKeyDto {
   name: string;
   /** Role of a secret key (default owner); not allowed for write keys */
   role?: CreateApiKeyDtoRole;
+}
+
+/**
+ * Per fetch or ai node: the output to use (no external call is made)
+ */
+export type CreateBacktestDtoSamples = { [key: string]: unknown };
+
+export interface CreateBacktestDto {
+  /** Start of the period whose trigger events are replayed */
+  from: string;
+  /**
+   * At most this many trigger events are replayed
+   * @minimum 1
+   * @maximum 100000
+   */
+  maxEvents?: number;
+  /**
+   * Time budget of the job
+   * @minimum 1
+   * @maximum 600
+   */
+  maxSeconds?: number;
+  /** Per fetch or ai node: the output to use (no external call is made) */
+  samples?: CreateBacktestDtoSamples;
+  /** End of the period (exclusive) */
+  to: string;
+  /** A cohort: only these profiles (userIds) */
+  userIds?: string[];
+  /** `draft` (default) or a version */
+  version?: 'draft' | number;
 }
 
 export type CreateJourneyDtoLayout = { [key: string]: CanvasPointDto };
@@ -3023,6 +3102,152 @@ export function useAuthMe<TData = Awaited<ReturnType<typeof authMe>>, TError = E
   return withQueryKey(query, queryOptions.queryKey);
 }
 
+export const getBacktestsGetUrl = (id: string) => {
+  return `/api/backtests/${id}`;
+};
+
+/**
+ * @summary A back-test with its progress and, once completed, its report
+ */
+export const backtestsGet = async (id: string, options?: Parameters<typeof itineraFetch>[1]): Promise<BacktestDto> => {
+  return itineraFetch<BacktestDto>(getBacktestsGetUrl(id), {
+    ...options,
+    method: 'GET',
+  });
+};
+
+export const getBacktestsGetQueryKey = (id: string) => {
+  return [`/api/backtests/${id}`] as const;
+};
+
+export const getBacktestsGetQueryOptions = <TData = Awaited<ReturnType<typeof backtestsGet>>, TError = ErrorType<unknown>>(
+  id: string,
+  options?: {
+    query?: Partial<UseQueryOptions<Awaited<ReturnType<typeof backtestsGet>>, TError, TData>>;
+    request?: SecondParameter<typeof itineraFetch>;
+  },
+) => {
+  const { query: queryOptions, request: requestOptions } = options ?? {};
+
+  const queryKey = queryOptions?.queryKey ?? getBacktestsGetQueryKey(id);
+
+  const queryFn: QueryFunction<Awaited<ReturnType<typeof backtestsGet>>> = ({ signal }) => backtestsGet(id, { signal, ...requestOptions });
+
+  return { queryKey, queryFn, enabled: id !== null && id !== undefined, ...queryOptions } as UseQueryOptions<
+    Awaited<ReturnType<typeof backtestsGet>>,
+    TError,
+    TData
+  > & { queryKey: DataTag<QueryKey, TData, TError> };
+};
+
+export type BacktestsGetQueryResult = NonNullable<Awaited<ReturnType<typeof backtestsGet>>>;
+export type BacktestsGetQueryError = ErrorType<unknown>;
+
+export function useBacktestsGet<TData = Awaited<ReturnType<typeof backtestsGet>>, TError = ErrorType<unknown>>(
+  id: string,
+  options: {
+    query: Partial<UseQueryOptions<Awaited<ReturnType<typeof backtestsGet>>, TError, TData>> &
+      Pick<
+        DefinedInitialDataOptions<Awaited<ReturnType<typeof backtestsGet>>, TError, Awaited<ReturnType<typeof backtestsGet>>>,
+        'initialData'
+      >;
+    request?: SecondParameter<typeof itineraFetch>;
+  },
+  queryClient?: QueryClient,
+): DefinedUseQueryResult<TData, TError> & { queryKey: DataTag<QueryKey, TData, TError> };
+export function useBacktestsGet<TData = Awaited<ReturnType<typeof backtestsGet>>, TError = ErrorType<unknown>>(
+  id: string,
+  options?: {
+    query?: Partial<UseQueryOptions<Awaited<ReturnType<typeof backtestsGet>>, TError, TData>> &
+      Pick<
+        UndefinedInitialDataOptions<Awaited<ReturnType<typeof backtestsGet>>, TError, Awaited<ReturnType<typeof backtestsGet>>>,
+        'initialData'
+      >;
+    request?: SecondParameter<typeof itineraFetch>;
+  },
+  queryClient?: QueryClient,
+): UseQueryResult<TData, TError> & { queryKey: DataTag<QueryKey, TData, TError> };
+export function useBacktestsGet<TData = Awaited<ReturnType<typeof backtestsGet>>, TError = ErrorType<unknown>>(
+  id: string,
+  options?: {
+    query?: Partial<UseQueryOptions<Awaited<ReturnType<typeof backtestsGet>>, TError, TData>>;
+    request?: SecondParameter<typeof itineraFetch>;
+  },
+  queryClient?: QueryClient,
+): UseQueryResult<TData, TError> & { queryKey: DataTag<QueryKey, TData, TError> };
+/**
+ * @summary A back-test with its progress and, once completed, its report
+ */
+
+export function useBacktestsGet<TData = Awaited<ReturnType<typeof backtestsGet>>, TError = ErrorType<unknown>>(
+  id: string,
+  options?: {
+    query?: Partial<UseQueryOptions<Awaited<ReturnType<typeof backtestsGet>>, TError, TData>>;
+    request?: SecondParameter<typeof itineraFetch>;
+  },
+  queryClient?: QueryClient,
+): UseQueryResult<TData, TError> & { queryKey: DataTag<QueryKey, TData, TError> } {
+  const queryOptions = getBacktestsGetQueryOptions(id, options);
+
+  const query = useQuery(queryOptions, queryClient) as UseQueryResult<TData, TError> & { queryKey: DataTag<QueryKey, TData, TError> };
+
+  return withQueryKey(query, queryOptions.queryKey);
+}
+
+export const getBacktestsCancelUrl = (id: string) => {
+  return `/api/backtests/${id}/cancel`;
+};
+
+/**
+ * @summary Stop a queued or running back-test
+ */
+export const backtestsCancel = async (id: string, options?: Parameters<typeof itineraFetch>[1]): Promise<BacktestDto> => {
+  return itineraFetch<BacktestDto>(getBacktestsCancelUrl(id), {
+    ...options,
+    method: 'POST',
+  });
+};
+
+export const getBacktestsCancelMutationKey = () => ['backtestsCancel'] as const;
+
+export const getBacktestsCancelMutationOptions = <TError = ErrorType<unknown>, TContext = unknown>(options?: {
+  mutation?: UseMutationOptions<Awaited<ReturnType<typeof backtestsCancel>>, TError, BacktestsCancelMutationVariables, TContext>;
+  request?: SecondParameter<typeof itineraFetch>;
+}): UseMutationOptions<Awaited<ReturnType<typeof backtestsCancel>>, TError, BacktestsCancelMutationVariables, TContext> => {
+  const mutationKey = getBacktestsCancelMutationKey();
+  const { mutation: mutationOptions, request: requestOptions } = options
+    ? options.mutation && 'mutationKey' in options.mutation && options.mutation.mutationKey
+      ? options
+      : { ...options, mutation: { ...options.mutation, mutationKey } }
+    : { mutation: { mutationKey }, request: undefined };
+
+  const mutationFn: MutationFunction<Awaited<ReturnType<typeof backtestsCancel>>, BacktestsCancelMutationVariables> = (props) => {
+    const { id } = props ?? {};
+
+    return backtestsCancel(id, requestOptions);
+  };
+
+  return { mutationFn, ...mutationOptions };
+};
+
+export type BacktestsCancelMutationResult = NonNullable<Awaited<ReturnType<typeof backtestsCancel>>>;
+
+export type BacktestsCancelMutationError = ErrorType<unknown>;
+export type BacktestsCancelMutationVariables = { id: string };
+
+/**
+ * @summary Stop a queued or running back-test
+ */
+export const useBacktestsCancel = <TError = ErrorType<unknown>, TContext = unknown>(
+  options?: {
+    mutation?: UseMutationOptions<Awaited<ReturnType<typeof backtestsCancel>>, TError, BacktestsCancelMutationVariables, TContext>;
+    request?: SecondParameter<typeof itineraFetch>;
+  },
+  queryClient?: QueryClient,
+): UseMutationResult<Awaited<ReturnType<typeof backtestsCancel>>, TError, BacktestsCancelMutationVariables, TContext> => {
+  return useMutation(getBacktestsCancelMutationOptions(options), queryClient);
+};
+
 export const getChannelsListUrl = (params?: ChannelsListParams) => {
   const normalizedParams = new URLSearchParams();
 
@@ -4284,6 +4509,172 @@ export const useJourneysArchive = <TError = ErrorType<unknown>, TContext = unkno
 ): UseMutationResult<Awaited<ReturnType<typeof journeysArchive>>, TError, JourneysArchiveMutationVariables, TContext> => {
   return useMutation(getJourneysArchiveMutationOptions(options), queryClient);
 };
+
+export const getBacktestsCreateUrl = (id: string) => {
+  return `/api/journeys/${id}/backtest`;
+};
+
+/**
+ * A background job (poll GET /api/backtests/{id} for progress; POST …/cancel stops it), bounded by maxEvents and maxSeconds. No message is sent, no profile changed, no external call made: fetch and ai nodes use `samples`. Waits are matched against the profile’s stored events and runs end at the goal events the profile did meanwhile. Profiles are read as they are now.
+ * @summary Replay a period's stored events through the draft (or a version): what would have happened
+ */
+export const backtestsCreate = async (
+  id: string,
+  createBacktestDto: CreateBacktestDto,
+  options?: Parameters<typeof itineraFetch>[1],
+): Promise<BacktestDto> => {
+  const getHeaders = (h?: NonNullable<RequestInit['headers']>): Record<string, string | readonly string[]> => {
+    if (!h) return {};
+    if (h instanceof Headers) return Object.fromEntries(h.entries());
+    if (Symbol.iterator in h) {
+      return Object.fromEntries(Array.from(h as Iterable<Iterable<string>>, (entry) => Array.from(entry) as [string, string]));
+    }
+    const headers: Record<string, string | readonly string[]> = {};
+    for (const [name, value] of Object.entries<string | readonly string[] | undefined>(h)) {
+      if (value !== undefined) headers[name] = value;
+    }
+    return headers;
+  };
+  return itineraFetch<BacktestDto>(getBacktestsCreateUrl(id), {
+    ...options,
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...getHeaders(options?.headers) },
+    body: JSON.stringify(createBacktestDto),
+  });
+};
+
+export const getBacktestsCreateMutationKey = () => ['backtestsCreate'] as const;
+
+export const getBacktestsCreateMutationOptions = <TError = ErrorType<unknown>, TContext = unknown>(options?: {
+  mutation?: UseMutationOptions<Awaited<ReturnType<typeof backtestsCreate>>, TError, BacktestsCreateMutationVariables, TContext>;
+  request?: SecondParameter<typeof itineraFetch>;
+}): UseMutationOptions<Awaited<ReturnType<typeof backtestsCreate>>, TError, BacktestsCreateMutationVariables, TContext> => {
+  const mutationKey = getBacktestsCreateMutationKey();
+  const { mutation: mutationOptions, request: requestOptions } = options
+    ? options.mutation && 'mutationKey' in options.mutation && options.mutation.mutationKey
+      ? options
+      : { ...options, mutation: { ...options.mutation, mutationKey } }
+    : { mutation: { mutationKey }, request: undefined };
+
+  const mutationFn: MutationFunction<Awaited<ReturnType<typeof backtestsCreate>>, BacktestsCreateMutationVariables> = (props) => {
+    const { id, data } = props ?? {};
+
+    return backtestsCreate(id, data, requestOptions);
+  };
+
+  return { mutationFn, ...mutationOptions };
+};
+
+export type BacktestsCreateMutationResult = NonNullable<Awaited<ReturnType<typeof backtestsCreate>>>;
+export type BacktestsCreateMutationBody = CreateBacktestDto;
+export type BacktestsCreateMutationError = ErrorType<unknown>;
+export type BacktestsCreateMutationVariables = { id: string; data: CreateBacktestDto };
+
+/**
+ * @summary Replay a period's stored events through the draft (or a version): what would have happened
+ */
+export const useBacktestsCreate = <TError = ErrorType<unknown>, TContext = unknown>(
+  options?: {
+    mutation?: UseMutationOptions<Awaited<ReturnType<typeof backtestsCreate>>, TError, BacktestsCreateMutationVariables, TContext>;
+    request?: SecondParameter<typeof itineraFetch>;
+  },
+  queryClient?: QueryClient,
+): UseMutationResult<Awaited<ReturnType<typeof backtestsCreate>>, TError, BacktestsCreateMutationVariables, TContext> => {
+  return useMutation(getBacktestsCreateMutationOptions(options), queryClient);
+};
+
+export const getBacktestsListUrl = (id: string) => {
+  return `/api/journeys/${id}/backtests`;
+};
+
+/**
+ * @summary A journey's back-tests, newest first
+ */
+export const backtestsList = async (id: string, options?: Parameters<typeof itineraFetch>[1]): Promise<BacktestDto[]> => {
+  return itineraFetch<BacktestDto[]>(getBacktestsListUrl(id), {
+    ...options,
+    method: 'GET',
+  });
+};
+
+export const getBacktestsListQueryKey = (id: string) => {
+  return [`/api/journeys/${id}/backtests`] as const;
+};
+
+export const getBacktestsListQueryOptions = <TData = Awaited<ReturnType<typeof backtestsList>>, TError = ErrorType<unknown>>(
+  id: string,
+  options?: {
+    query?: Partial<UseQueryOptions<Awaited<ReturnType<typeof backtestsList>>, TError, TData>>;
+    request?: SecondParameter<typeof itineraFetch>;
+  },
+) => {
+  const { query: queryOptions, request: requestOptions } = options ?? {};
+
+  const queryKey = queryOptions?.queryKey ?? getBacktestsListQueryKey(id);
+
+  const queryFn: QueryFunction<Awaited<ReturnType<typeof backtestsList>>> = ({ signal }) =>
+    backtestsList(id, { signal, ...requestOptions });
+
+  return { queryKey, queryFn, enabled: id !== null && id !== undefined, ...queryOptions } as UseQueryOptions<
+    Awaited<ReturnType<typeof backtestsList>>,
+    TError,
+    TData
+  > & { queryKey: DataTag<QueryKey, TData, TError> };
+};
+
+export type BacktestsListQueryResult = NonNullable<Awaited<ReturnType<typeof backtestsList>>>;
+export type BacktestsListQueryError = ErrorType<unknown>;
+
+export function useBacktestsList<TData = Awaited<ReturnType<typeof backtestsList>>, TError = ErrorType<unknown>>(
+  id: string,
+  options: {
+    query: Partial<UseQueryOptions<Awaited<ReturnType<typeof backtestsList>>, TError, TData>> &
+      Pick<
+        DefinedInitialDataOptions<Awaited<ReturnType<typeof backtestsList>>, TError, Awaited<ReturnType<typeof backtestsList>>>,
+        'initialData'
+      >;
+    request?: SecondParameter<typeof itineraFetch>;
+  },
+  queryClient?: QueryClient,
+): DefinedUseQueryResult<TData, TError> & { queryKey: DataTag<QueryKey, TData, TError> };
+export function useBacktestsList<TData = Awaited<ReturnType<typeof backtestsList>>, TError = ErrorType<unknown>>(
+  id: string,
+  options?: {
+    query?: Partial<UseQueryOptions<Awaited<ReturnType<typeof backtestsList>>, TError, TData>> &
+      Pick<
+        UndefinedInitialDataOptions<Awaited<ReturnType<typeof backtestsList>>, TError, Awaited<ReturnType<typeof backtestsList>>>,
+        'initialData'
+      >;
+    request?: SecondParameter<typeof itineraFetch>;
+  },
+  queryClient?: QueryClient,
+): UseQueryResult<TData, TError> & { queryKey: DataTag<QueryKey, TData, TError> };
+export function useBacktestsList<TData = Awaited<ReturnType<typeof backtestsList>>, TError = ErrorType<unknown>>(
+  id: string,
+  options?: {
+    query?: Partial<UseQueryOptions<Awaited<ReturnType<typeof backtestsList>>, TError, TData>>;
+    request?: SecondParameter<typeof itineraFetch>;
+  },
+  queryClient?: QueryClient,
+): UseQueryResult<TData, TError> & { queryKey: DataTag<QueryKey, TData, TError> };
+/**
+ * @summary A journey's back-tests, newest first
+ */
+
+export function useBacktestsList<TData = Awaited<ReturnType<typeof backtestsList>>, TError = ErrorType<unknown>>(
+  id: string,
+  options?: {
+    query?: Partial<UseQueryOptions<Awaited<ReturnType<typeof backtestsList>>, TError, TData>>;
+    request?: SecondParameter<typeof itineraFetch>;
+  },
+  queryClient?: QueryClient,
+): UseQueryResult<TData, TError> & { queryKey: DataTag<QueryKey, TData, TError> } {
+  const queryOptions = getBacktestsListQueryOptions(id, options);
+
+  const query = useQuery(queryOptions, queryClient) as UseQueryResult<TData, TError> & { queryKey: DataTag<QueryKey, TData, TError> };
+
+  return withQueryKey(query, queryOptions.queryKey);
+}
 
 export const getJourneysDuplicateUrl = (id: string) => {
   return `/api/journeys/${id}/duplicate`;

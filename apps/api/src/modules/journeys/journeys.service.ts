@@ -424,8 +424,8 @@ export class JourneysService {
     });
   }
 
-  /** The draft or a version, checked: a simulation walks only a graph that validates. */
-  private async simulated(workspaceId: string, ref: string, version: 'draft' | number | undefined): Promise<SimulatedJourney> {
+  /** The draft or a version, checked: a simulation (or a back-test) walks only a graph that validates. */
+  async simulated(workspaceId: string, ref: string, version: 'draft' | number | undefined): Promise<SimulatedJourney> {
     const row = await this.row(workspaceId, ref);
     let definition: JourneyDefinition;
     if (version === undefined || version === 'draft') {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { StreamModule } from '../stream/stream.module.js';
+import { EventHistory } from './event-history.js';
 import { EventsController } from './events.controller.js';
 import { IdentityResolver } from './identity-resolver.js';
 import { ProfileViews } from './profile-view.js';
@@ -16,7 +17,7 @@ import { ProfilesService } from './profiles.service.js';
 @Module({
   imports: [StreamModule],
   controllers: [ProfilesController, EventsController, LiveEventsController],
-  providers: [ProfilesService, ProfileViews, ProfileWriter, IdentityResolver],
-  exports: [ProfilesService, ProfileViews, ProfileWriter, IdentityResolver],
+  providers: [ProfilesService, ProfileViews, ProfileWriter, IdentityResolver, EventHistory],
+  exports: [ProfilesService, ProfileViews, ProfileWriter, IdentityResolver, EventHistory],
 })
 export class ProfilesModule {}

@@ -11,6 +11,7 @@ import { IngestAtOnce1764500000000 } from './1764500000000-ingest-at-once.js';
 import { JourneyDraftRevisions1764510000000 } from './1764510000000-journey-draft-revisions.js';
 import { MessageStatusUnknown1764515000000 } from './1764515000000-message-status-unknown.js';
 import { JourneyAnalytics1764520000000 } from './1764520000000-journey-analytics.js';
+import { JourneyBacktests1764530000000 } from './1764530000000-journey-backtests.js';
 import { LoginLimitsKeyOrigins1764560000000 } from './1764560000000-login-limits-key-origins.js';
 
 /** Every migration, oldest first. Forward-only: add a new one, never edit a landed one. */
@@ -28,5 +29,6 @@ export const MIGRATIONS = [
   JourneyDraftRevisions1764510000000,
   MessageStatusUnknown1764515000000,
   JourneyAnalytics1764520000000,
+  JourneyBacktests1764530000000,
   LoginLimitsKeyOrigins1764560000000,
 ];

@@ -29,6 +29,19 @@ export interface SimulationInput {
   at?: Date;
   /** Per wait_for_event node: whether the awaited event comes (default: the wait times out). */
   waits?: Record<string, 'matched' | 'timeout'>;
+  /**
+   * Instead of `waits`: the awaited event the profile did between `from` and `until`, if any (a
+   * back-test reads it from the stored events); the clock moves to it.
+   */
+  awaitEvent?: (wait: {
+    nodeId: string;
+    event: string;
+    filter: unknown;
+    from: Date;
+    until: Date;
+  }) => Promise<{ at: Date; event: Record<string, unknown> } | null>;
+  /** A stored profile by id (a back-test's), instead of `userId` or `profile`. */
+  profileId?: string;
   /** Per fetch or ai node: its output. */
   samples?: Record<string, unknown>;
   /** fetch and ai nodes to call for real. */
@@ -163,6 +176,20 @@ export class JourneySimulator {
           result = { kind: 'next', port: 'matched', output: { matched: true, simulated: true } };
           break;
         }
+        if (node.type === 'wait_for_event' && input.awaitEvent && result.until) {
+          const found = await input.awaitEvent({
+            nodeId: node.id,
+            event: node.config.event,
+            filter: node.config.filter,
+            from: clock,
+            until: result.until,
+          });
+          if (found) {
+            clock = found.at;
+            result = { kind: 'next', port: 'matched', output: { matched: true, event: found.event } };
+            break;
+          }
+        }
         if (result.until) {
           dueAt = result.until;
           if (result.until > clock) clock = result.until;
@@ -252,6 +279,7 @@ export class JourneySimulator {
   }
 
   private async profileOf(workspaceId: string, input: SimulationInput): Promise<ProfileView> {
+    if (input.profileId) return this.profiles.load(workspaceId, input.profileId);
     if (input.userId) {
       const id = await this.profiles.requireIdOfUser(workspaceId, input.userId);
       return this.profiles.load(workspaceId, id);
