@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { type ApiProcess, startApiProcess } from './api-process.js';
+import { type ApiProcess, isolatedStoreEnv, startApiProcess } from './api-process.js';
 import { launchBrowser } from './browser.js';
 
 const ADMIN_DIST = fileURLToPath(new URL('../../apps/admin/dist', import.meta.url));
@@ -79,7 +79,13 @@ export async function startAdminE2E(options: AdminE2EOptions): Promise<AdminE2E>
   const email = `owner-${randomBytes(4).toString('hex')}@example.test`;
   const password = `Itinera-${randomBytes(9).toString('base64url')}`;
   const api = await startApiProcess(
-    { ITINERA_ADMIN_EMAIL: email, ITINERA_ADMIN_PASSWORD: password, ITINERA_ADMIN_DIST: ADMIN_DIST, ...(options.env ?? {}) },
+    {
+      ITINERA_ADMIN_EMAIL: email,
+      ITINERA_ADMIN_PASSWORD: password,
+      ITINERA_ADMIN_DIST: ADMIN_DIST,
+      ...isolatedStoreEnv(`admin_${options.area}`),
+      ...(options.env ?? {}),
+    },
     60_000,
   );
   const session = await login(api.url, email, password);

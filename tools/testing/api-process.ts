@@ -26,6 +26,17 @@ export async function freePort(): Promise<number> {
 }
 
 /**
+ * A database and a Redis prefix of the suite's own, derived from the run's (so the run's teardown
+ * drops them). For a process that bootstraps the default workspace: the run's shared database has
+ * as its first workspace whatever suite happened to create one first, with that suite's data.
+ */
+export function isolatedStoreEnv(name: string): { DATABASE_URL: string; REDIS_PREFIX: string } {
+  const database = new URL(process.env.DATABASE_URL!);
+  database.pathname = `${database.pathname}_${name.replace(/\W+/g, '_')}`;
+  return { DATABASE_URL: database.toString(), REDIS_PREFIX: `${process.env.REDIS_PREFIX}_${name.replace(/\W+/g, '_')}` };
+}
+
+/**
  * Starts the built API (`apps/api/dist/main.js`, built by `npm test` before Jest runs) as a real
  * process on a free port, with the test run's database and Redis prefix, and waits for /readyz.
  * With ITINERA_ROLE=worker there is no HTTP server, so it waits for the "worker ready" log line.

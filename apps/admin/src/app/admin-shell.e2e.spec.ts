@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Cookie, Page } from 'playwright-core';
-import { type ApiProcess, startApiProcess, launchBrowser } from '@itinera/testing';
+import { type ApiProcess, isolatedStoreEnv, launchBrowser, startApiProcess } from '@itinera/testing';
 
 const ADMIN_DIST = fileURLToPath(new URL('../../dist', import.meta.url));
 const SCREENSHOT_PATH = '/tmp/admin-shell.png';
@@ -37,7 +37,10 @@ describe('admin shell in a browser', () => {
     if (!existsSync(`${ADMIN_DIST}/index.html`)) {
       throw new Error(`The admin SPA is not built (${ADMIN_DIST}/index.html is missing); run the @itinera/admin build first.`);
     }
-    api = await startApiProcess({ ITINERA_ADMIN_EMAIL: email, ITINERA_ADMIN_PASSWORD: password, ITINERA_ADMIN_DIST: ADMIN_DIST }, 60_000);
+    api = await startApiProcess(
+      { ITINERA_ADMIN_EMAIL: email, ITINERA_ADMIN_PASSWORD: password, ITINERA_ADMIN_DIST: ADMIN_DIST, ...isolatedStoreEnv('admin_shell') },
+      60_000,
+    );
     browser = await launchBrowser();
     context = await browser.newContext({ baseURL: api.url, viewport: { width: 1280, height: 800 } });
     page = await context.newPage();

@@ -2351,7 +2351,7 @@ export interface WorkerProbeDto {
    */
   holdMs?: number;
   /**
-   * How long to wait for a worker to finish the probe
+   * How long to wait for a worker to finish the probe; at least holdMs + 1000
    * @minimum 100
    * @maximum 60000
    */

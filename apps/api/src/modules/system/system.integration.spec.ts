@@ -41,6 +41,15 @@ describe('health, readiness, metrics and the worker probe (integration)', () => 
     expect(res.body.roundTripMs).toBeGreaterThanOrEqual(10);
     expect((await t.http.post('/api/system/worker-probe').set('Authorization', `Bearer ${ws.keys.editor}`).send({})).status).toBe(403);
   });
+
+  it('refuses a wait that leaves no time beyond the hold, before enqueuing anything', async () => {
+    const res = await t.http
+      .post('/api/system/worker-probe')
+      .set('Authorization', `Bearer ${ws.keys.owner}`)
+      .send({ holdMs: 157, timeoutMs: 103 });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(/timeoutMs \(103\) must be at least holdMs \(157\) \+ 1000/);
+  });
 });
 
 describe('worker probe without a worker (integration)', () => {
@@ -48,7 +57,7 @@ describe('worker probe without a worker (integration)', () => {
     const t = await startTestApp({ ITINERA_ROLE: 'api', REDIS_PREFIX: `${process.env.REDIS_PREFIX}_noworker` });
     try {
       const ws = await t.workspace();
-      const res = await t.http.post('/api/system/worker-probe').set('Authorization', `Bearer ${ws.keys.owner}`).send({ timeoutMs: 300 });
+      const res = await t.http.post('/api/system/worker-probe').set('Authorization', `Bearer ${ws.keys.owner}`).send({ timeoutMs: 1000 });
       expect(res.status).toBe(503);
       expect(res.body.message).toMatch(/ITINERA_ROLE=worker or all/);
     } finally {

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { type ApiProcess, launchBrowser, startApiProcess } from '@itinera/testing';
+import { type ApiProcess, isolatedStoreEnv, launchBrowser, startApiProcess } from '@itinera/testing';
 
 const ADMIN_DIST = fileURLToPath(new URL('../../../../dist', import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL('../../../../../../test-artifacts/canvas/', import.meta.url));
@@ -119,16 +119,12 @@ describe('journey canvas in a browser', () => {
   beforeAll(async () => {
     if (!existsSync(`${ADMIN_DIST}/index.html`)) throw new Error(`The admin SPA is not built (${ADMIN_DIST}/index.html is missing).`);
     mkdirSync(ARTIFACTS, { recursive: true });
-    // A database of its own (dropped with the run's): the admin shell test, which may run at the same time, expects no journeys.
-    const database = new URL(process.env.DATABASE_URL!);
-    database.pathname = `${database.pathname}_canvas`;
     api = await startApiProcess(
       {
         ITINERA_ADMIN_EMAIL: email,
         ITINERA_ADMIN_PASSWORD: password,
         ITINERA_ADMIN_DIST: ADMIN_DIST,
-        DATABASE_URL: database.toString(),
-        REDIS_PREFIX: `${process.env.REDIS_PREFIX}_canvas`,
+        ...isolatedStoreEnv('admin_canvas'),
       },
       60_000,
     );

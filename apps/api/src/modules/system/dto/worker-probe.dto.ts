@@ -14,7 +14,12 @@ export class WorkerProbeDto {
   @Max(30_000)
   holdMs?: number;
 
-  @ApiPropertyOptional({ minimum: 100, maximum: 60000, default: 10000, description: 'How long to wait for a worker to finish the probe' })
+  @ApiPropertyOptional({
+    minimum: 100,
+    maximum: 60000,
+    default: 10000,
+    description: 'How long to wait for a worker to finish the probe; at least holdMs + 1000',
+  })
   @IsOptional()
   @IsInt()
   @Min(100)
