@@ -268,6 +268,8 @@ export interface StickyNote {
 export interface JourneyUi {
   positions?: Record<string, { x: number; y: number }>;
   notes?: StickyNote[];
+  /** A fetch or ai step's output, by node id, as "run this step" last returned it: simulations use it and the variable picker offers its fields. */
+  samples?: Record<string, unknown>;
   [key: string]: unknown;
 }
 

@@ -140,7 +140,7 @@ export const JOURNEY_SCHEMA: JsonSchema = Object.freeze({
     ui: {
       type: 'object',
       title: 'Canvas',
-      description: 'What the canvas keeps with the journey (node positions, sticky notes); the engine ignores it.',
+      description: 'What the canvas keeps with the journey (node positions, sticky notes, sample step outputs); the engine ignores it.',
       properties: {
         positions: {
           type: 'object',
@@ -164,6 +164,10 @@ export const JOURNEY_SCHEMA: JsonSchema = Object.freeze({
               text: { type: 'string' },
             },
           },
+        },
+        samples: {
+          type: 'object',
+          description: 'Sample outputs of fetch and ai steps by node id (from "run this step"), for simulations and the variable picker.',
         },
       },
     },

@@ -142,6 +142,7 @@ function EditorWorkspace({
   useEffect(() => store.getState().setPlugins(pluginInfo), [pluginInfo, store]);
   const loaded = useLoadedDefinition(definition, readOnly, `${journey.id}:${versionLabel ?? 'draft'}`);
   const autosave = useAutosave(store, journey.id, journey.revision, !readOnly && loaded);
+  const shownVersion: 'draft' | number = versionLabel ? Number(versionLabel.slice(1)) : 'draft';
   const [drawer, setDrawer] = useState<Drawer>(null);
   const [publishing, setPublishing] = useState(false);
   const location = useLocation();
@@ -297,14 +298,13 @@ function EditorWorkspace({
         </div>
         <aside className="side-panel" aria-label="Side panel">
           {drawer === 'simulate' ? (
-            <SimulatePanel
-              journeyId={journey.id}
-              version={versionLabel ? Number(versionLabel.slice(1)) : 'draft'}
-              onClose={() => setDrawer(null)}
-              flush={autosave.flush}
-            />
+            <SimulatePanel journeyId={journey.id} version={shownVersion} onClose={() => setDrawer(null)} flush={autosave.flush} />
           ) : panelNode ? (
-            <NodePanel key={panelNodeId} node={panelNode} />
+            <NodePanel
+              key={panelNodeId}
+              node={panelNode}
+              stepRun={{ journeyId: journey.id, version: shownVersion, flush: autosave.flush }}
+            />
           ) : (
             <div className="side-panel__empty">
               <h2>{readOnly ? 'Read-only' : 'Build the journey'}</h2>

@@ -3,8 +3,10 @@
 // its trigger event through /v1/track and reads the run on the canvas.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { type SmtpFake, startSmtpFake } from '@itinera/fakes';
 import { type ApiProcess, isolatedStoreEnv, launchBrowser, startApiProcess } from '@itinera/testing';
 
 const ADMIN_DIST = fileURLToPath(new URL('../../../../dist', import.meta.url));
@@ -31,6 +33,10 @@ describe('journey canvas in a browser', () => {
   let runId = '';
   let positionsBefore: Record<string, { x: number; y: number }> = {};
   const consoleErrors: string[] = [];
+  // The CRM the fetch step calls when it is run for real: a loopback server the HTTP data source is allowed to reach.
+  let crm: Server;
+  let crmUrl = '';
+  let smtp: SmtpFake;
 
   async function management(path: string, init: { method?: string; body?: unknown } = {}) {
     const response = await fetch(`${api.url}${path}`, {
@@ -119,6 +125,13 @@ describe('journey canvas in a browser', () => {
   beforeAll(async () => {
     if (!existsSync(`${ADMIN_DIST}/index.html`)) throw new Error(`The admin SPA is not built (${ADMIN_DIST}/index.html is missing).`);
     mkdirSync(ARTIFACTS, { recursive: true });
+    crm = createServer((req, res) => {
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify({ account: req.url, score: req.url?.endsWith('/acme') ? 12 : 95, owner: { name: 'Kim' } }));
+    });
+    await new Promise<void>((resolve) => crm.listen(0, '127.0.0.1', resolve));
+    crmUrl = `http://127.0.0.1:${(crm.address() as { port: number }).port}`;
+    smtp = await startSmtpFake();
     api = await startApiProcess(
       {
         ITINERA_ADMIN_EMAIL: email,
@@ -135,6 +148,18 @@ describe('journey canvas in a browser', () => {
     });
     cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
     await management('/api/topics', { method: 'POST', body: { key: 'onboarding', name: 'Onboarding', defaultPreference: 'opted_in' } });
+    await management('/api/channels', {
+      method: 'POST',
+      body: { pluginId: '@itinera/datasource-http/http', name: 'CRM', config: { allowCidrs: ['127.0.0.0/8'] } },
+    });
+    await management('/api/channels', {
+      method: 'POST',
+      body: {
+        pluginId: '@itinera/channel-email-smtp/smtp',
+        name: 'SMTP',
+        config: { host: '127.0.0.1', port: smtp.port, startTls: 'disabled', from: 'hi@example.test' },
+      },
+    });
     for (const key of ['welcome', 'check-in']) {
       await management('/api/templates', {
         method: 'POST',
@@ -151,6 +176,11 @@ describe('journey canvas in a browser', () => {
     }
     browser = await launchBrowser();
     context = await browser.newContext({ baseURL: api.url, viewport: { width: 1280, height: 800 } });
+    // No Internet here: what a rendered e-mail loads from elsewhere (web fonts) is answered empty, as an offline mail client shows it.
+    await context.route(
+      (url) => url.origin !== new URL(api.url).origin && url.protocol.startsWith('http'),
+      (route) => route.fulfill({ status: 204, body: '' }),
+    );
     page = await context.newPage();
     page.on('pageerror', (error) => consoleErrors.push(error.message));
     page.on('console', (message) => {
@@ -162,6 +192,8 @@ describe('journey canvas in a browser', () => {
   afterAll(async () => {
     await context?.close();
     await browser?.close();
+    await new Promise((resolve) => crm?.close(resolve));
+    await smtp?.close();
     if (api) {
       const code = await api.stop();
       if (code !== 0 && code !== null) console.error(`API process exited with ${code}:\n${api.output()}`);
@@ -274,6 +306,62 @@ describe('journey canvas in a browser', () => {
     await saved();
     expect((await draft()).nodes.map((n) => n.id)).toContain('done');
   }, 30_000);
+
+  it("runs the fetch step for real and offers its output's fields to the steps after it", async () => {
+    await step('health').click();
+    await panel().getByRole('textbox', { name: 'URL' }).fill(`${crmUrl}/accounts/{{ profile.traits.account_id }}`);
+    const run = panel().getByRole('region', { name: 'Run this step' });
+    await run.getByText('Made-up traits', { exact: true }).click();
+    await run.getByRole('textbox', { name: 'Traits' }).fill('{"name": "Ada", "account_id": "acme"}');
+    await run.getByRole('button', { name: 'Run this step' }).click();
+    await run.getByText('this is now the sample output').waitFor();
+    expect(JSON.parse((await run.getByLabel('Output of the run').textContent()) ?? '')).toMatchObject({
+      status: 200,
+      body: { account: '/accounts/acme', score: 12, owner: { name: 'Kim' } },
+    });
+    await shot('run-this-step');
+    await saved();
+    const samples = (await draft()).ui as { samples?: Record<string, { body?: { score?: number } }> };
+    expect(samples.samples?.health?.body?.score).toBe(12);
+
+    // The AI step after it offers the fields the real answer had, not only "body".
+    await step('risk').click();
+    await panel().getByRole('button', { name: 'Insert a variable into Prompt' }).click();
+    // The menu is labelled by its trigger ("Insert a variable into Prompt").
+    const variables = page.getByRole('menu', { name: 'Insert a variable into Prompt' });
+    const variable = (path: string) => variables.locator('.menu__item', { hasText: new RegExp(` ${path.replaceAll('.', '\\.')}$`) });
+    await variable('data.health.body.owner.name').waitFor();
+    expect(await variable('data.health.body.score').count()).toBe(1);
+    await shot('variables-from-the-run');
+    await page.keyboard.press('Escape');
+    await variables.waitFor({ state: 'hidden' });
+  }, 60_000);
+
+  it('simulates with made-up traits: the path lights up and the rendered e-mails show', async () => {
+    await page.getByRole('button', { name: 'Simulate' }).click();
+    const simulate = page.getByLabel('Simulate', { exact: true });
+    await simulate.getByText('Made-up traits', { exact: true }).click();
+    await simulate.getByRole('textbox', { name: 'Traits' }).fill('{"name": "Ada", "plan": "trial", "account_id": "acme"}');
+    await simulate.getByRole('textbox', { name: 'Event properties' }).fill('{"plan": "trial"}');
+    // The fetch step's sample is the real answer of the run before; the AI step's is made up (label "high").
+    expect(await simulate.getByRole('textbox', { name: 'Sample output of health' }).inputValue()).toContain('"score": 12');
+    await simulate.getByRole('button', { name: 'Run the simulation' }).click();
+    const result = simulate.getByRole('region', { name: 'Simulation result' });
+    await result.getByText('completed').waitFor();
+    const path = ['start', 'welcome', 'wait', 'health', 'risk', 'route', 'nudge', 'tomorrow9', 'done'];
+    for (const id of path) expect(await step(id).getAttribute('class')).toContain('step--visited');
+    expect(await page.locator('[data-testid="rf__edge-route:at_risk"] .edge--path').count()).toBe(1);
+    // The rendered e-mails, in the same preview the template editor shows.
+    const welcome = result.getByLabel('email of welcome');
+    expect(await welcome.getByTestId('preview-subject').textContent()).toBe('welcome Ada');
+    await welcome.frameLocator('iframe').getByText('Hello Ada').waitFor();
+    expect(await result.getByLabel('email of nudge').getByTestId('preview-subject').textContent()).toBe('check-in Ada');
+    await page.waitForTimeout(300);
+    await shot('simulation');
+    await simulate.getByRole('button', { name: 'Close the simulation' }).click();
+    await page.getByRole('button', { name: 'Clear', exact: true }).click();
+    await until('the path to be cleared', async () => !(await step('start').getAttribute('class'))?.includes('step--visited'));
+  }, 60_000);
 
   it('publishes with a note, showing the diff against the live version', async () => {
     await page.getByRole('button', { name: 'Publish' }).click();

@@ -1,5 +1,6 @@
 import { type Edge, MarkerType, type Node } from '@xyflow/react';
 import { type JourneyDefinition, type JourneyNode, type JourneyUi, NEXT_PORT, type StickyNote } from '@itinera/journey-model';
+import { samplesFor } from './samples';
 
 /** A step of the journey on the canvas: the journey node itself is its data. */
 export type StepNode = Node<{ node: JourneyNode }, 'step'>;
@@ -15,7 +16,9 @@ export interface JourneyMeta {
   entry?: JourneyDefinition['entry'];
   exit?: JourneyDefinition['exit'];
   caps?: JourneyDefinition['caps'];
-  /** Other top-level keys (`x-…`) and the canvas's own `ui` keys besides positions and notes, kept as they were. */
+  /** Sample outputs of fetch and ai steps by node id (`ui.samples`). */
+  samples: Record<string, unknown>;
+  /** Other top-level keys (`x-…`) and the canvas's own `ui` keys besides positions, notes and samples, kept as they were. */
   extra: Record<string, unknown>;
   uiExtra: Record<string, unknown>;
 }
@@ -88,9 +91,17 @@ export function toCanvas(definition: JourneyDefinition): CanvasDocument {
     });
   }
   const edges = (definition.edges ?? []).map((edge) => canvasEdge(edge.from, edge.port ?? NEXT_PORT, edge.to));
-  const { positions: _positions, notes: _notes, ...uiExtra } = ui;
+  const { positions: _positions, notes: _notes, samples, ...uiExtra } = ui;
   const extra = Object.fromEntries(Object.entries(definition).filter(([key]) => !KNOWN_KEYS.has(key)));
-  const meta: JourneyMeta = { name: definition.name, extra, uiExtra };
+  const meta: JourneyMeta = {
+    name: definition.name,
+    samples: samplesFor(
+      samples,
+      (definition.nodes ?? []).map((node) => node.id),
+    ),
+    extra,
+    uiExtra,
+  };
   if (definition.description !== undefined) meta.description = definition.description;
   if (definition.entry !== undefined) meta.entry = definition.entry;
   if (definition.exit !== undefined) meta.exit = definition.exit;
@@ -129,6 +140,11 @@ export function toDefinition(meta: JourneyMeta, nodes: CanvasNode[], edges: Canv
     positions: Object.fromEntries(steps.map((step) => [step.id, { x: round(step.position.x), y: round(step.position.y) }])),
   };
   if (notes.length > 0) ui.notes = notes;
+  const samples = samplesFor(
+    meta.samples,
+    steps.map((step) => step.id),
+  );
+  if (Object.keys(samples).length > 0) ui.samples = samples;
   definition.ui = ui;
   return definition;
 }

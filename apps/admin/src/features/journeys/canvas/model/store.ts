@@ -14,6 +14,7 @@ import {
 import { applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, type NodeChange, type XYPosition } from '@xyflow/react';
 import { createStore } from 'zustand/vanilla';
 import type { NodeChange as DiffChange } from './diff';
+import { compactSample } from './samples';
 import {
   type CanvasDocument,
   type CanvasEdge,
@@ -95,7 +96,9 @@ export interface EditorActions {
   updateStep(id: string, patch: { config?: unknown; name?: string | undefined }): void;
   renameStep(id: string, newId: string): string | null;
   updateNote(id: string, text: string): void;
-  setMeta(patch: Partial<Omit<JourneyMeta, 'extra' | 'uiExtra'>>): void;
+  setMeta(patch: Partial<Omit<JourneyMeta, 'extra' | 'uiExtra' | 'samples'>>): void;
+  /** Keeps (compacted) what a fetch or ai step returned as its sample output; `undefined` forgets it. */
+  setSample(id: string, output: unknown): void;
   deleteSelection(): void;
   selectAll(): void;
   selectStep(id: string | null): void;
@@ -197,7 +200,7 @@ function structureOf(nodes: CanvasNode[], edges: CanvasEdge[]): EditorState['str
   };
 }
 
-const EMPTY_META: JourneyMeta = { name: '', extra: {}, uiExtra: {} };
+const EMPTY_META: JourneyMeta = { name: '', samples: {}, extra: {}, uiExtra: {} };
 
 /** One editor's state (nodes, edges, selection, history, problems, highlights), beside its canvas. */
 export function createEditorStore(options: { validate?: Validator } = {}) {
@@ -441,7 +444,9 @@ export function createEditorStore(options: { validate?: Validator } = {}) {
             ? canvasEdge(e.source === id ? newId : e.source, e.sourceHandle ?? 'next', e.target === id ? newId : e.target)
             : e,
         );
-        commit({ nodes, edges });
+        const { [id]: sample, ...samples } = get().meta.samples;
+        const meta = sample === undefined ? get().meta : { ...get().meta, samples: { ...samples, [newId]: sample } };
+        commit({ meta, nodes, edges });
         set({ panelNodeId: newId });
         return null;
       },
@@ -452,6 +457,13 @@ export function createEditorStore(options: { validate?: Validator } = {}) {
 
       setMeta(patch) {
         commit({ meta: { ...get().meta, ...patch } });
+      },
+
+      setSample(id, output) {
+        const meta = get().meta;
+        const { [id]: _previous, ...others } = meta.samples;
+        const samples = output === undefined ? others : { ...others, [id]: compactSample(output) };
+        commit({ meta: { ...meta, samples } }, { validate: false });
       },
 
       deleteSelection() {

@@ -5,6 +5,7 @@ import { useMemo, useState } from 'react';
 import { SelectField, TextField } from '../../../../components/fields';
 import { useEditor } from '../editor-context';
 import { NODE_ICONS } from '../node-icons';
+import { RunStepSection } from './RunStepSection';
 import { configProblems, type FormContext, SchemaFields } from './SchemaForm';
 import { useSeenFields } from './seen-fields';
 
@@ -49,8 +50,15 @@ function StepIdField({ id }: { id: string }) {
   );
 }
 
+/** Where a step can be run for real: the journey, the draft or version shown, and how to save the draft first. */
+export interface StepRunTarget {
+  journeyId: string;
+  version: 'draft' | number;
+  flush: () => Promise<void>;
+}
+
 /** The side panel of the selected step: generated from its type's config schema (and its plugin's parameters). */
-export function NodePanel({ node }: { node: JourneyNode }) {
+export function NodePanel({ node, stepRun }: { node: JourneyNode; stepRun?: StepRunTarget }) {
   const updateStep = useEditor((s) => s.updateStep);
   const catalogue = useEditor((s) => s.catalogue);
   const plugins = useEditor((s) => s.plugins);
@@ -59,7 +67,8 @@ export function NodePanel({ node }: { node: JourneyNode }) {
   // A new object only when steps or edges change: dragging a step does not re-render the form.
   const structure = useEditor((s) => s.structure);
   const graph = useMemo(() => ({ name: '', ...structure }), [structure]);
-  const fields = useSeenFields(graph, node.id);
+  const samples = useEditor((s) => s.meta.samples);
+  const fields = useSeenFields(graph, node.id, { samples });
   const profileFields = useSeenFields(graph, node.id, { profileOnly: true });
   const templates = useTemplatesList({ query: { staleTime: 30_000 } });
   const topics = useTopicsList({ query: { staleTime: 30_000 } });
@@ -155,6 +164,7 @@ export function NodePanel({ node }: { node: JourneyNode }) {
           />
         )}
       </div>
+      {stepRun && (node.type === 'fetch' || node.type === 'ai') && <RunStepSection node={node} {...stepRun} />}
     </div>
   );
 }

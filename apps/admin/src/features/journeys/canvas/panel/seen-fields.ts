@@ -26,9 +26,14 @@ export function keysOf(samples: unknown[], prefix: string, depth = 2): string[] 
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([key]) => key);
 }
 
-/** What a fetch or ai step's output holds, as `data.<id>.…` paths. */
-export function outputFields(node: JourneyNode): string[] {
+/** What a fetch or ai step's output holds, as `data.<id>.…` paths: from its sample output (a real run of it) first, then from its type. */
+export function outputFields(node: JourneyNode, sample?: unknown): string[] {
   const base = `data.${node.id}`;
+  const fromSample = sample === undefined ? [] : keysOf([sample], base, 3);
+  return [...new Set([...fromSample, ...typeFields(node, base)])];
+}
+
+function typeFields(node: JourneyNode, base: string): string[] {
   if (node.type === 'fetch') return [`${base}.status`, `${base}.body`, `${base}.headers`];
   if (node.type !== 'ai') return [];
   const config = node.config as { task?: string; schema?: { properties?: Record<string, unknown> } };
@@ -56,12 +61,12 @@ export function upstreamOf(definition: JourneyDefinition, nodeId: string): Journ
 /**
  * The fields a condition or Liquid text in step `nodeId` can use, from what this workspace has
  * seen: traits of recent profiles, properties of recent events of the trigger's (or the awaited)
- * event, and the outputs of the fetch and ai steps upstream.
+ * event, and the outputs of the fetch and ai steps upstream (with the fields of their sample outputs).
  */
 export function useSeenFields(
   definition: JourneyDefinition,
   nodeId: string | null,
-  options: { profileOnly?: boolean } = {},
+  options: { profileOnly?: boolean; samples?: Record<string, unknown> } = {},
 ): ContextField[] {
   const node = definition.nodes.find((n) => n.id === nodeId);
   const trigger = definition.nodes.find((n) => n.type === 'trigger');
@@ -93,8 +98,8 @@ export function useSeenFields(
     fields.push({ path: 'event.name', group: 'Event' }, { path: 'event.timestamp', group: 'Event' });
     if (nodeId)
       for (const upstream of upstreamOf(definition, nodeId))
-        for (const path of outputFields(upstream)) fields.push({ path, group: 'Data' });
+        for (const path of outputFields(upstream, options.samples?.[upstream.id])) fields.push({ path, group: 'Data' });
     for (const path of RUN_FIELDS) fields.push({ path, group: 'Run' });
     return fields;
-  }, [profiles.data, events.data, definition, nodeId, options.profileOnly]);
+  }, [profiles.data, events.data, definition, nodeId, options.profileOnly, options.samples]);
 }

@@ -1,21 +1,18 @@
-import { ApiError, useProfilesList } from '@itinera/sdk';
+import { ApiError } from '@itinera/sdk';
 import { X } from 'lucide-react';
-import { useState } from 'react';
-import { Radio, RadioGroup } from 'react-aria-components';
-import { ComboField, SelectField, TextField } from '../../../../components/fields';
+import { useEffect, useRef, useState } from 'react';
+import { SelectField, TextField } from '../../../../components/fields';
 import { Badge, Button, IconButton } from '../../../../components/ui';
+import { ChannelPreview } from '../../../templates/components/Previews';
+import { TEMPLATE_CHANNELS, type TemplateChannel } from '../../../templates/model/template-content';
 import { useEditor, useEditorStore } from '../editor-context';
+import { madeUpSample } from '../model/samples';
 import { JsonField } from '../panel/widgets';
 import { pathHighlight } from './path';
+import { DEFAULT_SAMPLE_PROFILE, isProfileChosen, profileRequest, type SampleProfile, SampleProfileFields } from './SampleProfileFields';
 import { type SimulateResponse, simulateJourney } from './simulate-api';
 
-function sampleFor(node: { type: string; config?: unknown }): unknown {
-  const config = (node.config ?? {}) as { task?: string; labels?: string[] };
-  if (node.type === 'fetch') return { status: 200, body: {} };
-  if (config.task === 'classify') return { label: config.labels?.[0] ?? 'yes' };
-  if (config.task === 'score') return { score: 0.5 };
-  return { text: 'A sample answer' };
-}
+const isTemplateChannel = (channel: string): channel is TemplateChannel => (TEMPLATE_CHANNELS as readonly string[]).includes(channel);
 
 /**
  * Test before publishing: walks the draft for a profile and an event with no side effect, then
@@ -34,12 +31,10 @@ export function SimulatePanel({
 }) {
   const store = useEditorStore();
   const steps = useEditor((s) => s.structure.nodes);
+  const storedSamples = useEditor((s) => s.meta.samples);
   const trigger = steps.find((n) => n.type === 'trigger');
   const triggerEvent = trigger && 'event' in (trigger.config ?? {}) ? String((trigger.config as { event: string }).event) : '';
-  const [mode, setMode] = useState<'user' | 'inline'>('user');
-  const [userId, setUserId] = useState('');
-  const [traits, setTraits] = useState<unknown>({ name: 'Ada', plan: 'trial' });
-  const [email, setEmail] = useState('ada@example.com');
+  const [profile, setProfile] = useState<SampleProfile>(DEFAULT_SAMPLE_PROFILE);
   const [eventName, setEventName] = useState(triggerEvent);
   const [properties, setProperties] = useState<unknown>({});
   const [at, setAt] = useState('');
@@ -48,10 +43,12 @@ export function SimulatePanel({
   const [result, setResult] = useState<SimulateResponse | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const profiles = useProfilesList({ q: userId || undefined, limit: 20 }, { query: { staleTime: 30_000, enabled: mode === 'user' } });
-  const profileOptions = (profiles.data?.data ?? [])
-    .filter((p) => p.userId)
-    .map((p) => ({ id: p.userId!, label: p.userId!, description: p.email ?? undefined }));
+  const resultRef = useRef<HTMLElement>(null);
+  // The result comes below the form, out of view in the panel: bring its start in.
+  useEffect(() => {
+    resultRef.current?.scrollIntoView({ block: 'start' });
+  }, [result]);
+  const sampleOf = (node: (typeof steps)[number]) => samples[node.id] ?? storedSamples[node.id] ?? madeUpSample(node);
 
   async function run() {
     setBusy(true);
@@ -60,13 +57,11 @@ export function SimulatePanel({
       if (version === 'draft') await flush();
       const response = await simulateJourney(journeyId, {
         version,
-        ...(mode === 'user' ? { userId } : { profile: { traits: (traits ?? {}) as Record<string, unknown>, email: email || null } }),
+        ...profileRequest(profile),
         ...(eventName ? { event: { name: eventName, properties: (properties ?? {}) as Record<string, unknown> } } : {}),
         ...(at ? { at: new Date(at).toISOString() } : {}),
         waits,
-        samples: Object.fromEntries(
-          steps.filter((n) => n.type === 'fetch' || n.type === 'ai').map((n) => [n.id, samples[n.id] ?? sampleFor(n)]),
-        ),
+        samples: Object.fromEntries(steps.filter((n) => n.type === 'fetch' || n.type === 'ai').map((n) => [n.id, sampleOf(n)])),
       });
       setResult(response);
       store.getState().setHighlight(pathHighlight('simulation', response.steps));
@@ -96,22 +91,7 @@ export function SimulatePanel({
         Walks the {version === 'draft' ? 'draft' : `version ${version}`} for one profile with no side effect: nothing is sent, waits are
         skipped.
       </p>
-      <RadioGroup value={mode} onChange={(v) => setMode(v as 'user' | 'inline')} aria-label="Profile" className="segmented">
-        <Radio value="user" className="segmented__item">
-          A profile
-        </Radio>
-        <Radio value="inline" className="segmented__item">
-          Made-up traits
-        </Radio>
-      </RadioGroup>
-      {mode === 'user' ? (
-        <ComboField label="User id" value={userId} onChange={setUserId} options={profileOptions} placeholder="u1" />
-      ) : (
-        <>
-          <TextField label="E-mail" value={email} onChange={setEmail} />
-          <JsonField label="Traits" value={traits} onChange={setTraits} />
-        </>
-      )}
+      <SampleProfileFields value={profile} onChange={setProfile} />
       <TextField label="Event" value={eventName} onChange={setEventName} placeholder={triggerEvent || 'signed_up'} />
       <JsonField label="Event properties" value={properties} onChange={setProperties} />
       <TextField
@@ -141,11 +121,16 @@ export function SimulatePanel({
           <JsonField
             key={n.id}
             label={`Sample output of ${n.name ?? n.id}`}
-            value={samples[n.id] ?? sampleFor(n)}
+            description={
+              storedSamples[n.id] !== undefined
+                ? 'From the last run of this step.'
+                : 'Made up; "Run this step" in its panel gets a real one.'
+            }
+            value={sampleOf(n)}
             onChange={(v) => setSamples({ ...samples, [n.id]: v })}
           />
         ))}
-      <Button variant="primary" onPress={() => void run()} isDisabled={busy || (mode === 'user' && !userId)}>
+      <Button variant="primary" onPress={() => void run()} isDisabled={busy || !isProfileChosen(profile)}>
         {busy ? 'Simulating…' : 'Run the simulation'}
       </Button>
       {error && (
@@ -154,7 +139,7 @@ export function SimulatePanel({
         </div>
       )}
       {result && (
-        <section className="simulate__result" aria-label="Simulation result">
+        <section className="simulate__result" aria-label="Simulation result" ref={resultRef}>
           <p>
             <Badge tone={result.outcome.status === 'completed' ? 'success' : result.outcome.status === 'failed' ? 'danger' : 'warning'}>
               {result.outcome.status}
@@ -183,20 +168,15 @@ export function SimulatePanel({
                     {d.reason ? ` (${d.reason})` : ''}
                   </div>
                 ))}
-                {step.message?.rendered.map((m, i) =>
-                  m.email ? (
-                    <div key={`m${i}`} className="rendered-email">
-                      <strong>{m.email.subject}</strong>
-                      {m.email.html && (
-                        <iframe title={`E-mail of ${step.nodeId}`} sandbox="" srcDoc={m.email.html} className="rendered-email__frame" />
-                      )}
-                    </div>
-                  ) : (
-                    <pre key={`m${i}`} className="timeline__detail">
-                      {JSON.stringify(m, null, 2)}
-                    </pre>
-                  ),
-                )}
+                {step.message?.rendered.map((m, i) => (
+                  <div key={`m${i}`} className="simulate__rendered" aria-label={`${m.channel} of ${step.nodeId}`}>
+                    {isTemplateChannel(m.channel) && m[m.channel] ? (
+                      <ChannelPreview channel={m.channel} rendered={m} />
+                    ) : (
+                      <pre className="timeline__detail">{JSON.stringify(m, null, 2)}</pre>
+                    )}
+                  </div>
+                ))}
               </li>
             ))}
           </ol>

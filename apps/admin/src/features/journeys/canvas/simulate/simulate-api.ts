@@ -1,4 +1,4 @@
-import { simulationSimulate, type SimulateJourneyDto } from '@itinera/sdk';
+import { type RenderedContentDto, simulationSimulate, type SimulateJourneyDto } from '@itinera/sdk';
 
 // POST /api/journeys/{id}/simulate, through the generated client. The shapes below are the panel's
 // reading of the answer (the generated types keep step outputs and conditions as unknown JSON).
@@ -27,11 +27,8 @@ export interface SimulatedCondition {
   values?: Record<string, unknown>;
 }
 
-export interface RenderedMessage {
-  channel: string;
-  email?: { subject?: string; preheader?: string; html?: string; text?: string };
-  [channel: string]: unknown;
-}
+/** One channel's rendering: `channel` and that channel's content, shaped as a template preview's. */
+export type RenderedMessage = RenderedContentDto & { channel: string };
 
 export interface SimulatedStep {
   nodeId: string;
