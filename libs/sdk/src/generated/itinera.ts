@@ -1366,6 +1366,22 @@ export type PreviewTemplateDtoExtra = { [key: string]: unknown };
  */
 export type PreviewTemplateDtoRun = { [key: string]: unknown };
 
+export type SampleProfileDtoTraits = { [key: string]: unknown };
+
+export interface SampleProfileDto {
+  /** @nullable */
+  email?: string | null;
+  /** @nullable */
+  locale?: string | null;
+  /** @nullable */
+  phone?: string | null;
+  /** @nullable */
+  timezone?: string | null;
+  traits?: SampleProfileDtoTraits;
+  /** @nullable */
+  userId?: string | null;
+}
+
 export interface PreviewTemplateDto {
   channel: PreviewTemplateDtoChannel;
   /** Render this unsaved content instead of a stored version (the editor's live preview); checked as when saved */
@@ -1381,6 +1397,8 @@ export interface PreviewTemplateDto {
    * @nullable
    */
   locale?: string | null;
+  /** A made-up profile (not stored) that fills `profile` instead of one of the workspace; not with `userId` */
+  profile?: SampleProfileDto;
   /** `run` variables (journey run) */
   run?: PreviewTemplateDtoRun;
   /** A profile of the workspace whose user id, contact points, traits and account fill `profile` */
@@ -1786,22 +1804,6 @@ export type SimulatedEventDtoProperties = { [key: string]: unknown };
 export interface SimulatedEventDto {
   name: string;
   properties?: SimulatedEventDtoProperties;
-}
-
-export type SampleProfileDtoTraits = { [key: string]: unknown };
-
-export interface SampleProfileDto {
-  /** @nullable */
-  email?: string | null;
-  /** @nullable */
-  locale?: string | null;
-  /** @nullable */
-  phone?: string | null;
-  /** @nullable */
-  timezone?: string | null;
-  traits?: SampleProfileDtoTraits;
-  /** @nullable */
-  userId?: string | null;
 }
 
 export interface RunNodeDto {

@@ -18,7 +18,8 @@ import { useSession } from '../auth/useSession';
 import { ChannelFields } from './components/ChannelFields';
 import { InsertionProvider } from './components/insertion';
 import { ChannelPreview } from './components/Previews';
-import { parseSample, SamplePanel, type SampleInput } from './components/SamplePanel';
+import { SamplePanel } from './components/SamplePanel';
+import { parseSample, type SampleInput } from './model/template-sample';
 import { AddLocaleDialog, PublishTemplateDialog, TemplateVersionsDrawer, TestSendDialog } from './components/TemplateDialogs';
 import { TemplateStatus } from './components/TemplateStatus';
 import { VariablesPanel } from './components/VariablesPanel';
@@ -94,13 +95,14 @@ function TemplateEditor({ template }: { template: TemplateDto }) {
   const channel = selected && channels.includes(selected) ? selected : (channels[0] ?? null);
   const [chosenLocale, setLocale] = useState<string | null>(null);
   const locale = chosenLocale && locales.includes(chosenLocale) ? chosenLocale : null;
-  const [sample, setSample] = useState<SampleInput>({ userId: '', eventText: '', dataText: '{}' });
+  const [sample, setSample] = useState<SampleInput>({ profileMode: 'user', userId: '', profileText: '', eventText: '', dataText: '{}' });
   const [sampleTouched, setSampleTouched] = useState(false);
   const [sideTab, setSideTab] = useState<'preview' | 'sample' | 'variables'>('preview');
   const [dialog, setDialog] = useState<'locale' | 'publish' | 'versions' | 'test' | null>(null);
 
   const journeys = useJourneysList({ query: { staleTime: 60_000 } });
   const firstProfile = useProfilesList({ limit: 1 }, { query: { staleTime: 60_000, enabled: !sampleTouched } });
+  const madeUp = sample.profileMode === 'inline';
   const userId = sampleTouched ? sample.userId.trim() : (firstProfile.data?.data[0]?.userId ?? '');
   const sampleProfile = useProfilesGet(userId, { query: { enabled: userId !== '', retry: false, staleTime: 30_000 } });
   const parsed = parseSample({ ...sample, userId });
@@ -111,7 +113,7 @@ function TemplateEditor({ template }: { template: TemplateDto }) {
         channel,
         content,
         locale,
-        userId: sampleProfile.isSuccess ? parsed.userId : undefined,
+        ...(madeUp ? { profile: parsed.profile } : { userId: sampleProfile.isSuccess ? parsed.userId : undefined }),
         event: parsed.event,
         data: parsed.data,
       }
@@ -123,14 +125,14 @@ function TemplateEditor({ template }: { template: TemplateDto }) {
     () =>
       templateVariables({
         templateKey: template.key,
-        profile: sampleProfile.data,
+        profile: madeUp ? parsed.profile : sampleProfile.data,
         event: parsed.event,
         data: parsed.data,
         journeys: journeys.data,
       }),
     // parsed is recomputed each render; its JSON inputs are what matter.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [template.key, sampleProfile.data, sample.eventText, sample.dataText, journeys.data],
+    [template.key, madeUp, sampleProfile.data, sample.profileText, sample.eventText, sample.dataText, journeys.data],
   );
   const variablePaths = useMemo(() => variables.map((v) => v.path), [variables]);
   const fallbacks = locale ? localeFallbacks(content, locale) : [];
@@ -296,12 +298,18 @@ function TemplateEditor({ template }: { template: TemplateDto }) {
                         rendered={preview.rendered?.channel === c ? preview.rendered : undefined}
                         problems={preview.problems}
                         updating={preview.isUpdating}
-                        userId={sampleProfile.isSuccess ? userId : ''}
+                        userId={!madeUp && sampleProfile.isSuccess ? userId : ''}
+                        madeUp={madeUp}
                         sampleProblems={parsed.problems}
                       />
                     </TabPanel>
                     <TabPanel id="sample" className="tabs__panel">
-                      <SamplePanel sample={{ ...sample, userId }} onChange={updateSample} triggerEvents={triggers} />
+                      <SamplePanel
+                        sample={{ ...sample, userId }}
+                        onChange={updateSample}
+                        triggerEvents={triggers}
+                        chosenProfile={sampleProfile.data}
+                      />
                     </TabPanel>
                     <TabPanel id="variables" className="tabs__panel">
                       <VariablesPanel variables={variables} readOnly={readOnly} />
@@ -378,6 +386,7 @@ function PreviewPane({
   problems,
   updating,
   userId,
+  madeUp,
   sampleProblems,
 }: {
   channel: TemplateChannel;
@@ -385,12 +394,15 @@ function PreviewPane({
   problems: TemplateProblems | null;
   updating: boolean;
   userId: string;
+  madeUp: boolean;
   sampleProblems: string[];
 }) {
   return (
     <div className="preview-pane" data-testid="preview-pane" aria-busy={updating}>
       <p className="muted preview-pane__for">
-        {userId ? (
+        {madeUp ? (
+          'Rendered for the made-up profile under Sample data.'
+        ) : userId ? (
           <>
             Rendered for <Link to={`/profiles/${encodeURIComponent(userId)}`}>{userId}</Link>
           </>

@@ -150,6 +150,31 @@ describe('templates in a browser', () => {
     await page().getByRole('radio', { name: 'Desktop (600 px)' }).click();
   });
 
+  it('renders for a made-up profile written as JSON, starting from the chosen one, with nothing stored', async () => {
+    const profilesBefore = (await e2e.management<{ data: unknown[] }>('/api/profiles?limit=100')).data.length;
+    await page().getByRole('tab', { name: 'Sample data' }).click();
+    await page().getByRole('radio', { name: 'Made-up profile' }).click();
+    const json = page().getByRole('textbox', { name: 'Made-up profile JSON' });
+    expect(JSON.parse((await json.textContent()) ?? '')).toMatchObject({ traits: { first_name: 'Ada', plan: 'trial' } });
+    await replaceText(json, '{"email": "grace@example.test", "traits": {"first_name": "Grace", "plan": "pro"}}');
+    await e2e.shot('04b-made-up-profile');
+    await page().getByRole('tab', { name: 'Preview' }).click();
+    await page().getByText('Rendered for the made-up profile').waitFor();
+    await until('the subject to render for Grace', async () =>
+      (await page().getByTestId('preview-subject').textContent())?.includes('Welcome aboard, Grace!'),
+    );
+    await previewFrame().getByText('Hello Grace, you are on pro.').waitFor({ timeout: 15_000 });
+    expect((await e2e.management<{ data: unknown[] }>('/api/profiles?limit=100')).data.length).toBe(profilesBefore);
+
+    // Back to the workspace's profile: Ada again.
+    await page().getByRole('tab', { name: 'Sample data' }).click();
+    await page().getByRole('radio', { name: 'A profile of the workspace' }).click();
+    await page().getByRole('tab', { name: 'Preview' }).click();
+    await until('the subject to render for Ada again', async () =>
+      (await page().getByTestId('preview-subject').textContent())?.includes('Welcome aboard, Ada!'),
+    );
+  });
+
   it('shows a Liquid error at its line and column, in the editor and the preview, until it is fixed', async () => {
     await replaceText(
       mjmlEditor(),

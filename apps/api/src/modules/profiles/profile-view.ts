@@ -49,6 +49,19 @@ export interface SampleProfile {
   contactPoints?: Array<{ channel: string; value: string }>;
 }
 
+/** The `profile` variable of a profile given inline: its fields, no account. */
+export function sampleRenderProfile(fields: SampleProfile): RenderProfile {
+  return {
+    userId: fields.userId ?? null,
+    email: fields.email ?? null,
+    phone: fields.phone ?? null,
+    timezone: fields.timezone ?? null,
+    locale: fields.locale ?? null,
+    traits: { ...(fields.traits ?? {}) },
+    account: null,
+  };
+}
+
 interface ProfileViewRow {
   id: string;
   user_id: string | null;
@@ -102,17 +115,11 @@ export class ProfileViews {
     const rows: Array<{ default_timezone: string }> = await this.dataSource.query('SELECT default_timezone FROM workspaces WHERE id = $1', [
       workspaceId,
     ]);
-    const email = fields.email ?? null;
-    const phone = fields.phone ?? null;
+    const profile = sampleRenderProfile(fields);
+    const { email, phone } = profile;
     return {
+      ...profile,
       id: randomUUID(),
-      userId: fields.userId ?? null,
-      email,
-      phone,
-      timezone: fields.timezone ?? null,
-      locale: fields.locale ?? null,
-      traits: { ...(fields.traits ?? {}) },
-      account: null,
       contactPoints: [
         ...(email ? [{ channel: 'email', value: email, metadata: {} }] : []),
         ...(phone ? [{ channel: 'sms', value: phone, metadata: {} }] : []),

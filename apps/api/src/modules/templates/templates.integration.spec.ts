@@ -219,6 +219,25 @@ describe('templates API (integration)', () => {
     const anonymous = await t.http.post(`/api/templates/${key}/preview`).set(editor()).send({ channel: 'sms' });
     expect(anonymous.body.sms.body).toBe('Hi , code ');
 
+    // A made-up profile, not stored: its traits and locale fill the preview.
+    const madeUp = await t.http
+      .post(`/api/templates/${key}/preview`)
+      .set(editor())
+      .send({ channel: 'email', profile: { traits: { first_name: 'Grace', plan: 'trial' }, email: 'grace@example.test', locale: 'fr' } });
+    expect(madeUp.status).toBe(200);
+    expect(madeUp.body).toMatchObject({ locale: 'fr', email: { subject: 'Bienvenue Grace', preheader: 'Your trial plan' } });
+    const both = await t.http
+      .post(`/api/templates/${key}/preview`)
+      .set(editor())
+      .send({ channel: 'sms', userId, profile: { traits: {} } });
+    expect(both.status).toBe(400);
+    expect(both.body.message).toContain('either userId');
+    const badZone = await t.http
+      .post(`/api/templates/${key}/preview`)
+      .set(editor())
+      .send({ channel: 'sms', profile: { timezone: 'Mars/Olympus' } });
+    expect(badZone.status).toBe(400);
+
     const unsaved = await t.http
       .post(`/api/templates/${key}/preview`)
       .set(editor())

@@ -15,7 +15,7 @@ import type {
 } from './dto/template.dto.js';
 import { LiquidEngines } from './liquid-engine.js';
 import { channelsOf, isTemplateKey, TEMPLATE_CHANNELS, type TemplateContent } from './template-content.js';
-import { type RenderProfile, renderProfile } from '../profiles/profile-view.js';
+import { renderProfile, sampleRenderProfile } from '../profiles/profile-view.js';
 import { TemplateRenderer } from './template-renderer.js';
 import type { TemplateFieldError } from './template.errors.js';
 import { validateTemplateContent } from './template-validator.js';
@@ -181,9 +181,15 @@ export class TemplatesService {
       throw new ValidationError('userId must not contain NUL characters', [
         { field: 'userId', messages: ['must not contain NUL characters'] },
       ]);
+    if (input.userId !== undefined && input.profile !== undefined)
+      throw new ValidationError('Give either userId (a profile of the workspace) or profile (a made-up one), not both', [
+        { field: 'profile', messages: ['must not be given with userId'] },
+      ]);
     const exists = await this.renderer.exists(workspaceId, key);
     if (!exists) throw notFound(key);
-    const profile = input.userId ? renderProfile(await this.profiles.get(workspaceId, input.userId)) : emptyProfile();
+    const profile = input.userId
+      ? renderProfile(await this.profiles.get(workspaceId, input.userId))
+      : sampleRenderProfile(input.profile ?? {});
     const context = { profile: profile as unknown as Record<string, unknown>, event: input.event, data: input.data, run: input.run };
     const extra = { unsubscribeUrl: '#unsubscribe', preferencesUrl: '#preferences', ...(input.extra ?? {}) };
     const locale = input.locale;
@@ -210,10 +216,6 @@ export class TemplatesService {
     if (rows.length === 0) throw notFound(key);
     return rows[0];
   }
-}
-
-function emptyProfile(): RenderProfile {
-  return { userId: null, email: null, phone: null, timezone: null, locale: null, traits: {}, account: null };
 }
 
 function notFound(key: string): NotFoundError {

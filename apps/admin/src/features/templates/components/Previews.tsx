@@ -7,7 +7,8 @@ import { type ChatFlavour, chatSpans } from '../model/chat-markdown';
 import { countSms } from '../model/sms-segments';
 import type { TemplateChannel } from '../model/template-content';
 
-function Toggle<T extends string>({
+/** A segmented choice of a few options (preview width, sample source). */
+export function Toggle<T extends string>({
   label,
   value,
   onChange,

@@ -3,57 +3,22 @@ import { Download } from 'lucide-react';
 import { useState } from 'react';
 import { Button } from '../../../components/ui';
 import { ProfilePicker } from '../../profiles/components/ProfilePicker';
-import { jsonProblem } from '../model/template-problems';
+import { inlineProfileText, type InlineProfile, parseSample, type SampleInput } from '../model/template-sample';
 import { CodeEditor } from './CodeEditor';
+import { Toggle } from './Previews';
 
-export interface SampleInput {
-  userId: string;
-  eventText: string;
-  dataText: string;
-}
-
-export interface ParsedSample {
-  userId?: string;
-  event?: Record<string, unknown>;
-  data?: Record<string, unknown>;
-  /** Why the event or data JSON is not used. */
-  problems: string[];
-}
-
-function objectOf(text: string, name: string, problems: string[]): Record<string, unknown> | undefined {
-  if (text.trim() === '') return undefined;
-  const problem = jsonProblem(text);
-  if (problem) {
-    problems.push(`${name}: line ${problem.line}, column ${problem.column}: ${problem.message}`);
-    return undefined;
-  }
-  const value: unknown = JSON.parse(text);
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    problems.push(`${name} must be a JSON object`);
-    return undefined;
-  }
-  return value as Record<string, unknown>;
-}
-
-export function parseSample(sample: SampleInput): ParsedSample {
-  const problems: string[] = [];
-  return {
-    userId: sample.userId.trim() || undefined,
-    event: objectOf(sample.eventText, 'Event', problems),
-    data: objectOf(sample.dataText, 'Data', problems),
-    problems,
-  };
-}
-
-/** The sample the preview renders with: a real profile of the workspace, the triggering event and the send's data, as JSON. */
+/** The sample the preview renders with: a profile of the workspace or a made-up one, the triggering event and the send's data, as JSON. */
 export function SamplePanel({
   sample,
   onChange,
   triggerEvents,
+  chosenProfile,
 }: {
   sample: SampleInput;
   onChange: (sample: SampleInput) => void;
   triggerEvents: string[];
+  /** The workspace profile chosen now: a made-up profile starts from its fields. */
+  chosenProfile?: InlineProfile | null;
 }) {
   const parsed = parseSample(sample);
   const [loading, setLoading] = useState<string | null>(null);
@@ -79,12 +44,39 @@ export function SamplePanel({
 
   return (
     <div className="sample-panel">
-      <ProfilePicker
-        label="Profile"
-        value={sample.userId}
-        onChange={(userId) => onChange({ ...sample, userId })}
-        description="Its traits, contact points and locale fill profile.* in the preview."
+      <Toggle
+        label="Sample profile"
+        value={sample.profileMode}
+        onChange={(profileMode) =>
+          onChange({ ...sample, profileMode, profileText: sample.profileText || inlineProfileText(chosenProfile) })
+        }
+        options={[
+          { id: 'user', label: 'A profile of the workspace' },
+          { id: 'inline', label: 'Made-up profile' },
+        ]}
       />
+      {sample.profileMode === 'user' ? (
+        <ProfilePicker
+          label="Profile"
+          value={sample.userId}
+          onChange={(userId) => onChange({ ...sample, userId })}
+          description="Its traits, contact points and locale fill profile.* in the preview."
+        />
+      ) : (
+        <div className="field">
+          <span className="field__label">Profile (JSON)</span>
+          <span className="field__description">email, phone, timezone, locale and traits; nothing is stored.</span>
+          <div className="code-frame">
+            <CodeEditor
+              label="Made-up profile JSON"
+              value={sample.profileText}
+              onChange={(profileText) => onChange({ ...sample, profileText })}
+              language="json"
+              minHeight="8rem"
+            />
+          </div>
+        </div>
+      )}
       <div className="field">
         <span className="field__label">Event (JSON)</span>
         {triggerEvents.length > 0 && (

@@ -1,5 +1,7 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath, PartialType } from '@nestjs/swagger';
-import { IsIn, IsObject, IsOptional, IsString, Length, Matches, ValidateBy, type ValidationOptions } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsObject, IsOptional, IsString, Length, Matches, ValidateBy, ValidateNested, type ValidationOptions } from 'class-validator';
+import { SampleProfileDto } from '../../profiles/dto/sample-profile.dto.js';
 import { TEMPLATE_CHANNELS, TEMPLATE_KEY_PATTERN, type TemplateChannel, type TemplateContent } from '../template-content.js';
 import type { TemplateVersionRef } from '../template-renderer.js';
 
@@ -180,6 +182,15 @@ export class PreviewTemplateDto {
   @IsString()
   @Length(1, 255)
   userId?: string;
+
+  @ApiPropertyOptional({
+    type: SampleProfileDto,
+    description: 'A made-up profile (not stored) that fills `profile` instead of one of the workspace; not with `userId`',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SampleProfileDto)
+  profile?: SampleProfileDto;
 
   @ApiPropertyOptional({
     type: 'object',
