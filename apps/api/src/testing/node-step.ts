@@ -18,6 +18,7 @@ export const sampleProfile = (overrides: Partial<ProfileView> = {}): ProfileView
   account: null,
   contactPoints: [],
   workspaceTimezone: 'UTC',
+  workspaceLocale: null,
   ...overrides,
 });
 

@@ -2319,6 +2319,11 @@ export interface UpdateTopicDto {
 }
 
 export interface UpdateWorkspaceDto {
+  /**
+   * null clears it
+   * @nullable
+   */
+  defaultLocale?: string | null;
   defaultTimezone?: string;
   /**
    * @minLength 1
@@ -2372,6 +2377,11 @@ export interface WorkerProbeResultDto {
 
 export interface WorkspaceDto {
   createdAt: string;
+  /**
+   * Locale (BCP 47) whose template variants a message uses when the profile has none; null: the templates' default content
+   * @nullable
+   */
+  defaultLocale: string | null;
   /** IANA time zone used when a profile has none */
   defaultTimezone: string;
   id: string;

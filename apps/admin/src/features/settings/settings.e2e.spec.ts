@@ -147,12 +147,22 @@ describe('settings in a browser', () => {
     expect(stored.frequencyCaps).toEqual([{ id: 'daily', scope: 'global', limit: 3, windowSeconds: 86_400, action: 'skip' }]);
   });
 
-  it('shows members and the workspace with its inbox signing key', async () => {
+  it('shows members, and the workspace with its default locale and inbox signing key', async () => {
     await page().getByRole('link', { name: 'Members' }).click();
     await page().getByRole('table', { name: 'Members' }).getByText(viewer.email, { exact: true }).waitFor();
     await e2e.shot('09-members');
     await expectAccessible('members');
     await page().getByRole('link', { name: 'Workspace' }).click();
+    const locale = page().getByRole('combobox', { name: 'Default locale (optional)' });
+    await locale.fill('not a locale!');
+    await page().getByText('Type a locale such as en, de or pt-BR').waitFor();
+    expect(await page().getByRole('button', { name: 'Save', exact: true }).isDisabled()).toBe(true);
+    await locale.fill('pt-br');
+    await locale.press('Escape');
+    await page().getByRole('button', { name: 'Save', exact: true }).click();
+    await page().getByText('Saved the workspace').waitFor();
+    expect((await e2e.management<{ defaultLocale: string | null }>('/api/workspace')).defaultLocale).toBe('pt-BR');
+    expect(await locale.inputValue()).toBe('pt-BR');
     await page().getByRole('button', { name: 'Show the signing key' }).click();
     await page().getByTestId('signing-key').waitFor();
     await e2e.shot('10-workspace');

@@ -438,6 +438,41 @@ describe('messaging: /send, routing, delivery rules, tracking, inbox (integratio
     }
   });
 
+  it("renders in the workspace's default locale for a profile with none, in the profile's own when it has one", async () => {
+    const content = { ...WELCOME, locales: { de: { email: { subject: 'Willkommen, {{ profile.traits.name }}' } } } };
+    expect((await t.http.post('/api/templates').set(owner()).send({ key: 'hallo', name: 'Hallo', content })).status).toBe(201);
+    expect((await t.http.post('/api/templates/hallo/publish').set(owner()).send({})).status).toBe(201);
+    const patched = await t.http.patch('/api/workspace').set(owner()).send({ defaultLocale: 'de' });
+    expect(patched.status).toBe(200);
+    expect(patched.body.defaultLocale).toBe('de');
+    try {
+      const withoutLocale = await user({ name: 'Uwe', email: `uwe-${uniqueSuffix()}@example.test` });
+      const eve = { name: 'Eve', email: `eve-${uniqueSuffix()}@example.test` };
+      const withLocale = await user(eve);
+      await t.http.put(`/api/profiles/${withLocale}`).set(owner()).send({ traits: eve, timezone: 'UTC', locale: 'en-GB' });
+      for (const [userId, subject] of [
+        [withoutLocale, 'Willkommen, Uwe'],
+        [withLocale, 'Welcome, Eve'],
+      ]) {
+        smtp.reset();
+        const sent = await send({
+          to: { user_id: userId },
+          template: 'hallo',
+          data: { plan: 'pro' },
+          routing: { method: 'single', channels: ['email'] },
+        });
+        expect(sent.status).toBe(202);
+        await waitForRequest(sent.body.requestId);
+        const [mail] = await smtp.waitForMessages(1);
+        expect(mail.subject).toBe(subject);
+      }
+    } finally {
+      const cleared = await t.http.patch('/api/workspace').set(owner()).send({ defaultLocale: null });
+      expect(cleared.body.defaultLocale).toBeNull();
+    }
+    expect((await t.http.patch('/api/workspace').set(owner()).send({ defaultLocale: 'not a locale!' })).status).toBe(400);
+  });
+
   it('test-send renders the draft and sends it to one profile now; unknown template or user → 404', async () => {
     smtp.reset();
     const userId = await user({ name: 'Ivy', email: `ivy-${uniqueSuffix()}@example.test` });

@@ -20,6 +20,8 @@ export interface ProfileView extends RenderProfile {
   contactPoints: Array<{ channel: string; value: string; metadata: Record<string, unknown> }>;
   /** The workspace's default zone, for profiles whose own timezone is unknown. */
   workspaceTimezone: string;
+  /** The workspace's default locale, for profiles whose own locale is unknown (null: the templates' default content). */
+  workspaceLocale: string | null;
 }
 
 /**
@@ -71,6 +73,7 @@ interface ProfileViewRow {
   locale: string | null;
   traits: Record<string, unknown>;
   default_timezone: string;
+  default_locale: string | null;
   group_id: string | null;
   account_traits: Record<string, unknown> | null;
   contact_points: ProfileView['contactPoints'];
@@ -84,7 +87,7 @@ export class ProfileViews {
   /** The profile with its account and contact points; throws when it no longer exists (erased, merged away). */
   async load(workspaceId: string, profileId: string): Promise<ProfileView> {
     const rows: ProfileViewRow[] = await this.dataSource.query(
-      `SELECT p.id, p.user_id, p.email, p.phone, p.timezone, p.locale, p.traits, w.default_timezone, a.group_id, a.traits AS account_traits,
+      `SELECT p.id, p.user_id, p.email, p.phone, p.timezone, p.locale, p.traits, w.default_timezone, w.default_locale, a.group_id, a.traits AS account_traits,
               COALESCE((SELECT json_agg(json_build_object('channel', c.channel, 'value', c.value, 'metadata', c.metadata) ORDER BY c.created_at)
                         FROM contact_points c WHERE c.profile_id = p.id), '[]') AS contact_points
          FROM profiles p JOIN workspaces w ON w.id = p.workspace_id LEFT JOIN accounts a ON a.id = p.account_id
@@ -104,17 +107,19 @@ export class ProfileViews {
       account: r.group_id ? { groupId: r.group_id, traits: r.account_traits ?? {} } : null,
       contactPoints: r.contact_points,
       workspaceTimezone: r.default_timezone,
+      workspaceLocale: r.default_locale,
     };
   }
 
   /**
    * A profile that is not stored (a simulation's sample profile): the given fields, its e-mail and
-   * phone as contact points, a fresh id, the workspace's default zone.
+   * phone as contact points, a fresh id, the workspace's default zone and locale.
    */
   async sample(workspaceId: string, fields: SampleProfile): Promise<ProfileView> {
-    const rows: Array<{ default_timezone: string }> = await this.dataSource.query('SELECT default_timezone FROM workspaces WHERE id = $1', [
-      workspaceId,
-    ]);
+    const rows: Array<{ default_timezone: string; default_locale: string | null }> = await this.dataSource.query(
+      'SELECT default_timezone, default_locale FROM workspaces WHERE id = $1',
+      [workspaceId],
+    );
     const profile = sampleRenderProfile(fields);
     const { email, phone } = profile;
     return {
@@ -126,6 +131,7 @@ export class ProfileViews {
         ...(fields.contactPoints ?? []).map((c) => ({ channel: c.channel, value: c.value, metadata: {} })),
       ],
       workspaceTimezone: rows[0]?.default_timezone ?? 'UTC',
+      workspaceLocale: rows[0]?.default_locale ?? null,
     };
   }
 

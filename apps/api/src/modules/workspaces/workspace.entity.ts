@@ -11,6 +11,9 @@ export class WorkspaceEntity {
   @Column({ type: 'text', name: 'default_timezone', default: 'UTC' })
   defaultTimezone: string;
 
+  @Column({ type: 'text', name: 'default_locale', nullable: true })
+  defaultLocale: string | null;
+
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt: Date;
 }

@@ -23,7 +23,10 @@ export class WorkspacesService {
     return this.workspaces.findOne({ where: {}, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
-  async update(id: string, changes: Partial<Pick<WorkspaceEntity, 'name' | 'defaultTimezone'>>): Promise<WorkspaceEntity> {
+  async update(
+    id: string,
+    changes: Partial<Pick<WorkspaceEntity, 'name' | 'defaultTimezone' | 'defaultLocale'>>,
+  ): Promise<WorkspaceEntity> {
     const workspace = await this.get(id);
     const given = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
     if (Object.keys(given).length === 0) return workspace;

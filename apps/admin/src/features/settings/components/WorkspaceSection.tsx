@@ -5,28 +5,48 @@ import { Card } from '../../../components/Card';
 import { ComboField, TextField } from '../../../components/fields';
 import { notify } from '../../../components/toast';
 import { Button, ErrorNotice, Spinner } from '../../../components/ui';
+import { COMMON_LOCALES, parseDefaultLocale } from '../model/default-locale';
 import { useAction } from './useAction';
 
 const TIME_ZONES = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : ['UTC'];
 
-/** The workspace's name and default time zone, and the in-app inbox signing key. */
+/** The workspace's name, default time zone and locale, and the in-app inbox signing key. */
 export function WorkspaceSection({ isOwner }: { isOwner: boolean }) {
   const workspace = useWorkspacesGet();
   if (workspace.isPending) return <Spinner label="Loading the workspace…" />;
   if (workspace.isError)
     return <ErrorNotice title="The workspace could not be loaded." error={workspace.error} onRetry={() => void workspace.refetch()} />;
-  return <WorkspaceForm name={workspace.data.name} defaultTimezone={workspace.data.defaultTimezone} isOwner={isOwner} />;
+  return (
+    <WorkspaceForm
+      name={workspace.data.name}
+      defaultTimezone={workspace.data.defaultTimezone}
+      defaultLocale={workspace.data.defaultLocale}
+      isOwner={isOwner}
+    />
+  );
 }
 
-function WorkspaceForm({ name: storedName, defaultTimezone, isOwner }: { name: string; defaultTimezone: string; isOwner: boolean }) {
+function WorkspaceForm({
+  name: storedName,
+  defaultTimezone,
+  defaultLocale,
+  isOwner,
+}: {
+  name: string;
+  defaultTimezone: string;
+  defaultLocale: string | null;
+  isOwner: boolean;
+}) {
   const action = useAction();
   const [name, setName] = useState(storedName);
   const [zone, setZone] = useState(defaultTimezone);
+  const [localeText, setLocaleText] = useState(defaultLocale ?? '');
+  const locale = parseDefaultLocale(localeText);
   const [signingKey, setSigningKey] = useState<string | null>(null);
   const zoneValid = TIME_ZONES.includes(zone) || zone === 'UTC';
   return (
     <div className="stack">
-      <Card title="Workspace" description="Its name, and the time zone of people whose own is unknown (delays and quiet hours).">
+      <Card title="Workspace" description="Its name, and the time zone and locale of people whose own are unknown.">
         <div className="form-grid">
           <TextField
             label="Name"
@@ -42,6 +62,17 @@ function WorkspaceForm({ name: storedName, defaultTimezone, isOwner }: { name: s
             options={TIME_ZONES.map((z) => ({ id: z, label: z }))}
             isDisabled={!isOwner}
             error={zoneValid ? null : 'Choose an IANA time zone, such as Europe/Paris.'}
+            description="Delays until a time of day and quiet hours use it."
+          />
+          <ComboField
+            label="Default locale (optional)"
+            value={localeText}
+            onChange={setLocaleText}
+            options={COMMON_LOCALES.map((l) => ({ id: l, label: l }))}
+            isDisabled={!isOwner}
+            placeholder="none"
+            error={'problem' in locale ? locale.problem : null}
+            description="Messages use a template's variant in this locale when the profile has no locale; empty: the default content."
           />
         </div>
         {Boolean(action.error) && <ErrorNotice title="The workspace was not saved." error={action.error} />}
@@ -49,12 +80,20 @@ function WorkspaceForm({ name: storedName, defaultTimezone, isOwner }: { name: s
           <Button
             variant="primary"
             className="align-start"
-            isDisabled={!name.trim() || !zoneValid || action.busy}
+            isDisabled={!name.trim() || !zoneValid || 'problem' in locale || action.busy}
             onPress={() =>
-              void action.run(() => workspacesUpdate({ name: name.trim(), defaultTimezone: zone }), {
-                refresh: [getWorkspacesGetQueryKey(), getAuthMeQueryKey()],
-                success: 'Saved the workspace',
-              })
+              void action
+                .run(
+                  () =>
+                    workspacesUpdate({
+                      name: name.trim(),
+                      defaultTimezone: zone,
+                      defaultLocale: 'locale' in locale ? locale.locale : null,
+                    }),
+                  { refresh: [getWorkspacesGetQueryKey(), getAuthMeQueryKey()], success: 'Saved the workspace' },
+                )
+                // Shown back as stored (canonical: pt-br → pt-BR).
+                .then((saved) => saved && setLocaleText(saved.defaultLocale ?? ''))
             }
           >
             Save

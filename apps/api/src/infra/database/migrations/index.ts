@@ -13,6 +13,7 @@ import { MessageStatusUnknown1764515000000 } from './1764515000000-message-statu
 import { JourneyAnalytics1764520000000 } from './1764520000000-journey-analytics.js';
 import { JourneyBacktests1764530000000 } from './1764530000000-journey-backtests.js';
 import { LoginLimitsKeyOrigins1764560000000 } from './1764560000000-login-limits-key-origins.js';
+import { WorkspaceDefaultLocale1764570000000 } from './1764570000000-workspace-default-locale.js';
 
 /** Every migration, oldest first. Forward-only: add a new one, never edit a landed one. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   JourneyAnalytics1764520000000,
   JourneyBacktests1764530000000,
   LoginLimitsKeyOrigins1764560000000,
+  WorkspaceDefaultLocale1764570000000,
 ];

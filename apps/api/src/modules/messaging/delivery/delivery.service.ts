@@ -345,7 +345,8 @@ export class DeliveryService {
       { profile: { ...renderProfile(profile) }, event: req.event, data: req.data, run: req.run },
       {
         version: req.templateVersion ?? 'published',
-        locale: profile.locale,
+        // The profile's own locale, else the workspace's; a locale with no variant falls back to the default content.
+        locale: profile.locale ?? profile.workspaceLocale,
         extra: { unsubscribeUrl: links.unsubscribeUrl, preferencesUrl: links.preferencesUrl },
       },
     );

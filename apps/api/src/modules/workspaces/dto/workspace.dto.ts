@@ -1,10 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, IsTimeZone, Length } from 'class-validator';
+import { IsLocale, IsOptional, IsString, IsTimeZone, Length, MaxLength, ValidateIf } from 'class-validator';
 
 export class WorkspaceDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
   @ApiProperty({ description: 'IANA time zone used when a profile has none', example: 'Europe/Paris' }) defaultTimezone: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: "Locale (BCP 47) whose template variants a message uses when the profile has none; null: the templates' default content",
+    example: 'de',
+  })
+  defaultLocale: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: Date;
 }
 
@@ -19,4 +26,12 @@ export class UpdateWorkspaceDto {
   @IsOptional()
   @IsTimeZone({ message: 'defaultTimezone must be an IANA time zone such as Europe/Paris' })
   defaultTimezone?: string;
+
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'de', description: 'null clears it' })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsString()
+  @MaxLength(35)
+  @IsLocale({ message: 'defaultLocale must be a locale such as en, de or pt-BR' })
+  defaultLocale?: string | null;
 }
