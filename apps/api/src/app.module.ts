@@ -13,6 +13,7 @@ import { QueueModule } from './infra/queue/queue.module.js';
 import { RedisModule } from './infra/redis/redis.module.js';
 import { AnalyticsModule } from './modules/analytics/analytics.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
+import { AuditModule } from './modules/audit/audit.module.js';
 import { BacktestsModule } from './modules/backtests/backtests.module.js';
 import { BootstrapModule } from './modules/bootstrap/bootstrap.module.js';
 import { InboxModule } from './modules/inbox/inbox.module.js';
@@ -65,6 +66,7 @@ export class AppModule {
         SendModule,
         AnalyticsModule,
         BacktestsModule,
+        AuditModule,
         ...(config.runsWorker ? [WorkerModule] : []),
       ],
     };

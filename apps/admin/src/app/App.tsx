@@ -6,6 +6,7 @@ import { RequireSession } from '../features/auth/RequireSession';
 import { EditorPage } from '../features/journeys/canvas/EditorPage';
 import { RunPage } from '../features/journeys/canvas/runs/RunPage';
 import { JourneysPage } from '../features/journeys/list/JourneysPage';
+import { AuditPage } from '../features/audit/AuditPage';
 import { MessagePage } from '../features/messages/MessagePage';
 import { MessagesPage } from '../features/messages/MessagesPage';
 import { EventsPage } from '../features/events/EventsPage';
@@ -58,6 +59,7 @@ export function createAdminRouter() {
         { path: 'messages', element: <MessagesPage /> },
         { path: 'messages/:id', element: <MessagePage /> },
         { path: 'settings/:section?', element: <SettingsPage /> },
+        { path: 'audit', element: <AuditPage /> },
         { path: '*', element: <NotFoundPage /> },
       ],
     },

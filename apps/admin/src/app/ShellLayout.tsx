@@ -9,6 +9,7 @@ const NAVIGATION = [
   { to: '/events', label: 'Events' },
   { to: '/messages', label: 'Messages' },
   { to: '/settings', label: 'Settings' },
+  { to: '/audit', label: 'Audit log' },
 ] as const;
 
 const ROLE_LABELS: Record<Session['role'], string> = { owner: 'Owner', editor: 'Editor', viewer: 'Viewer' };

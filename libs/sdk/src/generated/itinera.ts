@@ -97,6 +97,71 @@ export interface ApiKeyDto {
   role: ApiKeyDtoRole;
 }
 
+export type AuditActorDtoKind = (typeof AuditActorDtoKind)[keyof typeof AuditActorDtoKind];
+
+export const AuditActorDtoKind = {
+  user: 'user',
+  api_key: 'api_key',
+} as const;
+
+export interface AuditActorDto {
+  /** @nullable */
+  id: string | null;
+  kind: AuditActorDtoKind;
+  /** The user's e-mail or the key's name, as they were at the time */
+  label: string;
+}
+
+/**
+ * The fields the request set, secrets redacted
+ * @nullable
+ */
+export type AuditEntryDtoChanges = { [key: string]: unknown } | null;
+
+export type AuditEntryDtoOutcome = (typeof AuditEntryDtoOutcome)[keyof typeof AuditEntryDtoOutcome];
+
+export const AuditEntryDtoOutcome = {
+  succeeded: 'succeeded',
+  refused: 'refused',
+} as const;
+
+/**
+ * What the answer said of the target (id, key, name, version, status, message)
+ * @nullable
+ */
+export type AuditEntryDtoResult = { [key: string]: unknown } | null;
+
+export interface AuditEntryDto {
+  action: string;
+  actor: AuditActorDto;
+  /**
+   * The fields the request set, secrets redacted
+   * @nullable
+   */
+  changes: AuditEntryDtoChanges;
+  id: string;
+  method: string;
+  occurredAt: string;
+  outcome: AuditEntryDtoOutcome;
+  resource: string;
+  /**
+   * What the answer said of the target (id, key, name, version, status, message)
+   * @nullable
+   */
+  result: AuditEntryDtoResult;
+  route: string;
+  /** The HTTP status of the answer */
+  status: number;
+  /** @nullable */
+  targetId: string | null;
+}
+
+export interface AuditPageDto {
+  data: AuditEntryDto[];
+  /** @nullable */
+  nextCursor: string | null;
+}
+
 export type BacktestDtoParams = { [key: string]: unknown };
 
 /**
@@ -2320,6 +2385,11 @@ export interface UpdateTopicDto {
 
 export interface UpdateWorkspaceDto {
   /**
+   * @minimum 1
+   * @maximum 3650
+   */
+  auditRetentionDays?: number;
+  /**
    * null clears it
    * @nullable
    */
@@ -2376,6 +2446,12 @@ export interface WorkerProbeResultDto {
 }
 
 export interface WorkspaceDto {
+  /**
+   * Days the audit log keeps an entry
+   * @minimum 1
+   * @maximum 3650
+   */
+  auditRetentionDays: number;
   createdAt: string;
   /**
    * Locale (BCP 47) whose template variants a message uses when the profile has none; null: the templates' default content
@@ -2387,6 +2463,44 @@ export interface WorkspaceDto {
   id: string;
   name: string;
 }
+
+export type AuditListParams = {
+  /**
+   * @minimum 1
+   * @maximum 200
+   */
+  limit?: number;
+  cursor?: string;
+  /**
+   * The first path segment after /api/: journeys, templates, api-keys, members, settings…
+   */
+  resource?: string;
+  /**
+   * create, update, delete, replace, publish, revoke…
+   */
+  action?: string;
+  /**
+   * The id or key of the target (a journey id, a template key, a user id)
+   */
+  targetId?: string;
+  /**
+   * Part of the actor: an e-mail or an API key name
+   */
+  actor?: string;
+  /**
+   * succeeded: answered 2xx/3xx; refused: 4xx or 5xx
+   */
+  outcome?: AuditListOutcome;
+  from?: string;
+  to?: string;
+};
+
+export type AuditListOutcome = (typeof AuditListOutcome)[keyof typeof AuditListOutcome];
+
+export const AuditListOutcome = {
+  succeeded: 'succeeded',
+  refused: 'refused',
+} as const;
 
 export type ChannelsListParams = {
   channel?: string;
@@ -2917,6 +3031,104 @@ export const useApiKeysUpdate = <TError = ErrorType<unknown>, TContext = unknown
 ): UseMutationResult<Awaited<ReturnType<typeof apiKeysUpdate>>, TError, ApiKeysUpdateMutationVariables, TContext> => {
   return useMutation(getApiKeysUpdateMutationOptions(options), queryClient);
 };
+
+export const getAuditListUrl = (params?: AuditListParams) => {
+  const normalizedParams = new URLSearchParams();
+
+  Object.entries(params || {}).forEach(([key, value]) => {
+    if (value !== undefined) {
+      normalizedParams.append(key, value === null ? 'null' : String(value));
+    }
+  });
+
+  const stringifiedParams = normalizedParams.toString();
+
+  return stringifiedParams.length > 0 ? `/api/audit?${stringifiedParams}` : `/api/audit`;
+};
+
+/**
+ * One entry per change asked of the management API, refusals included: actor, time, route and target, the fields the request set (secrets redacted), the HTTP status. Entries cannot be changed or deleted; they are kept for the workspace's auditRetentionDays.
+ * @summary Who changed what in the workspace, newest first
+ */
+export const auditList = async (params?: AuditListParams, options?: Parameters<typeof itineraFetch>[1]): Promise<AuditPageDto> => {
+  return itineraFetch<AuditPageDto>(getAuditListUrl(params), {
+    ...options,
+    method: 'GET',
+  });
+};
+
+export const getAuditListQueryKey = (params?: AuditListParams) => {
+  return [`/api/audit`, ...(params ? [params] : [])] as const;
+};
+
+export const getAuditListQueryOptions = <TData = Awaited<ReturnType<typeof auditList>>, TError = ErrorType<unknown>>(
+  params?: AuditListParams,
+  options?: {
+    query?: Partial<UseQueryOptions<Awaited<ReturnType<typeof auditList>>, TError, TData>>;
+    request?: SecondParameter<typeof itineraFetch>;
+  },
+) => {
+  const { query: queryOptions, request: requestOptions } = options ?? {};
+
+  const queryKey = queryOptions?.queryKey ?? getAuditListQueryKey(params);
+
+  const queryFn: QueryFunction<Awaited<ReturnType<typeof auditList>>> = ({ signal }) => auditList(params, { signal, ...requestOptions });
+
+  return { queryKey, queryFn, ...queryOptions } as UseQueryOptions<Awaited<ReturnType<typeof auditList>>, TError, TData> & {
+    queryKey: DataTag<QueryKey, TData, TError>;
+  };
+};
+
+export type AuditListQueryResult = NonNullable<Awaited<ReturnType<typeof auditList>>>;
+export type AuditListQueryError = ErrorType<unknown>;
+
+export function useAuditList<TData = Awaited<ReturnType<typeof auditList>>, TError = ErrorType<unknown>>(
+  params: undefined | AuditListParams,
+  options: {
+    query: Partial<UseQueryOptions<Awaited<ReturnType<typeof auditList>>, TError, TData>> &
+      Pick<DefinedInitialDataOptions<Awaited<ReturnType<typeof auditList>>, TError, Awaited<ReturnType<typeof auditList>>>, 'initialData'>;
+    request?: SecondParameter<typeof itineraFetch>;
+  },
+  queryClient?: QueryClient,
+): DefinedUseQueryResult<TData, TError> & { queryKey: DataTag<QueryKey, TData, TError> };
+export function useAuditList<TData = Awaited<ReturnType<typeof auditList>>, TError = ErrorType<unknown>>(
+  params?: AuditListParams,
+  options?: {
+    query?: Partial<UseQueryOptions<Awaited<ReturnType<typeof auditList>>, TError, TData>> &
+      Pick<
+        UndefinedInitialDataOptions<Awaited<ReturnType<typeof auditList>>, TError, Awaited<ReturnType<typeof auditList>>>,
+        'initialData'
+      >;
+    request?: SecondParameter<typeof itineraFetch>;
+  },
+  queryClient?: QueryClient,
+): UseQueryResult<TData, TError> & { queryKey: DataTag<QueryKey, TData, TError> };
+export function useAuditList<TData = Awaited<ReturnType<typeof auditList>>, TError = ErrorType<unknown>>(
+  params?: AuditListParams,
+  options?: {
+    query?: Partial<UseQueryOptions<Awaited<ReturnType<typeof auditList>>, TError, TData>>;
+    request?: SecondParameter<typeof itineraFetch>;
+  },
+  queryClient?: QueryClient,
+): UseQueryResult<TData, TError> & { queryKey: DataTag<QueryKey, TData, TError> };
+/**
+ * @summary Who changed what in the workspace, newest first
+ */
+
+export function useAuditList<TData = Awaited<ReturnType<typeof auditList>>, TError = ErrorType<unknown>>(
+  params?: AuditListParams,
+  options?: {
+    query?: Partial<UseQueryOptions<Awaited<ReturnType<typeof auditList>>, TError, TData>>;
+    request?: SecondParameter<typeof itineraFetch>;
+  },
+  queryClient?: QueryClient,
+): UseQueryResult<TData, TError> & { queryKey: DataTag<QueryKey, TData, TError> } {
+  const queryOptions = getAuditListQueryOptions(params, options);
+
+  const query = useQuery(queryOptions, queryClient) as UseQueryResult<TData, TError> & { queryKey: DataTag<QueryKey, TData, TError> };
+
+  return withQueryKey(query, queryOptions.queryKey);
+}
 
 export const getAuthLoginUrl = () => {
   return `/api/auth/login`;
@@ -8766,7 +8978,7 @@ export const getWorkspacesUpdateUrl = () => {
 };
 
 /**
- * @summary Rename the workspace or change its default time zone (owner)
+ * @summary Rename the workspace or change its default time zone, default locale or audit retention (owner)
  */
 export const workspacesUpdate = async (
   updateWorkspaceDto: UpdateWorkspaceDto,
@@ -8820,7 +9032,7 @@ export type WorkspacesUpdateMutationError = ErrorType<unknown>;
 export type WorkspacesUpdateMutationVariables = { data: UpdateWorkspaceDto };
 
 /**
- * @summary Rename the workspace or change its default time zone (owner)
+ * @summary Rename the workspace or change its default time zone, default locale or audit retention (owner)
  */
 export const useWorkspacesUpdate = <TError = ErrorType<unknown>, TContext = unknown>(
   options?: {

@@ -26,6 +26,13 @@ export interface InputProblem {
 // eslint-disable-next-line no-control-regex -- finding NUL characters is what this pattern is for
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, 'g');
+
+/** The string with what PostgreSQL cannot store (NUL, lone surrogates) replaced by U+FFFD. */
+export function storableText(text: string): string {
+  return text.replace(UNSTORABLE_ALL, '\uFFFD');
+}
+
 /** Why a string cannot be stored, or undefined when it can. */
 export function unstorableTextReason(text: string): string | undefined {
   const match = UNSTORABLE.exec(text);

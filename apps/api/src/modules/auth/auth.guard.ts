@@ -40,8 +40,9 @@ export class AuthGuard implements CanActivate {
 
     const request = context.switchToHttp().getRequest<Request & { principal?: Principal }>();
     const principal = await this.authenticate(request);
-    assertRole(principal, requiredRole(this.reflector, context));
+    // Known before the role check: a refused change is still attributed in the audit log.
     request.principal = principal;
+    assertRole(principal, requiredRole(this.reflector, context));
     return true;
   }
 

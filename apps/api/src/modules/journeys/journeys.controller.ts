@@ -22,6 +22,7 @@ import {
   ValidationReportDto,
 } from './dto/journeys.dto.js';
 import { JourneysService } from './journeys.service.js';
+import { NotAudited } from '../audit/not-audited.js';
 
 /** `{id}` is a journey's id or its name. */
 @ApiTags('journeys')
@@ -80,6 +81,7 @@ export class JourneysController {
   }
 
   @Post(':id/validate')
+  @NotAudited()
   @HttpCode(200)
   @ApiOperation({ summary: 'Every problem of the draft (or of the definition in the body), each with its node id' })
   @ApiOkResponse({ type: ValidationReportDto })

@@ -4,6 +4,7 @@ import { Caller, RequireRole } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { RunNodeDto, SimulateJourneyDto, SimulationDto, StepRunDto } from './dto/simulation.dto.js';
 import { JourneysService } from './journeys.service.js';
+import { NotAudited } from '../audit/not-audited.js';
 
 /** Testing a journey before publishing it: no message sent, no profile changed, no call made unless asked. */
 @ApiTags('journeys')
@@ -12,6 +13,7 @@ export class SimulationController {
   constructor(@Inject(JourneysService) private readonly journeys: JourneysService) {}
 
   @Post('simulate')
+  @NotAudited()
   @HttpCode(200)
   @RequireRole('viewer')
   @ApiOperation({
@@ -25,6 +27,7 @@ export class SimulationController {
   }
 
   @Post('nodes/:nodeId/run')
+  @NotAudited()
   @HttpCode(200)
   @ApiOperation({ summary: 'Run one fetch or ai node for real (through the SSRF guard), with no other side effect' })
   @ApiOkResponse({ type: StepRunDto })

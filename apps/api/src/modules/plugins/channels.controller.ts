@@ -4,6 +4,7 @@ import { Caller, RequireRole } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { ChannelsService } from './channels.service.js';
 import { ConnectionTestDto, CreateProviderDto, ProviderDto, ProviderListQueryDto, UpdateProviderDto } from './dto/channels.dto.js';
+import { NotAudited } from '../audit/not-audited.js';
 
 @ApiTags('channels')
 @Controller('api/channels')
@@ -48,6 +49,7 @@ export class ChannelsController {
   }
 
   @Post(':id/test')
+  @NotAudited()
   @RequireRole('editor')
   @HttpCode(200)
   @ApiOperation({ summary: 'Test connection: the plugin checks the stored configuration against its provider' })

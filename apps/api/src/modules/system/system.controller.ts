@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { Public, RequireRole } from '../auth/auth.decorators.js';
 import { WorkerProbeDto, WorkerProbeResultDto } from './dto/worker-probe.dto.js';
 import { SystemService } from './system.service.js';
+import { NotAudited } from '../audit/not-audited.js';
 
 /** Time a worker is given to pick the probe up, on top of the hold. */
 const PICKUP_ALLOWANCE_MS = 1000;
@@ -34,6 +35,7 @@ export class SystemController {
   }
 
   @Post('api/system/worker-probe')
+  @NotAudited()
   @RequireRole('owner')
   @HttpCode(200)
   @ApiOperation({ summary: 'Send a probe job through the queue and wait for a worker to finish it (owner)' })

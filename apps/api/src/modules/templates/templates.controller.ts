@@ -16,6 +16,7 @@ import {
   UpdateTemplateDto,
 } from './dto/template.dto.js';
 import { TemplatesService } from './templates.service.js';
+import { NotAudited } from '../audit/not-audited.js';
 
 @ApiTags('templates')
 @Controller('api/templates')
@@ -100,6 +101,7 @@ export class TemplatesController {
   }
 
   @Post(':key/preview')
+  @NotAudited()
   @RequireRole('viewer')
   @HttpCode(200)
   @ApiOperation({

@@ -14,6 +14,9 @@ export class WorkspaceEntity {
   @Column({ type: 'text', name: 'default_locale', nullable: true })
   defaultLocale: string | null;
 
+  @Column({ type: 'integer', name: 'audit_retention_days', default: 365 })
+  auditRetentionDays: number;
+
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt: Date;
 }

@@ -19,7 +19,7 @@ export class WorkspacesController {
 
   @Patch()
   @RequireRole('owner')
-  @ApiOperation({ summary: 'Rename the workspace or change its default time zone (owner)' })
+  @ApiOperation({ summary: 'Rename the workspace or change its default time zone, default locale or audit retention (owner)' })
   @ApiOkResponse({ type: WorkspaceDto })
   update(@Caller() caller: Principal, @Body() body: UpdateWorkspaceDto): Promise<WorkspaceDto> {
     return this.workspaces.update(caller.workspaceId, body);

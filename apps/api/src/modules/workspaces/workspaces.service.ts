@@ -25,7 +25,7 @@ export class WorkspacesService {
 
   async update(
     id: string,
-    changes: Partial<Pick<WorkspaceEntity, 'name' | 'defaultTimezone' | 'defaultLocale'>>,
+    changes: Partial<Pick<WorkspaceEntity, 'name' | 'defaultTimezone' | 'defaultLocale' | 'auditRetentionDays'>>,
   ): Promise<WorkspaceEntity> {
     const workspace = await this.get(id);
     const given = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));

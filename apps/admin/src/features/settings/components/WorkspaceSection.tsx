@@ -21,6 +21,7 @@ export function WorkspaceSection({ isOwner }: { isOwner: boolean }) {
       name={workspace.data.name}
       defaultTimezone={workspace.data.defaultTimezone}
       defaultLocale={workspace.data.defaultLocale}
+      auditRetentionDays={workspace.data.auditRetentionDays}
       isOwner={isOwner}
     />
   );
@@ -30,11 +31,13 @@ function WorkspaceForm({
   name: storedName,
   defaultTimezone,
   defaultLocale,
+  auditRetentionDays,
   isOwner,
 }: {
   name: string;
   defaultTimezone: string;
   defaultLocale: string | null;
+  auditRetentionDays: number;
   isOwner: boolean;
 }) {
   const action = useAction();
@@ -42,6 +45,9 @@ function WorkspaceForm({
   const [zone, setZone] = useState(defaultTimezone);
   const [localeText, setLocaleText] = useState(defaultLocale ?? '');
   const locale = parseDefaultLocale(localeText);
+  const [retentionText, setRetentionText] = useState(String(auditRetentionDays));
+  const retention = /^\d{1,4}$/.test(retentionText.trim()) ? Number(retentionText.trim()) : NaN;
+  const retentionValid = retention >= 1 && retention <= 3650;
   const [signingKey, setSigningKey] = useState<string | null>(null);
   const zoneValid = TIME_ZONES.includes(zone) || zone === 'UTC';
   return (
@@ -74,13 +80,21 @@ function WorkspaceForm({
             error={'problem' in locale ? locale.problem : null}
             description="Messages use a template's variant in this locale when the profile has no locale; empty: the default content."
           />
+          <TextField
+            label="Keep audit log entries for (days)"
+            value={retentionText}
+            onChange={setRetentionText}
+            isReadOnly={!isOwner}
+            error={retentionValid ? null : 'A number of days from 1 to 3650.'}
+            description="Older entries of the audit log are removed every hour."
+          />
         </div>
         {Boolean(action.error) && <ErrorNotice title="The workspace was not saved." error={action.error} />}
         {isOwner ? (
           <Button
             variant="primary"
             className="align-start"
-            isDisabled={!name.trim() || !zoneValid || 'problem' in locale || action.busy}
+            isDisabled={!name.trim() || !zoneValid || 'problem' in locale || !retentionValid || action.busy}
             onPress={() =>
               void action
                 .run(

@@ -14,6 +14,7 @@ import { JourneyAnalytics1764520000000 } from './1764520000000-journey-analytics
 import { JourneyBacktests1764530000000 } from './1764530000000-journey-backtests.js';
 import { LoginLimitsKeyOrigins1764560000000 } from './1764560000000-login-limits-key-origins.js';
 import { WorkspaceDefaultLocale1764570000000 } from './1764570000000-workspace-default-locale.js';
+import { AuditLog1764580000000 } from './1764580000000-audit-log.js';
 
 /** Every migration, oldest first. Forward-only: add a new one, never edit a landed one. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   JourneyBacktests1764530000000,
   LoginLimitsKeyOrigins1764560000000,
   WorkspaceDefaultLocale1764570000000,
+  AuditLog1764580000000,
 ];

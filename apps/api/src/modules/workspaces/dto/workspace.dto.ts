@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsLocale, IsOptional, IsString, IsTimeZone, Length, MaxLength, ValidateIf } from 'class-validator';
+import { IsInt, IsLocale, IsOptional, IsString, IsTimeZone, Length, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 
 export class WorkspaceDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -12,6 +12,7 @@ export class WorkspaceDto {
     example: 'de',
   })
   defaultLocale: string | null;
+  @ApiProperty({ minimum: 1, maximum: 3650, description: 'Days the audit log keeps an entry' }) auditRetentionDays: number;
   @ApiProperty({ format: 'date-time' }) createdAt: Date;
 }
 
@@ -34,4 +35,11 @@ export class UpdateWorkspaceDto {
   @MaxLength(35)
   @IsLocale({ message: 'defaultLocale must be a locale such as en, de or pt-BR' })
   defaultLocale?: string | null;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 3650, example: 365 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  auditRetentionDays?: number;
 }
