@@ -42,7 +42,8 @@ export async function itineraFetch<T>(url: string, init: RequestInit = {}): Prom
   return payload as T;
 }
 
-async function readBody(response: Response): Promise<unknown> {
+/** The answer's body: JSON when it says so, else its text; undefined when empty. */
+export async function readBody(response: Response): Promise<unknown> {
   if (response.status === 204) return undefined;
   const text = await response.text();
   if (!text) return undefined;
