@@ -16,6 +16,7 @@ import '@xyflow/react/dist/style.css';
 import './canvas.css';
 import {
   ArrowLeft,
+  ChartNoAxesColumn,
   CircleAlert,
   Cloud,
   CloudOff,
@@ -36,6 +37,7 @@ import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { notify } from '../../../components/toast';
 import { ActionMenu, Badge, Button, ErrorNotice, IconButton, Spinner } from '../../../components/ui';
 import { StatusBadge } from '../list/StatusBadge';
+import { AnalyticsBar } from './AnalyticsBar';
 import { Canvas } from './Canvas';
 import { useEditor, useEditorStore } from './editor-context';
 import { EditorFrame } from './EditorFrame';
@@ -145,6 +147,7 @@ function EditorWorkspace({
   const shownVersion: 'draft' | number = versionLabel ? Number(versionLabel.slice(1)) : 'draft';
   const [drawer, setDrawer] = useState<Drawer>(null);
   const [publishing, setPublishing] = useState(false);
+  const [analyticsShown, setAnalyticsShown] = useState(false);
   const location = useLocation();
   const restoring = (location.state as { restoreVersion?: number } | null)?.restoreVersion;
   useEffect(() => {
@@ -236,6 +239,9 @@ function EditorWorkspace({
           <Button size="sm" variant="ghost" onPress={() => setDrawer('runs')}>
             <ListTree size={15} aria-hidden /> Runs
           </Button>
+          <Button size="sm" variant={analyticsShown ? 'default' : 'ghost'} onPress={() => setAnalyticsShown(!analyticsShown)}>
+            <ChartNoAxesColumn size={15} aria-hidden /> Analytics
+          </Button>
           <Button size="sm" variant="ghost" onPress={() => setDrawer(drawer === 'simulate' ? null : 'simulate')}>
             <FlaskConical size={15} aria-hidden /> Simulate
           </Button>
@@ -279,6 +285,13 @@ function EditorWorkspace({
             Try again
           </Button>
         </div>
+      )}
+      {analyticsShown && (
+        <AnalyticsBar
+          journeyId={journey.id}
+          versions={Array.from({ length: journey.currentVersion ?? 0 }, (_, i) => i + 1)}
+          onClose={() => setAnalyticsShown(false)}
+        />
       )}
       {highlight && (
         <div className="notice notice--info editor__notice">

@@ -3,6 +3,7 @@ import { BaseEdge, EdgeLabelRenderer, type EdgeProps, getSmoothStepPath } from '
 import { memo, useRef, useState } from 'react';
 import { Menu, MenuItem, Popover } from 'react-aria-components';
 import { useEditor } from './editor-context';
+import { compactCount, percent } from './model/analytics-overlay';
 import type { CanvasEdge } from './model/mapping';
 import { NODE_ICONS } from './node-icons';
 
@@ -16,6 +17,8 @@ export const JourneyEdge = memo(function JourneyEdge(props: EdgeProps<CanvasEdge
   const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, selected } = props;
   const onPath = useEditor((s) => Boolean(s.highlight?.edges[id]));
   const readOnly = useEditor((s) => s.readOnly);
+  const share = useEditor((s) => s.analytics?.edges[id]);
+  const analyticsShown = useEditor((s) => s.analytics !== null);
   const addStep = useEditor((s) => s.addStep);
   const [open, setOpen] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
@@ -36,6 +39,18 @@ export const JourneyEdge = memo(function JourneyEdge(props: EdgeProps<CanvasEdge
         markerEnd={markerEnd}
         className={onPath ? 'edge edge--path' : selected ? 'edge edge--selected' : 'edge'}
       />
+      {analyticsShown && (
+        <EdgeLabelRenderer>
+          <div
+            className="edge__share nodrag nopan"
+            data-testid={`share-${id}`}
+            title={share ? `${share.count} runs left by this port` : 'No run left by this port yet'}
+            style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY - 18}px)` }}
+          >
+            {share ? `${percent(share.share)} · ${compactCount(share.count)}` : '0%'}
+          </div>
+        </EdgeLabelRenderer>
+      )}
       {!readOnly && (
         <EdgeLabelRenderer>
           <div className="edge__insert nodrag nopan" style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}>

@@ -3,6 +3,7 @@ import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { CircleAlert } from 'lucide-react';
 import { memo } from 'react';
 import { useEditor } from './editor-context';
+import { compactCount } from './model/analytics-overlay';
 import type { StepNode } from './model/mapping';
 import { TARGET_HANDLE } from './model/mapping';
 import { portLabels, summarise } from './model/summaries';
@@ -17,6 +18,8 @@ export const StepNodeView = memo(function StepNodeView({ id, data, selected }: N
   const problems = useEditor((s) => s.problemsByNode[id] ?? NO_PROBLEMS);
   const visit = useEditor((s) => s.highlight?.steps[id]);
   const change = useEditor((s) => s.diff?.[id]);
+  const counts = useEditor((s) => s.analytics?.steps[id]);
+  const analyticsShown = useEditor((s) => s.analytics !== null);
   const pluginLabels = useEditor((s) => s.pluginLabels);
   const Icon = NODE_ICONS[node.type] ?? CircleAlert;
   const ports = portLabels(node);
@@ -48,6 +51,25 @@ export const StepNodeView = memo(function StepNodeView({ id, data, selected }: N
       </div>
       <p className="step__summary">{summarise(node, { plugins: pluginLabels })}</p>
       {change && <span className={`step__change step__change--${change}`}>{change}</span>}
+      {analyticsShown && (
+        <p className="step__counts" data-testid={`counts-${id}`}>
+          {counts && counts.entered > 0 ? (
+            <>
+              <span title={`${counts.entered} runs entered this step`}>{compactCount(counts.entered)} in</span>
+              {counts.waitingNow > 0 && (
+                <span title={`${counts.waitingNow} runs are at this step now`}>{compactCount(counts.waitingNow)} here now</span>
+              )}
+              {counts.failed > 0 && (
+                <span className="step__counts-failed" title={`${counts.failed} runs failed here`}>
+                  {compactCount(counts.failed)} failed
+                </span>
+              )}
+            </>
+          ) : (
+            <span>no runs yet</span>
+          )}
+        </p>
+      )}
       {problems.length > 0 && (
         <ul className="step__problems" aria-label="Problems">
           {problems.slice(0, 3).map((problem, index) => (

@@ -417,6 +417,24 @@ describe('journey canvas in a browser', () => {
     await shot('run-on-canvas');
   }, 60_000);
 
+  it("shows the journey's real traffic on the canvas: counts on steps, shares on edges", async () => {
+    await until('the run to be counted', async () => (await management(`/api/journeys/${journeyId}/analytics`)).entered === 1);
+    await page.goto(`/journeys/${journeyId}`);
+    await step('start').waitFor();
+    await page.getByRole('button', { name: 'Analytics', exact: true }).click();
+    const bar = page.getByRole('region', { name: 'Analytics on the canvas' });
+    await bar.getByText('1 entered · 0% converted').waitFor();
+    expect(await page.getByTestId('counts-start').textContent()).toContain('1 in');
+    expect(await page.getByTestId('counts-wait').textContent()).toContain('1 here now');
+    expect(await page.getByTestId('counts-health').textContent()).toBe('no runs yet');
+    expect(await page.getByTestId('share-start:next').textContent()).toBe('100% · 1');
+    expect(await page.getByTestId('share-wait:timeout').textContent()).toBe('0%');
+    await page.waitForTimeout(200);
+    await shot('analytics-on-canvas');
+    await page.getByRole('button', { name: 'Hide the analytics' }).click();
+    expect(await page.getByTestId('counts-start').count()).toBe(0);
+  }, 40_000);
+
   it('keeps the positions after a reload', async () => {
     await page.goto(`/journeys/${journeyId}`);
     await step('route').waitFor();

@@ -13,6 +13,7 @@ import {
 } from '@itinera/journey-model';
 import { applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, type NodeChange, type XYPosition } from '@xyflow/react';
 import { createStore } from 'zustand/vanilla';
+import type { AnalyticsOverlay } from './analytics-overlay';
 import type { NodeChange as DiffChange } from './diff';
 import { compactSample } from './samples';
 import {
@@ -80,6 +81,8 @@ export interface EditorState {
   highlight: Highlight | null;
   /** Publish preview: each node's change against the live version. */
   diff: Record<string, DiffChange> | null;
+  /** The journey's analytics drawn on the canvas (counts on steps, shares on edges), when shown. */
+  analytics: AnalyticsOverlay | null;
   /** The step the side panel edits. */
   panelNodeId: string | null;
 }
@@ -110,6 +113,7 @@ export interface EditorActions {
   redo(): void;
   setHighlight(highlight: Highlight | null): void;
   setDiff(diff: Record<string, DiffChange> | null): void;
+  setAnalytics(analytics: AnalyticsOverlay | null): void;
   setServerProblems(problems: JourneyProblem[]): void;
 }
 
@@ -284,6 +288,7 @@ export function createEditorStore(options: { validate?: Validator } = {}) {
       documentKey: null,
       highlight: null,
       diff: null,
+      analytics: null,
       panelNodeId: null,
 
       load(definition, options = {}) {
@@ -562,6 +567,10 @@ export function createEditorStore(options: { validate?: Validator } = {}) {
 
       setDiff(diff) {
         set({ diff });
+      },
+
+      setAnalytics(analytics) {
+        set({ analytics });
       },
 
       setServerProblems(serverProblems) {
