@@ -218,11 +218,12 @@ describe('journey canvas in a browser', () => {
   }, 30_000);
 
   it('builds the SPEC example with the mouse: steps from the palette, side panels, condition builder, connected ports', async () => {
-    // Room for nine steps side by side: zoomed out, dropped on a 3 × 3 grid of the pane.
-    for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Zoom Out' }).click();
-    // Away from the pane's edges, where dragging a connection pans the view; the problems list folded for room.
+    // Room for nine steps side by side: zoomed out, dropped on a 3 × 3 grid well inside the pane (518 px wide
+    // beside the side panel): dragging a connection near the pane's edges pans the view, and a loaded machine
+    // makes that drag last long enough to move the steps out of reach. The problems list folded for room.
+    for (let i = 0; i < 4; i++) await page.getByRole('button', { name: 'Zoom Out' }).click();
     await page.getByRole('button', { name: /problem/ }).click();
-    const cell = (column: number, row: number) => ({ x: 90 + column * 170, y: 100 + row * 130 });
+    const cell = (column: number, row: number) => ({ x: 70 + column * 140, y: 90 + row * 120 });
     // The trigger: a problem appears (no event) and clears once the event is chosen.
     await dropStep('trigger', cell(0, 0), 'start');
     await until('the empty event to be reported', async () => (await step('start').locator('.step__problems').count()) > 0);
