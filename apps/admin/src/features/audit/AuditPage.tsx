@@ -3,9 +3,11 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { createColumnHelper } from '@tanstack/react-table';
 import { ScrollText } from 'lucide-react';
 import { useMemo, useState } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { Facts, JsonBlock } from '../../components/Card';
 import { DataTable } from '../../components/DataTable';
+import { LoadMoreFooter } from '../../components/LoadMoreFooter';
+import { type Period, useUrlFilters } from '../../components/useUrlFilters';
 import { SelectField, TextField } from '../../components/fields';
 import { dateTime, timeAgo } from '../../components/format';
 import { Badge, Button, Dialog, ErrorNotice, Spinner } from '../../components/ui';
@@ -15,7 +17,7 @@ import './audit.css';
 
 const PAGE_SIZE = 50;
 const column = createColumnHelper<AuditEntryDto>();
-const PERIODS: Array<{ id: string; label: string; hours?: number }> = [
+const PERIODS: Period[] = [
   { id: 'any', label: 'Any time' },
   { id: '24h', label: 'Last 24 hours', hours: 24 },
   { id: '7d', label: 'Last 7 days', hours: 24 * 7 },
@@ -56,11 +58,9 @@ function EntryDialog({ entry, onClose }: { entry: AuditEntryDto; onClose: () => 
 
 /** The audit log: who changed what in the workspace, refusals included, newest first. */
 export function AuditPage() {
-  const [params, setParams] = useSearchParams();
-  const value = (name: (typeof FILTERS)[number]) => params.get(name) ?? '';
+  const { value, set, from, filtered, clear } = useUrlFilters(FILTERS, PERIODS);
   const actor = useDebounced(value('actor').trim(), 300);
   const targetId = useDebounced(value('targetId').trim(), 300);
-  const from = params.get('from') ?? undefined;
   const [open, setOpen] = useState<AuditEntryDto | null>(null);
   const filter: AuditListParams = {
     ...(value('resource') ? { resource: value('resource') } : {}),
@@ -77,19 +77,6 @@ export function AuditPage() {
     retry: (count, error) => !(error instanceof ApiError && error.status === 403) && count < 2,
   });
   const rows = useMemo(() => entries.data?.pages.flatMap((page) => page.data) ?? [], [entries.data]);
-  const filtered = FILTERS.some((name) => value(name));
-
-  const set = (name: (typeof FILTERS)[number], next: string) => {
-    const updated = new URLSearchParams(params);
-    if (next && next !== 'all' && next !== 'any') updated.set(name, next);
-    else updated.delete(name);
-    if (name === 'period') {
-      const hours = PERIODS.find((p) => p.id === next)?.hours;
-      if (hours) updated.set('from', new Date(Date.now() - hours * 3_600_000).toISOString());
-      else updated.delete('from');
-    }
-    setParams(updated, { replace: true });
-  };
 
   const columns = useMemo(
     () => [
@@ -174,7 +161,7 @@ export function AuditPage() {
           className="field--inline"
         />
         {filtered && (
-          <Button variant="ghost" onPress={() => setParams(new URLSearchParams(), { replace: true })}>
+          <Button variant="ghost" onPress={clear}>
             Clear filters
           </Button>
         )}
@@ -209,16 +196,7 @@ export function AuditPage() {
             rowId={(row) => row.id}
             empty={<p className="table__empty">No entry matches the filters.</p>}
           />
-          <div className="table-footer">
-            <span className="muted">
-              {rows.length} entr{rows.length === 1 ? 'y' : 'ies'} shown
-            </span>
-            {entries.hasNextPage && (
-              <Button onPress={() => void entries.fetchNextPage()} isDisabled={entries.isFetchingNextPage}>
-                {entries.isFetchingNextPage ? 'Loading…' : 'Load more'}
-              </Button>
-            )}
-          </div>
+          <LoadMoreFooter shown={rows.length} noun={['entry', 'entries']} pages={entries} />
         </>
       )}
       {open && <EntryDialog entry={open} onClose={() => setOpen(null)} />}

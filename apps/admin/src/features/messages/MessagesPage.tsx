@@ -3,8 +3,10 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { createColumnHelper } from '@tanstack/react-table';
 import { Mail } from 'lucide-react';
 import { useMemo } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { DataTable } from '../../components/DataTable';
+import { LoadMoreFooter } from '../../components/LoadMoreFooter';
+import { type Period, useUrlFilters } from '../../components/useUrlFilters';
 import { SelectField, TextField } from '../../components/fields';
 import { dateTime, timeAgo } from '../../components/format';
 import { Button, ErrorNotice, Spinner } from '../../components/ui';
@@ -17,7 +19,7 @@ import './messages.css';
 const PAGE_SIZE = 50;
 const column = createColumnHelper<MessageDto>();
 const CHANNELS = ['email', 'sms', 'push', 'slack', 'teams', 'inapp', 'webhook'];
-const PERIODS: Array<{ id: string; label: string; hours?: number }> = [
+const PERIODS: Period[] = [
   { id: 'any', label: 'Any time' },
   { id: '1h', label: 'Last hour', hours: 1 },
   { id: '24h', label: 'Last 24 hours', hours: 24 },
@@ -28,13 +30,10 @@ const FILTERS = ['status', 'channel', 'template', 'journeyId', 'userId', 'period
 
 /** The message log: every message, filtered by status, channel, template, journey, profile and time; each opens to its lifecycle. */
 export function MessagesPage() {
-  const [params, setParams] = useSearchParams();
-  const value = (name: (typeof FILTERS)[number]) => params.get(name) ?? '';
+  const { value, set, from, filtered, clear } = useUrlFilters(FILTERS, PERIODS);
   const templates = useTemplatesList({ query: { staleTime: 60_000 } });
   const journeys = useJourneysList({ query: { staleTime: 60_000 } });
   const userId = useDebounced(value('userId').trim(), 300);
-  // A period is kept as the instant it starts (chosen when the filter is), so the query and its cursor stay stable.
-  const from = params.get('from') ?? undefined;
   const filter: MessageLogParams = {
     ...(value('status') ? { status: value('status') as MessageLogParams['status'] } : {}),
     ...(value('channel') ? { channel: value('channel') } : {}),
@@ -50,20 +49,7 @@ export function MessagesPage() {
     getNextPageParam: (page) => page.nextCursor ?? undefined,
   });
   const rows = useMemo(() => messages.data?.pages.flatMap((page) => page.data) ?? [], [messages.data]);
-  const filtered = FILTERS.some((name) => value(name));
   const journeyNames = useMemo(() => new Map((journeys.data ?? []).map((j) => [j.id, j.name])), [journeys.data]);
-
-  const set = (name: (typeof FILTERS)[number], next: string) => {
-    const updated = new URLSearchParams(params);
-    if (next && next !== 'all' && next !== 'any') updated.set(name, next);
-    else updated.delete(name);
-    if (name === 'period') {
-      const hours = PERIODS.find((p) => p.id === next)?.hours;
-      if (hours) updated.set('from', new Date(Date.now() - hours * 3_600_000).toISOString());
-      else updated.delete('from');
-    }
-    setParams(updated, { replace: true });
-  };
 
   const columns = useMemo(
     () => [
@@ -159,7 +145,7 @@ export function MessagesPage() {
           className="field--inline"
         />
         {filtered && (
-          <Button variant="ghost" onPress={() => setParams(new URLSearchParams(), { replace: true })}>
+          <Button variant="ghost" onPress={clear}>
             Clear filters
           </Button>
         )}
@@ -188,16 +174,7 @@ export function MessagesPage() {
             rowId={(row) => row.id}
             empty={<p className="table__empty">No message matches the filters.</p>}
           />
-          <div className="table-footer">
-            <span className="muted">
-              {rows.length} message{rows.length === 1 ? '' : 's'} shown
-            </span>
-            {messages.hasNextPage && (
-              <Button onPress={() => void messages.fetchNextPage()} isDisabled={messages.isFetchingNextPage}>
-                {messages.isFetchingNextPage ? 'Loading…' : 'Load more'}
-              </Button>
-            )}
-          </div>
+          <LoadMoreFooter shown={rows.length} noun={['message', 'messages']} pages={messages} />
         </>
       )}
     </>

@@ -5,9 +5,10 @@ import { Search, Users } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { DataTable } from '../../components/DataTable';
+import { LoadMoreFooter } from '../../components/LoadMoreFooter';
 import { SelectField, TextField } from '../../components/fields';
 import { dateTime, timeAgo } from '../../components/format';
-import { Button, ErrorNotice, Spinner } from '../../components/ui';
+import { ErrorNotice, Spinner } from '../../components/ui';
 import { useDebounced } from '../templates/hooks/useDebounced';
 import { type ProfileSearch, type SearchMode, searchParams } from './model/profile-edits';
 import './profiles.css';
@@ -152,16 +153,7 @@ export function ProfilesPage() {
             rowId={(row) => row.id}
             empty={<p className="table__empty">No profile matches. Try a shorter prefix, or another way to find it.</p>}
           />
-          <div className="table-footer">
-            <span className="muted">
-              {rows.length} profile{rows.length === 1 ? '' : 's'} shown
-            </span>
-            {profiles.hasNextPage && (
-              <Button onPress={() => void profiles.fetchNextPage()} isDisabled={profiles.isFetchingNextPage}>
-                {profiles.isFetchingNextPage ? 'Loading…' : 'Load more'}
-              </Button>
-            )}
-          </div>
+          <LoadMoreFooter shown={rows.length} noun={['profile', 'profiles']} pages={profiles} />
         </>
       )}
     </>
