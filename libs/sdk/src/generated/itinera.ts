@@ -2471,6 +2471,8 @@ export type AuditListParams = {
    */
   limit?: number;
   cursor?: string;
+  from?: string;
+  to?: string;
   /**
    * The first path segment after /api/: journeys, templates, api-keys, members, settings…
    */
@@ -2491,8 +2493,6 @@ export type AuditListParams = {
    * succeeded: answered 2xx/3xx; refused: 4xx or 5xx
    */
   outcome?: AuditListOutcome;
-  from?: string;
-  to?: string;
 };
 
 export type AuditListOutcome = (typeof AuditListOutcome)[keyof typeof AuditListOutcome];
@@ -2522,14 +2522,14 @@ export type EventsListParams = {
    */
   limit?: number;
   cursor?: string;
+  from?: string;
+  to?: string;
   /**
    * Event name (track)
    */
   event?: string;
   type?: EventsListType;
   userId?: string;
-  from?: string;
-  to?: string;
 };
 
 export type EventsListType = (typeof EventsListType)[keyof typeof EventsListType];
@@ -2599,14 +2599,14 @@ export type MessagesListParams = {
    */
   limit?: number;
   cursor?: string;
+  from?: string;
+  to?: string;
   status?: MessagesListStatus;
   channel?: string;
   userId?: string;
   template?: string;
   requestId?: string;
   journeyId?: string;
-  from?: string;
-  to?: string;
 };
 
 export type MessagesListStatus = (typeof MessagesListStatus)[keyof typeof MessagesListStatus];

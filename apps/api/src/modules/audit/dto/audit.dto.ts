@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
-import { PageQueryDto } from '../../profiles/dto/profile.dto.js';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { TimeRangePageQueryDto } from '../../profiles/dto/profile.dto.js';
 
 export const AUDIT_OUTCOMES = ['succeeded', 'refused'] as const;
 
-export class AuditSearchDto extends PageQueryDto {
+export class AuditSearchDto extends TimeRangePageQueryDto {
   @ApiPropertyOptional({
     description: 'The first path segment after /api/: journeys, templates, api-keys, members, settings…',
     example: 'journeys',
@@ -36,16 +36,6 @@ export class AuditSearchDto extends PageQueryDto {
   @IsOptional()
   @IsIn(AUDIT_OUTCOMES)
   outcome?: (typeof AUDIT_OUTCOMES)[number];
-
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsISO8601()
-  from?: string;
-
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsISO8601()
-  to?: string;
 }
 
 export class AuditActorDto {

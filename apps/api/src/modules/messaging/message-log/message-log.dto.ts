@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, IsUUID } from 'class-validator';
-import { PageQueryDto } from '../../profiles/dto/profile.dto.js';
+import { IsIn, IsOptional, IsString, IsUUID } from 'class-validator';
+import { TimeRangePageQueryDto } from '../../profiles/dto/profile.dto.js';
 import { MESSAGE_STATUSES } from '../delivery/message-store.js';
 
-export class MessageSearchDto extends PageQueryDto {
+export class MessageSearchDto extends TimeRangePageQueryDto {
   @ApiPropertyOptional({ enum: MESSAGE_STATUSES })
   @IsOptional()
   @IsIn(MESSAGE_STATUSES)
@@ -33,16 +33,6 @@ export class MessageSearchDto extends PageQueryDto {
   @IsOptional()
   @IsUUID()
   journeyId?: string;
-
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsISO8601()
-  from?: string;
-
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsISO8601()
-  to?: string;
 }
 
 export class MessageEventDto {

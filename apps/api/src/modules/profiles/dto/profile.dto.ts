@@ -101,6 +101,19 @@ export class PageQueryDto {
   cursor?: string;
 }
 
+/** A page of a list over time: `from` (inclusive) and `to` (exclusive) as ISO 8601 instants. */
+export class TimeRangePageQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601()
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601()
+  to?: string;
+}
+
 export class ProfileSearchDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Prefix of the user id or e-mail' })
   @IsOptional()
@@ -129,7 +142,7 @@ export class ProfileSearchDto extends PageQueryDto {
   groupId?: string;
 }
 
-export class EventSearchDto extends PageQueryDto {
+export class EventSearchDto extends TimeRangePageQueryDto {
   @ApiPropertyOptional({ description: 'Event name (track)' })
   @IsOptional()
   @IsString()
@@ -144,16 +157,6 @@ export class EventSearchDto extends PageQueryDto {
   @IsOptional()
   @IsString()
   userId?: string;
-
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsISO8601()
-  from?: string;
-
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsISO8601()
-  to?: string;
 }
 
 export class EventDto {
