@@ -25,6 +25,20 @@ export function decodeCursor(cursor: string | undefined, arity: number): string[
   ]);
 }
 
+/**
+ * The keyset condition of the page after `cursor` in (time DESC, id DESC) order, with its two
+ * values pushed onto `params`; undefined on the first page.
+ */
+export function olderThanCursor(
+  cursor: string | undefined,
+  columns: { time: string; id: string; idType?: 'uuid' | 'bigint' },
+  params: unknown[],
+): string | undefined {
+  const before = decodeCursor(cursor, 2);
+  if (!before) return undefined;
+  return `(${columns.time}, ${columns.id}) < ($${params.push(before[0])}::timestamptz, $${params.push(before[1])}::${columns.idType ?? 'uuid'})`;
+}
+
 /** Selects a timestamp column as the exact text a cursor carries (microseconds, UTC). */
 export function cursorTime(column: string): string {
   return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_time`;

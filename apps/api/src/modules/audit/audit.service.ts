@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { cursorTime, decodeCursor, pageOf } from '../../infra/http/cursor.js';
+import { cursorTime, olderThanCursor, pageOf } from '../../infra/http/cursor.js';
 import type { AuditEntryDto, AuditSearchDto } from './dto/audit.dto.js';
 
 interface AuditRow {
@@ -36,8 +36,8 @@ export class AuditService {
     if (search.outcome) where.push(search.outcome === 'succeeded' ? 'status < 400' : 'status >= 400');
     if (search.from) add('occurred_at >= ?::timestamptz', search.from);
     if (search.to) add('occurred_at < ?::timestamptz', search.to);
-    const before = decodeCursor(search.cursor, 2);
-    if (before) where.push(`(occurred_at, id) < ($${params.push(before[0])}::timestamptz, $${params.push(before[1])}::uuid)`);
+    const older = olderThanCursor(search.cursor, { time: 'occurred_at', id: 'id' }, params);
+    if (older) where.push(older);
     const rows: AuditRow[] = await this.dataSource.query(
       `SELECT id, actor_kind, actor_id, actor_label, method, route, resource, action, target_id, status, changes, result, ${cursorTime('occurred_at')}
          FROM audit_entries WHERE ${where.join(' AND ')}

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { fromEpochMs } from '../../infra/database/epoch-ms.js';
 import { returnedRows } from '../../infra/database/returning.js';
-import { cursorTime, decodeCursor } from '../../infra/http/cursor.js';
+import { cursorTime, olderThanCursor } from '../../infra/http/cursor.js';
 import { deltaRows, insertDeltasSql, type StatDelta } from '../analytics/stat-deltas.js';
 import type { StoredRunContext } from './nodes/node-handler.js';
 
@@ -430,8 +430,8 @@ export class RunStore {
     const where = ['r.journey_id = $1'];
     if (search.status) where.push(`r.status = $${params.push(search.status)}`);
     if (search.userId) where.push(`p.user_id = $${params.push(search.userId)}`);
-    const before = decodeCursor(search.cursor, 2);
-    if (before) where.push(`(r.entered_at, r.id) < ($${params.push(before[0])}::timestamptz, $${params.push(before[1])}::uuid)`);
+    const older = olderThanCursor(search.cursor, { time: 'r.entered_at', id: 'r.id' }, params);
+    if (older) where.push(older);
     return this.dataSource.query(
       `SELECT r.*, p.user_id, ${cursorTime('r.entered_at')}
          FROM journey_runs r JOIN profiles p ON p.id = r.profile_id WHERE ${where.join(' AND ')}

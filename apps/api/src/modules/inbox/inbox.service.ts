@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { cursorTime, decodeCursor, pageOf } from '../../infra/http/cursor.js';
+import { cursorTime, olderThanCursor, pageOf } from '../../infra/http/cursor.js';
 import { NotFoundError } from '../../infra/http/errors.js';
 import { RedisClient } from '../../infra/redis/redis.module.js';
 import { InboxPublisher } from '../messaging/delivery/inbox-publisher.js';
@@ -57,8 +57,8 @@ export class InboxService implements OnApplicationShutdown {
     if (filter === 'archived') where.push('m.archived_at IS NOT NULL');
     if (filter === 'all') where.push('m.archived_at IS NULL');
     const params: unknown[] = [profileId];
-    const before = decodeCursor(cursor, 2);
-    if (before) where.push(`(m.created_at, m.id) < ($${params.push(before[0])}::timestamptz, $${params.push(before[1])}::uuid)`);
+    const older = olderThanCursor(cursor, { time: 'm.created_at', id: 'm.id' }, params);
+    if (older) where.push(older);
     const rows = await this.dataSource.query(
       `SELECT m.id, m.content, m.topic, m.created_at, m.seen_at, m.read_at, m.archived_at,
               ${cursorTime('m.created_at')}

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { cursorTime, decodeCursor, pageOf } from '../../infra/http/cursor.js';
+import { cursorTime, olderThanCursor, pageOf } from '../../infra/http/cursor.js';
 import type { ProfileRunDto, ProfileRunStatus } from './dto/profile-runs.dto.js';
 
 /** A profile's journey runs across every journey of the workspace, newest first (the profile page). */
@@ -17,8 +17,8 @@ export class ProfileRuns {
     const params: unknown[] = [workspaceId, userId];
     const where = ['r.workspace_id = $1', 'r.profile_id = (SELECT id FROM profiles WHERE workspace_id = $1 AND user_id = $2)'];
     if (search.status) where.push(`r.status = $${params.push(search.status)}`);
-    const before = decodeCursor(search.cursor, 2);
-    if (before) where.push(`(r.entered_at, r.id) < ($${params.push(before[0])}::timestamptz, $${params.push(before[1])}::uuid)`);
+    const older = olderThanCursor(search.cursor, { time: 'r.entered_at', id: 'r.id' }, params);
+    if (older) where.push(older);
     const rows: Array<Record<string, unknown> & { cursor_time: string; id: string }> = await this.dataSource.query(
       `SELECT r.id, r.journey_id, j.name AS journey_name, r.version, r.status, r.current_node, r.waiting_for, r.entered_at, r.ended_at,
               r.end_reason, node->>'name' AS node_name, node->>'type' AS node_type, ${cursorTime('r.entered_at')}

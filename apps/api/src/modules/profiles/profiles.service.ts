@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { cursorTime, decodeCursor, pageOf } from '../../infra/http/cursor.js';
+import { cursorTime, decodeCursor, olderThanCursor, pageOf } from '../../infra/http/cursor.js';
 import { NotFoundError, ValidationError } from '../../infra/http/errors.js';
 import { EventStream } from '../stream/event-stream.service.js';
 import type { EventDto, ProfileDto } from './dto/profile.dto.js';
@@ -131,11 +131,8 @@ export class ProfilesService {
     if (search.type) add('e.type = ?', search.type);
     if (search.from) add('e.timestamp >= ?::timestamptz', search.from);
     if (search.to) add('e.timestamp < ?::timestamptz', search.to);
-    const before = decodeCursor(search.cursor, 2);
-    if (before) {
-      params.push(before[0], before[1]);
-      where.push(`(e.timestamp, e.id) < ($${params.length - 1}::timestamptz, $${params.length}::bigint)`);
-    }
+    const older = olderThanCursor(search.cursor, { time: 'e.timestamp', id: 'e.id', idType: 'bigint' }, params);
+    if (older) where.push(older);
     params.push(limit + 1);
     const rows = await this.dataSource.query(
       `SELECT e.id::text, e.message_id, e.type, e.event, e.name, e.user_id, e.anonymous_id, e.group_id, e.properties, e.traits, e.context,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { cursorTime, decodeCursor, pageOf } from '../../../infra/http/cursor.js';
+import { cursorTime, olderThanCursor, pageOf } from '../../../infra/http/cursor.js';
 import { NotFoundError } from '../../../infra/http/errors.js';
 import type { MessageDto } from './message-log.dto.js';
 
@@ -35,8 +35,8 @@ export class MessagesService {
     if (search.journeyId) add('m.journey_id = ?', search.journeyId);
     if (search.from) add('m.created_at >= ?::timestamptz', search.from);
     if (search.to) add('m.created_at < ?::timestamptz', search.to);
-    const before = decodeCursor(search.cursor, 2);
-    if (before) where.push(`(m.created_at, m.id) < ($${params.push(before[0])}::timestamptz, $${params.push(before[1])}::uuid)`);
+    const older = olderThanCursor(search.cursor, { time: 'm.created_at', id: 'm.id' }, params);
+    if (older) where.push(older);
     const rows = await this.dataSource.query(
       `SELECT m.*, p.user_id, ${cursorTime('m.created_at')}
          FROM messages m JOIN profiles p ON p.id = m.profile_id
