@@ -1,7 +1,8 @@
 import type { JourneyDefinition } from '@itinera/journey-model';
-import { ApiError, type JourneyDto, journeysPublish, useJourneysVersion } from '@itinera/sdk';
+import { type JourneyDto, journeysPublish, useJourneysVersion } from '@itinera/sdk';
 import { useReactFlow } from '@xyflow/react';
 import { useEffect, useMemo, useState } from 'react';
+import { fieldProblems } from '../../../components/field-problems';
 import { TextField } from '../../../components/fields';
 import { notify } from '../../../components/toast';
 import { Badge, Button, Dialog, Spinner } from '../../../components/ui';
@@ -65,9 +66,7 @@ export function PublishDialog({
       onPublished();
       onClose();
     } catch (error) {
-      const body =
-        error instanceof ApiError ? (error.body as { errors?: Array<{ field: string; messages: string[] }> } | undefined) : undefined;
-      setProblems(body?.errors?.map((e) => `${e.field.replace(/^node:/, '')}: ${e.messages.join(', ')}`) ?? [(error as Error).message]);
+      setProblems(fieldProblems(error) ?? [(error as Error).message]);
     } finally {
       setBusy(false);
     }

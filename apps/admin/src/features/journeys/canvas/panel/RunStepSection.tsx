@@ -3,6 +3,7 @@ import { ApiError, useSimulationRunStep } from '@itinera/sdk';
 import { Play } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
 import { JsonBlock } from '../../../../components/Card';
+import { fieldProblems } from '../../../../components/field-problems';
 import { TextField } from '../../../../components/fields';
 import { Badge, Button } from '../../../../components/ui';
 import { useEditor } from '../editor-context';
@@ -20,8 +21,7 @@ import { JsonField } from './widgets';
 /** What a refused run says, with the server's list of problems when it gave one. */
 function describeFailure(error: unknown): string[] {
   if (!(error instanceof ApiError)) return [error instanceof Error ? error.message : String(error)];
-  const body = error.body as { errors?: Array<{ field: string; messages: string[] }> } | undefined;
-  const details = (body?.errors ?? []).slice(0, 5).map((e) => `${e.field.replace(/^node:/, '')}: ${e.messages.join(', ')}`);
+  const details = (fieldProblems(error) ?? []).slice(0, 5);
   return [error.status === 403 ? 'Only editors and owners can run a step.' : error.message, ...details];
 }
 
