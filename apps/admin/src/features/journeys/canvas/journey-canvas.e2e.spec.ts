@@ -85,8 +85,22 @@ describe('journey canvas in a browser', () => {
 
   /** Drags from an output port of one step to the input of another. */
   async function connect(from: string, port: string, to: string) {
-    const source = await step(from).locator(`.react-flow__handle[data-handleid="${port}"]`).boundingBox();
-    const target = await step(to).locator('.react-flow__handle[data-handleid="in"]').boundingBox();
+    const handles = async () => ({
+      pane: await page.locator('.react-flow__pane').boundingBox(),
+      source: await step(from).locator(`.react-flow__handle[data-handleid="${port}"]`).boundingBox(),
+      target: await step(to).locator('.react-flow__handle[data-handleid="in"]').boundingBox(),
+    });
+    const inside = (box: { x: number; y: number } | null, pane: { x: number; y: number; width: number; height: number } | null) =>
+      Boolean(
+        box && pane && box.x > pane.x + 60 && box.x < pane.x + pane.width - 60 && box.y > pane.y + 60 && box.y < pane.y + pane.height - 60,
+      );
+    let { pane, source, target } = await handles();
+    // A connection dragged near the pane's edge pans the view (slowly on a loaded machine): bring every step back first.
+    if (!inside(source, pane) || !inside(target, pane)) {
+      await page.getByRole('button', { name: 'Fit View' }).click();
+      await page.waitForTimeout(300);
+      ({ pane, source, target } = await handles());
+    }
     if (!source || !target) throw new Error(`no handle for ${from}:${port} or ${to}`);
     await page.mouse.move(source.x + source.width / 2, source.y + source.height / 2);
     await page.mouse.down();
