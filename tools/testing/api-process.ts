@@ -44,7 +44,9 @@ export function isolatedStoreEnv(name: string): { DATABASE_URL: string; REDIS_PR
 export async function startApiProcess(env: Record<string, string> = {}, timeoutMs = 30_000): Promise<ApiProcess> {
   const port = await freePort();
   let output = '';
-  const child = spawn(process.execPath, [API_ENTRY], {
+  // Node refuses --cpu-prof in NODE_OPTIONS: ITINERA_CPU_PROF_DIR profiles the API processes a benchmark starts.
+  const profile = process.env.ITINERA_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.ITINERA_CPU_PROF_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, API_ENTRY], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', ITINERA_DEMO: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -11,6 +11,7 @@ import type { Metrics } from './infra/metrics/metrics.js';
 import { MetricsModule } from './infra/metrics/metrics.module.js';
 import { QueueModule } from './infra/queue/queue.module.js';
 import { RedisModule } from './infra/redis/redis.module.js';
+import { CacheModule } from './infra/cache/cache.module.js';
 import { AnalyticsModule } from './modules/analytics/analytics.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
@@ -49,6 +50,7 @@ export class AppModule {
         CryptoModule,
         TypeOrmModule.forRoot(dataSourceOptions(config.DATABASE_URL, ENTITIES)),
         RedisModule,
+        CacheModule,
         QueueModule.forRoot(),
         WorkspacesModule,
         AuthModule,

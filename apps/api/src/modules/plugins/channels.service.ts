@@ -10,6 +10,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { type SharedCache, SharedCaches } from '../../infra/cache/shared-cache.js';
 import { SecretBox } from '../../infra/crypto/secret-box.js';
 import { NotFoundError, UnprocessableError, ValidationError } from '../../infra/http/errors.js';
 import { ROOT_LOGGER } from '../../infra/logging/logging.module.js';
@@ -52,16 +53,23 @@ export interface ResolvedProvider {
 /**
  * Per-workspace provider configuration (`/api/channels`): validated against the plugin's
  * configSchema, secrets sealed with ITINERA_SECRET (bound to the workspace and row) and never
- * returned. Several providers per channel are tried in `priority` order.
+ * returned. Several providers per channel are tried in `priority` order. The send path's
+ * `providersFor` reads a workspace's enabled providers, secrets unsealed, once per process and
+ * change (see SharedCaches).
  */
 @Injectable()
 export class ChannelsService {
+  private readonly enabled: SharedCache<Array<{ row: ProviderRow; provider: ResolvedProvider }>>;
+
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(PluginRegistry) private readonly registry: PluginRegistry,
     @Inject(SecretBox) private readonly box: SecretBox,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
-  ) {}
+    @Inject(SharedCaches) caches: SharedCaches,
+  ) {
+    this.enabled = caches.cache('enabled-providers');
+  }
 
   async list(workspaceId: string, filter: { channel?: string; kind?: string } = {}): Promise<ProviderDto[]> {
     const rows: ProviderRow[] = await this.dataSource.query(
@@ -98,6 +106,7 @@ export class ChannelsService {
         Object.keys(secrets),
       ],
     );
+    await this.enabled.changed(workspaceId);
     return this.get(workspaceId, id);
   }
 
@@ -128,12 +137,14 @@ export class ChannelsService {
         fields,
       ],
     );
+    await this.enabled.changed(workspaceId);
     return this.get(workspaceId, id);
   }
 
   async remove(workspaceId: string, id: string): Promise<void> {
     const [, count] = await this.dataSource.query('DELETE FROM provider_configs WHERE workspace_id = $1 AND id = $2', [workspaceId, id]);
     if (count === 0) throw new NotFoundError(`Provider ${id} not found in this workspace`);
+    await this.enabled.changed(workspaceId);
   }
 
   /** "Test connection": the plugin's checkConfig against the stored configuration. */
@@ -154,12 +165,16 @@ export class ChannelsService {
 
   /** Enabled providers of a channel (or of a data-source/LLM plugin kind), in fallback order, whose plugin is installed. */
   async providersFor(workspaceId: string, channel: string): Promise<ResolvedProvider[]> {
-    const rows: ProviderRow[] = await this.dataSource.query(
-      `SELECT * FROM provider_configs WHERE workspace_id = $1 AND enabled AND (channel = $2 OR (channel IS NULL AND plugin_id = $2))
-       ORDER BY priority, created_at`,
-      [workspaceId, channel],
-    );
-    return rows.filter((row) => this.registry.find(row.plugin_id)).map((row) => this.toResolved(row));
+    const enabled = await this.enabled.get(workspaceId, async () => {
+      const rows: ProviderRow[] = await this.dataSource.query(
+        'SELECT * FROM provider_configs WHERE workspace_id = $1 AND enabled ORDER BY priority, created_at',
+        [workspaceId],
+      );
+      return rows.filter((row) => this.registry.find(row.plugin_id)).map((row) => ({ row, provider: this.toResolved(row) }));
+    });
+    return enabled
+      .filter(({ row }) => row.channel === channel || (row.channel === null && row.plugin_id === channel))
+      .map(({ provider }) => provider);
   }
 
   private toResolved(row: ProviderRow): ResolvedProvider {

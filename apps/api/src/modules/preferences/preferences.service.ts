@@ -16,7 +16,7 @@ import {
   type TopicInfo,
   topicStatus,
 } from './preference-rules.js';
-import { topicInfo, TopicsService } from './topics.service.js';
+import { TopicsService } from './topics.service.js';
 import { contactChannelsOf } from '../profiles/contact-points.js';
 import { ProfileViews } from '../profiles/profile-view.js';
 
@@ -65,9 +65,8 @@ export class PreferencesService {
     @Inject(ProfileViews) private readonly profiles: ProfileViews,
   ) {}
 
-  async topic(workspaceId: string, key: string): Promise<TopicInfo | null> {
-    const topic = await this.topics.find(workspaceId, key);
-    return topic ? topicInfo(topic) : null;
+  topic(workspaceId: string, key: string): Promise<TopicInfo | null> {
+    return this.topics.info(workspaceId, key);
   }
 
   /**

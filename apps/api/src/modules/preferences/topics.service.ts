@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { type SharedCache, SharedCaches } from '../../infra/cache/shared-cache.js';
 import { ConflictError, NotFoundError } from '../../infra/http/errors.js';
 import type { TopicDto } from './dto/topic.dto.js';
 import { type DefaultPreference, TOPIC_KEY, type TopicInfo } from './preference-rules.js';
@@ -24,10 +25,28 @@ interface TopicRow {
   updated_at: Date;
 }
 
-/** Preference topics of a workspace (`/api/topics`), keyed by a slug unique in the workspace. */
+/**
+ * Preference topics of a workspace (`/api/topics`), keyed by a slug unique in the workspace. What
+ * the send path needs of a topic (`info`) is cached per process until the topic changes (see SharedCaches).
+ */
 @Injectable()
 export class TopicsService {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  private readonly infos: SharedCache<TopicInfo | null>;
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(SharedCaches) caches: SharedCaches,
+  ) {
+    this.infos = caches.cache('topics');
+  }
+
+  /** The delivery rules of a topic; null when the workspace has no such topic. */
+  info(workspaceId: string, key: string): Promise<TopicInfo | null> {
+    return this.infos.get(`${workspaceId}:${key}`, async () => {
+      const topic = await this.find(workspaceId, key);
+      return topic ? topicInfo(topic) : null;
+    });
+  }
 
   async list(workspaceId: string): Promise<TopicDto[]> {
     const rows: TopicRow[] = await this.dataSource.query('SELECT * FROM topics WHERE workspace_id = $1 ORDER BY lower(name), key', [
@@ -63,6 +82,7 @@ export class TopicsService {
       ],
     );
     if (rows.length === 0) throw new ConflictError(`A topic with key "${input.key}" already exists in this workspace`);
+    await this.infos.changed(`${workspaceId}:${input.key}`);
     return toDto(rows[0]);
   }
 
@@ -83,6 +103,7 @@ export class TopicsService {
       ],
     );
     if (rows.length === 0) throw new NotFoundError(`No topic "${key}" in this workspace`);
+    await this.infos.changed(`${workspaceId}:${key}`);
     return toDto(rows[0]);
   }
 
@@ -94,6 +115,7 @@ export class TopicsService {
     if (!TOPIC_KEY.test(key)) throw new NotFoundError(`No topic "${key}" in this workspace`);
     const [, count] = await this.dataSource.query('DELETE FROM topics WHERE workspace_id = $1 AND key = $2', [workspaceId, key]);
     if (count === 0) throw new NotFoundError(`No topic "${key}" in this workspace`);
+    await this.infos.changed(`${workspaceId}:${key}`);
   }
 }
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { type SharedCache, SharedCaches } from '../../infra/cache/shared-cache.js';
 import { NotFoundError, ValidationError } from '../../infra/http/errors.js';
 import {
   crossFieldErrors,
@@ -23,13 +24,25 @@ export interface DeliverySettingsPatch {
 /**
  * A workspace's delivery settings (quiet hours, global frequency caps, cooldown): one JSON
  * document per workspace in `workspace_settings`, created with the defaults on first use.
- * The send pipeline reads them through `get` and computes times with `nextAllowedSendTime`.
+ * The send pipeline reads them through `get` (cached in every process, forgotten everywhere when
+ * they change: see SharedCaches) and computes times with `nextAllowedSendTime`.
  */
 @Injectable()
 export class SettingsService {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  private readonly cache: SharedCache<DeliverySettings>;
 
-  async get(workspaceId: string): Promise<DeliverySettings> {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(SharedCaches) caches: SharedCaches,
+  ) {
+    this.cache = caches.cache<DeliverySettings>('delivery-settings');
+  }
+
+  get(workspaceId: string): Promise<DeliverySettings> {
+    return this.cache.get(workspaceId, () => this.load(workspaceId));
+  }
+
+  private async load(workspaceId: string): Promise<DeliverySettings> {
     const rows: Array<{ delivery: Partial<DeliverySettings> }> = await this.dataSource.query(
       'SELECT delivery FROM workspace_settings WHERE workspace_id = $1',
       [workspaceId],
@@ -44,12 +57,13 @@ export class SettingsService {
       await this.read(m, workspaceId);
       await this.write(m, workspaceId, settings);
     });
+    await this.cache.changed(workspaceId);
     return settings;
   }
 
   /** Top-level fields given replace the stored ones, except quietHours, whose fields are merged. */
   async update(workspaceId: string, patch: DeliverySettingsPatch): Promise<DeliverySettings> {
-    return this.dataSource.transaction(async (m) => {
+    const updated = await this.dataSource.transaction(async (m) => {
       const current = await this.read(m, workspaceId);
       const quietHours = { ...current.quietHours };
       for (const [key, value] of Object.entries(patch.quietHours ?? {})) {
@@ -65,6 +79,8 @@ export class SettingsService {
       await this.write(m, workspaceId, settings);
       return settings;
     });
+    await this.cache.changed(workspaceId);
+    return updated;
   }
 
   /** The workspace's default time zone (used when neither the profile nor the quiet hours name one). */

@@ -4,6 +4,7 @@ import { NotFoundError } from '../../infra/http/errors.js';
 import { CompiledTemplate, type RenderedContent } from './compiled-template.js';
 import { LiquidEngines } from './liquid-engine.js';
 import { LruCache } from '../../infra/cache/lru-cache.js';
+import { type SharedCache, SharedCaches } from '../../infra/cache/shared-cache.js';
 import { isTemplateKey, type TemplateChannel, type TemplateContent } from './template-content.js';
 
 export type TemplateVersionRef = 'published' | 'draft' | number;
@@ -38,8 +39,9 @@ interface TemplateHead {
 
 /**
  * Renders templates for sends and previews. A version is parsed once and kept, compiled, in a
- * bounded in-memory cache keyed by (template id, version) — drafts by their revision — so a hot
- * send costs one indexed look-up of the template's head row and the render itself.
+ * bounded in-memory cache keyed by (template id, version) — drafts by their revision. Heads (which
+ * version is published, the draft's revision) are cached until the template changes (`headChanged`,
+ * see SharedCaches), so a hot send costs the render alone.
  */
 @Injectable()
 export class TemplateRenderer {
@@ -49,7 +51,19 @@ export class TemplateRenderer {
     COMPILED_TEMPLATE_CACHE.maxContentBytes,
   );
 
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  private readonly heads: SharedCache<TemplateHead>;
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(SharedCaches) caches: SharedCaches,
+  ) {
+    this.heads = caches.cache('template-heads');
+  }
+
+  /** After a template's draft, published version or existence changed (committed). */
+  headChanged(workspaceId: string, templateKey: string): Promise<void> {
+    return this.heads.changed(`${workspaceId}:${templateKey}`);
+  }
 
   /**
    * Renders one channel of a template. Unknown template or version → NotFoundError; a channel
@@ -95,12 +109,15 @@ export class TemplateRenderer {
     if (typeof version === 'number' && !(Number.isInteger(version) && version >= 1 && version <= 2_147_483_647)) {
       throw new NotFoundError(`Template "${templateKey}" has no version ${version}`);
     }
-    const heads: TemplateHead[] = await this.dataSource.query(
-      'SELECT id, key, published_version, draft_revision FROM templates WHERE workspace_id = $1 AND key = $2',
-      [workspaceId, templateKey],
-    );
-    const head = heads[0];
-    if (!head) throw new NotFoundError(`No template with key "${templateKey}" in this workspace`);
+    const head = await this.heads.get(`${workspaceId}:${templateKey}`, async () => {
+      const heads: TemplateHead[] = await this.dataSource.query(
+        'SELECT id, key, published_version, draft_revision FROM templates WHERE workspace_id = $1 AND key = $2',
+        [workspaceId, templateKey],
+      );
+      // A missing template throws, so it is not cached: one created a moment later is found.
+      if (!heads[0]) throw new NotFoundError(`No template with key "${templateKey}" in this workspace`);
+      return heads[0];
+    });
     if (version === 'draft') return this.cached(`${head.id}:draft:${head.draft_revision}`, () => this.loadDraft(head));
     const number = version === 'published' ? head.published_version : version;
     if (number === null) throw new NotFoundError(`Template "${templateKey}" has no published version yet; publish it first`);

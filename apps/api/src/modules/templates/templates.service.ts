@@ -86,6 +86,7 @@ export class TemplatesService {
       params,
     );
     if (rows.length === 0) throw notFound(key);
+    await this.renderer.headChanged(workspaceId, key);
     return this.get(workspaceId, key);
   }
 
@@ -97,6 +98,7 @@ export class TemplatesService {
       key,
     ]);
     if (rows.length === 0) throw notFound(key);
+    await this.renderer.headChanged(workspaceId, key);
   }
 
   /**
@@ -142,6 +144,7 @@ export class TemplatesService {
       await m.query('UPDATE templates SET published_version = $2, updated_at = now() WHERE id = $1', [head.id, next]);
       return { created: true, templateId: head.id as string, version: next as number };
     });
+    if (result.created) await this.renderer.headChanged(workspaceId, key);
     return { created: result.created, version: await this.version(workspaceId, key, result.version) };
   }
 
