@@ -1,9 +1,9 @@
-import { ChannelsService } from '../../modules/plugins/channels.service.js';
-import { TopicsService } from '../../modules/preferences/topics.service.js';
-import { SettingsService } from '../../modules/settings/settings.service.js';
-import { TemplateRenderer } from '../../modules/templates/template-renderer.js';
-import { startTestApp, type TestApp, type TestWorkspace, uniqueSuffix } from '../../testing/test-app.js';
-import { SHARED_CACHE_MAX_AGE_MS } from './shared-cache.js';
+import { ChannelsService } from '../../plugins/channels.service.js';
+import { TopicsService } from '../../preferences/topics.service.js';
+import { SettingsService } from '../../settings/settings.service.js';
+import { TemplateRenderer } from '../../templates/template-renderer.js';
+import { startTestApp, type TestApp, type TestWorkspace, uniqueSuffix } from '../../../testing/test-app.js';
+import { SHARED_CACHE_MAX_AGE_MS } from '../../../infra/cache/shared-cache.js';
 
 /** Waits for `read` to give `expected`, well within the caches' maximum age: only an announcement explains it. */
 async function eventually<T>(read: () => Promise<T>, expected: T): Promise<void> {
