@@ -18,7 +18,7 @@ import type { RenderedContent } from '../../templates/compiled-template.js';
 import { type TemplateVersionRef, TemplateRenderer } from '../../templates/template-renderer.js';
 import { TrackingLinks } from '../provider-events/tracking-links.js';
 import { CHANNELS, type ChannelSpec, channelsForBlocks, isChannel } from './channels.js';
-import { type CapRule, checkFrequencyCaps, lockProfileForDelivery } from './frequency-caps.js';
+import { type CapRule, checkFrequencyCaps } from './frequency-caps.js';
 import { InboxPublisher } from './inbox-publisher.js';
 import { HANDED_OVER, type MessageRow, MessageStore } from './message-store.js';
 
@@ -217,8 +217,7 @@ export class DeliveryService {
     // Decide under the profile's delivery lock, on the message claimed by its key (an earlier
     // attempt's decision stands), and mark it `sending` in the same transaction.
     const decision = await this.dataSource.transaction(async (m) => {
-      await lockProfileForDelivery(m, profile.id);
-      const row = await this.messages.claim(m, identity);
+      const row = await this.messages.claim(m, identity, { lockProfile: true });
       if (row.status === 'sending') return { row, go: 'resolve' as const };
       if (row.status !== 'queued' && row.status !== 'deferred') return { row, go: 'done' as const };
       const now = new Date();

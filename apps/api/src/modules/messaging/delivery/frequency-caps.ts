@@ -22,7 +22,7 @@ export interface CapQuery {
 
 /**
  * Evaluates frequency caps and the cooldown for one more message to a profile. Must run inside
- * the transaction that holds the profile's delivery lock (`lockProfileForDelivery`) and that
+ * the transaction that holds the profile's delivery lock (`deliveryLockSql`, taken by `MessageStore.claim`) and that
  * then marks the message `sending`, so concurrent senders — in any worker process — see it:
  * caps hold exactly.
  */
@@ -65,7 +65,8 @@ export async function checkFrequencyCaps(m: EntityManager, q: CapQuery): Promise
   return { allowed: true };
 }
 
-/** Serialises delivery decisions for one profile across transactions and processes. */
-export async function lockProfileForDelivery(m: EntityManager, profileId: string): Promise<void> {
-  await m.query("SELECT pg_advisory_xact_lock(hashtextextended('delivery:' || $1, 0))", [profileId]);
-}
+/**
+ * The SQL expression that serialises delivery decisions for one profile (the text parameter
+ * `profileParam`) across transactions and processes, until the transaction ends.
+ */
+export const deliveryLockSql = (profileParam: string) => `pg_advisory_xact_lock(hashtextextended('delivery:' || ${profileParam}, 0))`;

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { deliveryLockSql } from './frequency-caps.js';
 
 export const MESSAGE_STATUSES = [
   'queued',
@@ -77,12 +78,15 @@ export class MessageStore {
 
   /**
    * The message of an idempotency key, created `queued` when new, locked in `m` either way. One
-   * statement: the no-op update of an existing row is what takes its lock and returns it.
+   * statement: the no-op update of an existing row is what takes its lock and returns it. With
+   * `lockProfile`, the profile's delivery lock (see frequency-caps.ts) is taken first, in the same
+   * statement: the row is produced only once the lock is held.
    */
-  async claim(m: EntityManager, input: NewMessage): Promise<MessageRow> {
+  async claim(m: EntityManager, input: NewMessage, options: { lockProfile?: boolean } = {}): Promise<MessageRow> {
+    const lock = options.lockProfile ? `FROM (SELECT ${deliveryLockSql('$12::text')}) AS profile_lock` : '';
     const rows: MessageRow[] = await m.query(
       `INSERT INTO messages (workspace_id, profile_id, idempotency_key, request_id, journey_id, run_id, node_id, template_key, topic, cap_exempt, channel, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued')
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued' ${lock}
        ON CONFLICT (workspace_id, idempotency_key) DO UPDATE SET status = messages.status
        RETURNING *`,
       [
@@ -97,6 +101,7 @@ export class MessageStore {
         input.topic,
         input.capExempt,
         input.channel,
+        ...(options.lockProfile ? [input.profileId] : []),
       ],
     );
     return rows[0];
