@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../infra/config/app-config.js';
 import { ROOT_LOGGER } from '../../infra/logging/logging.module.js';
+import { expandedDeltasSql } from './stat-deltas.js';
 
 const ROLLUP_MS = 1000;
 const BATCH = 10_000;
@@ -36,7 +37,7 @@ export class AnalyticsRollup implements OnApplicationBootstrap, OnApplicationShu
     clearInterval(this.timer);
   }
 
-  /** Folds what is pending; returns how many deltas. */
+  /** Folds what is pending; returns how many rows of deltas it folded. */
   async rollUp(): Promise<number> {
     if (this.running) return 0;
     this.running = true;
@@ -47,10 +48,10 @@ export class AnalyticsRollup implements OnApplicationBootstrap, OnApplicationShu
           `WITH taken AS (
              DELETE FROM journey_stat_deltas WHERE id IN (SELECT id FROM journey_stat_deltas ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
              RETURNING *
-           ), added AS (
+           ), deltas AS (${expandedDeltasSql('taken')}), added AS (
              INSERT INTO journey_stats (journey_id, version, bucket, metric, node_id, port, n, total)
              SELECT t.journey_id, t.version, date_trunc('minute', t.at), t.metric, t.node_id, t.port, sum(t.n), sum(t.total)
-               FROM taken t WHERE EXISTS (SELECT 1 FROM journeys j WHERE j.id = t.journey_id)
+               FROM deltas t WHERE EXISTS (SELECT 1 FROM journeys j WHERE j.id = t.journey_id)
               GROUP BY 1, 2, 3, 4, 5, 6
              ON CONFLICT (journey_id, version, bucket, metric, node_id, port)
              DO UPDATE SET n = journey_stats.n + EXCLUDED.n, total = journey_stats.total + EXCLUDED.total

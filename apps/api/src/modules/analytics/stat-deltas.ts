@@ -1,7 +1,8 @@
 /**
  * The counts journey analytics keep, appended to `journey_stat_deltas` by the statements that
- * record what is counted (the engine's run store, the message store) and folded into per-minute
- * `journey_stats` by `AnalyticsRollup`. Metric, node id and port of each:
+ * record what is counted (the engine's run store, the message store) — a row per count, or one row
+ * with the statement's counts in `counts` — and folded into per-minute `journey_stats` by
+ * `AnalyticsRollup`. Metric, node id and port of each:
  *
  * | metric              | node_id        | port                    | n / total                        |
  * |---------------------|----------------|-------------------------|----------------------------------|
@@ -44,13 +45,21 @@ export function deltaRows(deltas: StatDelta[]): string {
 }
 
 /**
- * A CTE named `name` inserting the deltas of the jsonb parameter `rows` (`deltaRows`) for the
- * journey and version of each row of `source` (a CTE or table with `journey_id` and `version`):
- * nothing is counted when `source` has no row (the change it counts did not happen).
+ * A CTE named `name` appending the deltas of the jsonb parameter `rows` (`deltaRows`) for the
+ * journey and version of each row of `source` (a CTE or table with `journey_id` and `version`), as
+ * one row holding them all (`counts`): nothing is counted when `source` has no row (the change it
+ * counts did not happen) or there is nothing to count.
  */
 export const insertDeltasSql = (name: string, rows: string, source: string) =>
   `${name} AS (
-     INSERT INTO journey_stat_deltas (journey_id, version, metric, node_id, port, n, total)
-     SELECT s.journey_id, s.version, d.metric, d.node_id, d.port, d.n, d.total
-       FROM ${source} s, jsonb_to_recordset(${rows}::jsonb) AS d(metric text, node_id text, port text, n bigint, total double precision)
+     INSERT INTO journey_stat_deltas (journey_id, version, counts)
+     SELECT s.journey_id, s.version, ${rows}::jsonb FROM ${source} s WHERE jsonb_array_length(${rows}::jsonb) > 0
    )`;
+
+/** The deltas of the `journey_stat_deltas` rows in `taken`, one per count, whichever form each row has. */
+export const expandedDeltasSql = (taken: string) =>
+  `SELECT t.journey_id, t.version, t.at, t.metric, t.node_id, t.port, t.n, t.total FROM ${taken} t WHERE t.counts IS NULL
+   UNION ALL
+   SELECT t.journey_id, t.version, t.at, d.metric, d.node_id, d.port, d.n, d.total
+     FROM ${taken} t, jsonb_to_recordset(t.counts) AS d(metric text, node_id text, port text, n bigint, total double precision)
+    WHERE t.counts IS NOT NULL`;

@@ -15,6 +15,7 @@ import { JourneyBacktests1764530000000 } from './1764530000000-journey-backtests
 import { LoginLimitsKeyOrigins1764560000000 } from './1764560000000-login-limits-key-origins.js';
 import { WorkspaceDefaultLocale1764570000000 } from './1764570000000-workspace-default-locale.js';
 import { AuditLog1764580000000 } from './1764580000000-audit-log.js';
+import { CompactStatDeltas1764590000000 } from './1764590000000-compact-stat-deltas.js';
 
 /** Every migration, oldest first. Forward-only: add a new one, never edit a landed one. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   LoginLimitsKeyOrigins1764560000000,
   WorkspaceDefaultLocale1764570000000,
   AuditLog1764580000000,
+  CompactStatDeltas1764590000000,
 ];
