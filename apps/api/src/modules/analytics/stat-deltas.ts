@@ -37,11 +37,14 @@ export interface StatDelta {
   total?: number;
 }
 
+/** The deltas as stored in `journey_stat_deltas.counts`. */
+export function deltaRecords(deltas: StatDelta[]): Array<{ metric: StatMetric; node_id: string; port: string; n: number; total: number }> {
+  return deltas.map((d) => ({ metric: d.metric, node_id: d.node ?? '', port: d.port ?? '', n: d.n ?? 1, total: d.total ?? 0 }));
+}
+
 /** The rows `insertDeltasSql` reads. */
 export function deltaRows(deltas: StatDelta[]): string {
-  return JSON.stringify(
-    deltas.map((d) => ({ metric: d.metric, node_id: d.node ?? '', port: d.port ?? '', n: d.n ?? 1, total: d.total ?? 0 })),
-  );
+  return JSON.stringify(deltaRecords(deltas));
 }
 
 /**

@@ -10,6 +10,7 @@ import { JourneyEntryService } from './journey-entry.service.js';
 import { LiveNodeEffects } from './live-node-effects.js';
 import { NodeRunner } from './node-runner.js';
 import { RunExecutor } from './run-executor.js';
+import { RunLauncher } from './run-launcher.js';
 import { RunStore } from './run-store.js';
 import { JourneySimulator } from './simulation/journey-simulator.js';
 
@@ -23,9 +24,10 @@ import { JourneySimulator } from './simulation/journey-simulator.js';
     LiveNodeEffects,
     NodeRunner,
     RunExecutor,
+    RunLauncher,
     JourneyEntryService,
     JourneySimulator,
   ],
-  exports: [JourneyDefinitions, JourneyEntryService, RunExecutor, RunStore, NodeRunner, ConfigRenderer, JourneySimulator],
+  exports: [JourneyDefinitions, JourneyEntryService, RunExecutor, RunLauncher, RunStore, NodeRunner, ConfigRenderer, JourneySimulator],
 })
 export class EngineModule {}

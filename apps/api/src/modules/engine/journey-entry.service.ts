@@ -1,15 +1,11 @@
 import { evaluateCondition, nextNode, type Reentry, triggerOf } from '@itinera/journey-model';
-import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Queue } from 'bullmq';
-import type { Logger } from 'pino';
-import { ROOT_LOGGER } from '../../infra/logging/logging.module.js';
-import { QUEUES } from '../../infra/queue/queues.js';
 import { ProfileViews, renderProfile } from '../profiles/profile-view.js';
 import { EventStream, type StreamEntry, type StreamedEvent } from '../stream/event-stream.service.js';
 import { type ActiveJourney, JourneyDefinitions } from './journey-definitions.js';
 import type { StoredRunContext } from './nodes/node-handler.js';
-import { type InFlightRun, RunStore } from './run-store.js';
+import { RunLauncher } from './run-launcher.js';
+import { type InFlightRun, type LeasedRun, type NewRun, RunStore } from './run-store.js';
 
 export interface TriggerEvent {
   name: string;
@@ -21,11 +17,16 @@ export interface TriggerEvent {
   timestamp: string;
 }
 
+/** A run prepared for insertion by `prepare`. */
+type PreparedRun = NewRun & { firstNode: string | null };
+
 /**
  * Reacts to the journey hand-off stream: goal events exit runs wherever they are, awaited events
  * resume waiting runs, and trigger events (or profile changes, for segment entry) start runs —
  * at most one active run per profile per journey (a unique index), under the journey's
- * re-entry rule.
+ * re-entry rule. A page of entries costs one look-up of its profiles' runs in flight and one
+ * insert of the runs it starts, while each profile's entries keep their order: before an entry of
+ * a profile the page has already acted on, what is pending is written and that profile is read again.
  */
 @Injectable()
 export class JourneyEntryService {
@@ -34,16 +35,40 @@ export class JourneyEntryService {
     @Inject(RunStore) private readonly runs: RunStore,
     @Inject(JourneyDefinitions) private readonly definitions: JourneyDefinitions,
     @Inject(ProfileViews) private readonly profiles: ProfileViews,
-    @InjectQueue(QUEUES.journeys) private readonly queue: Queue,
-    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+    @Inject(RunLauncher) private readonly launcher: RunLauncher,
   ) {}
 
-  async handle(entry: StreamEntry): Promise<void> {
+  /** Applies a page of stream entries, in order (at least once: a page applied again changes nothing). */
+  async handlePage(page: StreamEntry[]): Promise<void> {
+    let inFlight = await this.inFlightOf(page);
+    const touched = new Set<string>();
+    const pending: PreparedRun[] = [];
+    for (const [i, entry] of page.entries()) {
+      if (touched.has(entry.profileId)) {
+        await this.start(pending.splice(0));
+        // Read again for the rest of the page: this profile has new runs, and others' runs moved while this one waited for a slot.
+        inFlight = await this.inFlightOf(page.slice(i));
+        touched.clear();
+      }
+      touched.add(entry.profileId);
+      pending.push(...(await this.apply(entry, inFlight.get(entry.profileId) ?? [])));
+    }
+    await this.start(pending);
+  }
+
+  /** The runs in flight of the profiles of these entries' events. */
+  private async inFlightOf(entries: StreamEntry[]): Promise<Map<string, InFlightRun[]>> {
+    const profiles = [...new Set(entries.filter((e) => e.kind === 'event' && e.eventId).map((e) => e.profileId))];
+    return profiles.length > 0 ? this.runs.inFlightOfProfiles(profiles) : new Map();
+  }
+
+  /** One entry: goal exits and resumed waits happen now; the runs it starts are returned, to insert. */
+  private async apply(entry: StreamEntry, inFlight: InFlightRun[]): Promise<PreparedRun[]> {
+    const starts: PreparedRun[] = [];
     if (entry.kind === 'event' && entry.eventId) {
       const stored = entry.event ?? (await this.stream.event(entry.eventId));
       const event = stored ? toTriggerEvent(stored) : undefined;
-      if (!event) return;
-      const inFlight = await this.runs.inFlightOf(entry.profileId);
+      if (!event) return starts;
       if (inFlight.length > 0) {
         await this.exitOnGoal(inFlight, entry.profileId, event);
         await this.resumeWaiting(
@@ -56,16 +81,17 @@ export class JourneyEntryService {
         const config = triggerOf(journey.definition)?.config;
         if (!config || !('event' in config) || config.event !== event.name) continue;
         if (config.filter && !(await this.matches(config.filter, entry.workspaceId, entry.profileId, event))) continue;
-        await this.enter(entry.workspaceId, journey, entry.profileId, event, {}, `event:${entry.eventId}`);
+        starts.push(this.prepare(entry.workspaceId, journey, entry.profileId, event, {}, `event:${entry.eventId}`));
       }
     } else if (entry.kind === 'profile_updated' || entry.kind === 'profile_merged') {
       for (const journey of await this.definitions.activeIn(entry.workspaceId)) {
         const config = triggerOf(journey.definition)?.config;
         const segment = config && 'segment' in config ? config.segment : undefined;
         if (!segment || !(await this.matches(segment, entry.workspaceId, entry.profileId, undefined))) continue;
-        await this.enter(entry.workspaceId, journey, entry.profileId, undefined, {}, null);
+        starts.push(this.prepare(entry.workspaceId, journey, entry.profileId, undefined, {}, null));
       }
     }
+    return starts;
   }
 
   /** API invocation (and `/send` naming a journey): `data` becomes the entry event's properties. */
@@ -89,10 +115,32 @@ export class JourneyEntryService {
     data: Record<string, unknown>,
     entryKey: string | null,
   ): Promise<string | null> {
+    const run = this.prepare(workspaceId, journey, profileId, event, data, entryKey);
+    return (await this.start([run])).has(run.id) ? run.id : null;
+  }
+
+  /** Inserts the runs and sets those that can move going (here, or through the queue); returns the ids entered. */
+  private async start(runs: PreparedRun[]): Promise<Set<string>> {
+    if (runs.length === 0) return new Set();
+    const here = this.launcher.advancesHere;
+    const entered = await this.runs.insertRuns(runs, { leased: here });
+    const moving = runs.filter((run) => entered.has(run.id) && run.firstNode);
+    if (here) await this.launcher.advanceEntered(moving.map(leasedRunOf));
+    else for (const run of moving) await this.launcher.enqueue(run.id);
+    return entered;
+  }
+
+  private prepare(
+    workspaceId: string,
+    journey: ActiveJourney,
+    profileId: string,
+    event: TriggerEvent | undefined,
+    data: Record<string, unknown>,
+    entryKey: string | null,
+  ): PreparedRun {
     const definition = journey.definition;
     const reentry: Reentry = definition.entry?.reentry ?? 'once';
     const trigger = triggerOf(definition)!;
-    const first = nextNode(definition, trigger.id, 'next') ?? null;
     const runId = crypto.randomUUID();
     const context: StoredRunContext = {
       event: event as unknown as Record<string, unknown>,
@@ -106,27 +154,18 @@ export class JourneyEntryService {
       },
       visits: {},
     };
-    const entered = await this.runs.insertRun({
+    return {
       id: runId,
       workspaceId,
       journeyId: journey.journeyId,
       version: journey.version,
       profileId,
-      firstNode: first,
+      firstNode: nextNode(definition, trigger.id, 'next') ?? null,
       context,
       entryKey,
       trigger: { nodeId: trigger.id, input: { config: trigger.config ?? {} }, output: { event: event ?? null, data } },
       reentry,
-    });
-    if (!entered) return null;
-    if (first) await this.schedule(runId);
-    return runId;
-  }
-
-  async schedule(runId: string): Promise<void> {
-    await this.queue.add('advance', { runId }, { removeOnComplete: true, attempts: 5 }).catch((error: unknown) => {
-      this.logger.warn({ err: error, runId }, 'could not queue the run; the reconciler will pick it up');
-    });
+    };
   }
 
   private async exitOnGoal(runs: InFlightRun[], profileId: string, event: TriggerEvent): Promise<void> {
@@ -145,7 +184,7 @@ export class JourneyEntryService {
       if (!wait) continue;
       if (wait.filter && !(await this.matches(wait.filter, run.workspace_id, profileId, event))) continue;
       const resumed = await this.runs.resumeMatched({ runId: run.id, nodeId: wait.nodeId, visit: wait.visit }, { matched: true, event });
-      if (resumed) await this.schedule(run.id);
+      if (resumed) await this.launcher.enqueue(run.id);
     }
   }
 
@@ -159,6 +198,23 @@ export class JourneyEntryService {
       run: {},
     });
   }
+}
+
+/** A run just inserted leased, as `RunExecutor.advanceLeased` takes it: at its first node, with no step recorded there. */
+function leasedRunOf(run: PreparedRun): LeasedRun {
+  return {
+    id: run.id,
+    workspace_id: run.workspaceId,
+    journey_id: run.journeyId,
+    version: run.version,
+    profile_id: run.profileId,
+    status: 'active',
+    current_node: run.firstNode,
+    context: run.context,
+    step_status: null,
+    step_port: null,
+    step_output: null,
+  };
 }
 
 /** A stored event as journeys see it: `name` is the track event's name, else the call type. */

@@ -36,7 +36,7 @@ export class JourneyStreamConsumer implements OnApplicationBootstrap, OnApplicat
       stream,
       redis,
       logger,
-      handle: (entry) => entries.handle(entry),
+      handlePage: (page) => entries.handlePage(page),
       channels: { [definitions.changedChannel]: (workspaceId) => definitions.forget(workspaceId) },
     });
   }

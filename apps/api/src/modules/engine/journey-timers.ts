@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ROOT_LOGGER } from '../../infra/logging/logging.module.js';
-import { JourneyEntryService } from './journey-entry.service.js';
+import { RunLauncher } from './run-launcher.js';
 import { RunStore } from './run-store.js';
 
 const TIMER_POLL_MS = 200;
@@ -22,7 +22,7 @@ export class JourneyTimers implements OnApplicationBootstrap, OnApplicationShutd
 
   constructor(
     @Inject(RunStore) private readonly runs: RunStore,
-    @Inject(JourneyEntryService) private readonly entries: JourneyEntryService,
+    @Inject(RunLauncher) private readonly launcher: RunLauncher,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -47,7 +47,7 @@ export class JourneyTimers implements OnApplicationBootstrap, OnApplicationShutd
       let woken = 0;
       for (;;) {
         const runs = await this.runs.fireDueTimers(FIRE_BATCH);
-        for (const runId of runs) await this.entries.schedule(runId);
+        for (const runId of runs) await this.launcher.enqueue(runId);
         woken += runs.length;
         if (runs.length < FIRE_BATCH) return woken;
       }
@@ -59,7 +59,7 @@ export class JourneyTimers implements OnApplicationBootstrap, OnApplicationShutd
   /** Active runs nobody is moving: queued again (advancing is idempotent and leased). */
   async reconcile(): Promise<number> {
     const stuck = await this.runs.stalled(1000);
-    for (const runId of stuck) await this.entries.schedule(runId);
+    for (const runId of stuck) await this.launcher.enqueue(runId);
     if (stuck.length > 0) this.logger.info({ requeued: stuck.length }, 'requeued stalled journey runs');
     return stuck.length;
   }

@@ -46,12 +46,18 @@ export class RunExecutor {
   async advance(runId: string): Promise<boolean> {
     const leased = await this.runs.lease(runId);
     if (!leased) return false;
+    await this.advanceLeased(leased);
+    return true;
+  }
+
+  /** Advances a run whose lease this worker holds (taken by `advance`, or by the insert of a run just entered). */
+  async advanceLeased(leased: LeasedRun): Promise<void> {
+    const runId = leased.id;
     let stillActive = true;
     const renew = setInterval(() => void this.runs.renewLease(runId).catch(() => undefined), RENEW_MS);
     try {
       const definition = await this.definitions.version(leased.journey_id, leased.version);
       stillActive = await this.execute(definition, leased);
-      return true;
     } catch (error) {
       this.logger.error({ err: error, runId }, 'run step failed; it will be retried');
       throw error;

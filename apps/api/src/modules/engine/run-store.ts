@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { fromEpochMs } from '../../infra/database/epoch-ms.js';
 import { returnedRows } from '../../infra/database/returning.js';
 import { cursorTime, olderThanCursor } from '../../infra/http/cursor.js';
-import { deltaRows, insertDeltasSql, type StatDelta } from '../analytics/stat-deltas.js';
+import { deltaRecords, deltaRows, insertDeltasSql, type StatDelta } from '../analytics/stat-deltas.js';
 import type { StoredRunContext } from './nodes/node-handler.js';
 
 export type RunStatus = 'active' | 'waiting' | 'completed' | 'failed' | 'exited' | 'cancelled';
@@ -305,61 +305,83 @@ export class RunStore {
 
   // ── Entry, waits and timers ──────────────────────────────────────────────────────────────────
 
-  /**
-   * A run and its trigger step in one statement; a profile already in the journey (a unique index
-   * on runs in flight), or kept out by the re-entry rule, inserts neither. False when not entered.
-   */
+  /** See `insertRuns`; false when not entered. */
   async insertRun(run: NewRun): Promise<boolean> {
+    return (await this.insertRuns([run])).has(run.id);
+  }
+
+  /**
+   * Runs with their trigger steps (and their counts) in one statement. A profile already in the
+   * journey (a unique index on runs in flight), kept out by the re-entry rule, or entered by this
+   * entry key before, inserts nothing; a run whose trigger is not connected ends at once. With
+   * `leased`, the runs that can move are inserted leased by the caller, which advances them itself
+   * (`RunExecutor.advanceLeased`) without taking the lease in a statement of its own. Two runs of
+   * one profile and journey must not be in one call. Returns the ids inserted.
+   */
+  async insertRuns(runs: NewRun[], options: { leased?: boolean } = {}): Promise<Set<string>> {
+    if (runs.length === 0) return new Set();
+    const rows = runs.map((run) => ({
+      id: run.id,
+      workspace_id: run.workspaceId,
+      journey_id: run.journeyId,
+      version: run.version,
+      profile_id: run.profileId,
+      first_node: run.firstNode,
+      context: run.context,
+      entry_key: run.entryKey,
+      trigger_node: run.trigger.nodeId,
+      trigger_input: run.trigger.input,
+      trigger_output: run.trigger.output,
+      reentry: typeof run.reentry === 'string' ? run.reentry : 'after',
+      reentry_seconds: typeof run.reentry === 'string' ? 0 : run.reentry.afterSeconds,
+      counts: deltaRecords([
+        { metric: 'run_entered' },
+        { metric: 'node_entered', node: run.trigger.nodeId },
+        { metric: 'node_completed', node: run.trigger.nodeId, port: 'next' },
+        ...(run.firstNode ? [] : [{ metric: 'run_ended' as const, port: 'completed' }]),
+      ]),
+    }));
     const inserted: Array<{ id: string }> = await this.dataSource.query(
-      `WITH run AS (
-         INSERT INTO journey_runs (id, workspace_id, journey_id, version, profile_id, status, current_node, context, entry_key)
-         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9
-          WHERE $13::text = 'always' OR NOT EXISTS (
-            SELECT 1 FROM journey_runs r WHERE r.journey_id = $3 AND r.profile_id = $5
-               AND ($13 = 'once' OR r.entered_at > now() - make_interval(secs => $14)))
-         ON CONFLICT DO NOTHING RETURNING id
+      `WITH input AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(id uuid, workspace_id uuid, journey_id uuid, version integer, profile_id uuid,
+           first_node text, context jsonb, entry_key text, trigger_node text, trigger_input jsonb, trigger_output jsonb, reentry text,
+           reentry_seconds double precision, counts jsonb)
+       ), run AS (
+         INSERT INTO journey_runs (id, workspace_id, journey_id, version, profile_id, status, current_node, context, entry_key, lease_until, ended_at, end_reason)
+         SELECT i.id, i.workspace_id, i.journey_id, i.version, i.profile_id, CASE WHEN i.first_node IS NULL THEN 'completed' ELSE 'active' END,
+                i.first_node, i.context, i.entry_key, CASE WHEN $2::boolean AND i.first_node IS NOT NULL THEN now() + ${LEASE} END,
+                CASE WHEN i.first_node IS NULL THEN now() END, CASE WHEN i.first_node IS NULL THEN 'the trigger is not connected' END
+           FROM input i
+          WHERE i.reentry = 'always' OR NOT EXISTS (
+            SELECT 1 FROM journey_runs r WHERE r.journey_id = i.journey_id AND r.profile_id = i.profile_id
+               AND (i.reentry = 'once' OR r.entered_at > now() - make_interval(secs => i.reentry_seconds)))
+         ON CONFLICT DO NOTHING RETURNING id, journey_id, version
        ), step AS (
          INSERT INTO journey_steps (run_id, node_id, visit, node_type, status, input, output, port, finished_at)
-         SELECT id, $10, 1, 'trigger', 'completed', $11, $12, 'next', now() FROM run
-       ), ${insertDeltasSql('stats', '$15', '(SELECT $3::uuid AS journey_id, $4::integer AS version FROM run)')}
+         SELECT run.id, i.trigger_node, 1, 'trigger', 'completed', i.trigger_input, i.trigger_output, 'next', now() FROM run JOIN input i ON i.id = run.id
+       ), stats AS (
+         INSERT INTO journey_stat_deltas (journey_id, version, counts) SELECT run.journey_id, run.version, i.counts FROM run JOIN input i ON i.id = run.id
+       )
        SELECT id FROM run`,
-      [
-        run.id,
-        run.workspaceId,
-        run.journeyId,
-        run.version,
-        run.profileId,
-        run.firstNode ? 'active' : 'completed',
-        run.firstNode,
-        JSON.stringify(run.context),
-        run.entryKey,
-        run.trigger.nodeId,
-        JSON.stringify(run.trigger.input),
-        JSON.stringify(run.trigger.output),
-        typeof run.reentry === 'string' ? run.reentry : 'after',
-        typeof run.reentry === 'string' ? 0 : run.reentry.afterSeconds,
-        deltaRows([
-          { metric: 'run_entered' },
-          { metric: 'node_entered', node: run.trigger.nodeId },
-          { metric: 'node_completed', node: run.trigger.nodeId, port: 'next' },
-          ...(run.firstNode ? [] : [{ metric: 'run_ended' as const, port: 'completed' }]),
-        ]),
-      ],
+      [JSON.stringify(rows), options.leased ?? false],
     );
-    if (inserted.length === 0) return false;
-    if (!run.firstNode) {
-      await this.dataSource.query(`UPDATE journey_runs SET ended_at = now(), end_reason = 'the trigger is not connected' WHERE id = $1`, [
-        run.id,
-      ]);
-    }
-    return true;
+    return new Set(inserted.map((r) => r.id));
   }
 
   async inFlightOf(profileId: string): Promise<InFlightRun[]> {
-    return this.dataSource.query(
-      `SELECT id, journey_id, version, workspace_id, status, waiting_for, wait FROM journey_runs WHERE profile_id = $1 AND status IN ('active', 'waiting')`,
-      [profileId],
+    return (await this.inFlightOfProfiles([profileId])).get(profileId) ?? [];
+  }
+
+  /** The runs in flight of each of these profiles (a profile with none is absent). */
+  async inFlightOfProfiles(profileIds: string[]): Promise<Map<string, InFlightRun[]>> {
+    const rows: Array<InFlightRun & { profile_id: string }> = await this.dataSource.query(
+      `SELECT id, profile_id, journey_id, version, workspace_id, status, waiting_for, wait FROM journey_runs
+        WHERE profile_id = ANY($1::uuid[]) AND status IN ('active', 'waiting')`,
+      [profileIds],
     );
+    const byProfile = new Map<string, InFlightRun[]>();
+    for (const { profile_id, ...run } of rows) byProfile.set(profile_id, [...(byProfile.get(profile_id) ?? []), run]);
+    return byProfile;
   }
 
   /** The awaited event came: the wait step completes through `matched`, its timeout is dropped, the run is active again. */

@@ -14,8 +14,8 @@ export interface PartitionedConsumerOptions {
   /** A Redis connection to duplicate for the subscription (wake-ups and `channels`). */
   redis: Redis;
   logger: Logger;
-  /** Applies one entry (at least once: it must be idempotent). */
-  handle(entry: StreamEntry): Promise<void>;
+  /** Applies a page of entries, in order (at least once: applying a page again must change nothing). */
+  handlePage(entries: StreamEntry[]): Promise<void>;
   /**
    * More Redis channels on the wake-up connection, with their handlers: a message published on
    * one of them before an entry's wake-up is received before it.
@@ -186,12 +186,13 @@ export class PartitionedConsumer {
     for (;;) {
       const position = this.positions.get(partition)!;
       const batch = await this.options.stream.read(partition, position, READ_LIMIT);
-      for (const entry of batch) {
+      if (batch.length > 0) {
         if (this.stopping || !this.owned.has(partition)) return applied;
-        await this.options.handle(entry);
-        this.positions.set(partition, { xid: entry.xid, id: entry.id });
+        await this.options.handlePage(batch);
+        const last = batch[batch.length - 1];
+        this.positions.set(partition, { xid: last.xid, id: last.id });
         this.uncommitted.add(partition);
-        applied += 1;
+        applied += batch.length;
       }
       // A short page was the end for now: what arrives meanwhile wakes the partition again.
       if (batch.length < READ_LIMIT) return applied;
