@@ -14,8 +14,9 @@ const LEASE_MARGIN_MS = 10_000;
 /**
  * Sets runs moving. In a worker process, the stream consumer advances the runs it has just
  * entered right here — inserted leased, so neither a queue hop nor a lease statement comes
- * between entry and the first step — up to ITINERA_WORKER_CONCURRENCY at once; while every slot
- * is busy the consumer waits, and the stream holds what follows. Everything else (a timer that
+ * between entry and the first step. Those advances and the queue's jobs share
+ * ITINERA_WORKER_CONCURRENCY slots: while every slot is busy the consumer waits, and the stream
+ * holds what follows. Everything else (a timer that
  * fired, a resumed wait, a stalled run, a run entered by the API) goes through the `journeys`
  * queue, as does a run whose advance here failed (BullMQ retries it with back-off).
  */
@@ -58,6 +59,16 @@ export class RunLauncher implements BeforeApplicationShutdown {
           this.release();
         });
       this.running.add(advancing);
+    }
+  }
+
+  /** Runs a queued job's advance in one of the slots the consumer's advances use too. */
+  async withSlot<T>(advance: () => Promise<T>): Promise<T> {
+    await this.slot();
+    try {
+      return await advance();
+    } finally {
+      this.release();
     }
   }
 
