@@ -10,6 +10,8 @@ import {
 } from '@itinera/fakes';
 import { startTestApp, type TestApp, type TestWorkspace, uniqueSuffix } from '../../testing/test-app.js';
 import { InboxTokens } from '../inbox/inbox-tokens.js';
+import { ProfileViews } from '../profiles/profile-view.js';
+import { DeliveryService } from './delivery/delivery.service.js';
 
 const SMTP_PLUGIN = '@itinera/channel-email-smtp/smtp';
 const TWILIO_PLUGIN = '@itinera/channel-sms-twilio/twilio';
@@ -498,6 +500,35 @@ describe('messaging: /send, routing, delivery rules, tracking, inbox (integratio
           .send({ userId, channels: ['fax'] })
       ).status,
     ).toBe(400);
+  });
+
+  it('a message nothing holds back goes straight to sending, once: the same step delivered again sends nothing more', async () => {
+    smtp.reset();
+    const userId = await user({ name: 'Eve', email: `eve-${uniqueSuffix()}@example.test` });
+    const profileId = await t.app.get(ProfileViews).requireIdOfUser(ws.id, userId);
+    const request = {
+      workspaceId: ws.id,
+      profileId,
+      templateKey: 'welcome',
+      channels: ['email'],
+      routing: 'single' as const,
+      topic: null,
+      data: { plan: 'solo' },
+      idempotencyBase: `run:${uniqueSuffix()}:send:1`,
+    };
+    const delivery = t.app.get(DeliveryService);
+    const first = await delivery.deliver(request);
+    expect(first).toMatchObject({ status: 'sent', channels: [{ channel: 'email', status: 'sent' }] });
+    const again = await delivery.deliver(request);
+    expect(again.channels[0]).toMatchObject({ status: 'sent', messageId: first.channels[0].messageId });
+    expect(smtp.messages).toHaveLength(1);
+    const [row] = await db.query('SELECT attempts, sending_at, recipient FROM messages WHERE id = $1', [first.channels[0].messageId]);
+    expect(row.attempts).toBe(1);
+    expect(row.sending_at).toBeTruthy();
+    const events = await db.query('SELECT status FROM message_events WHERE message_id = $1 ORDER BY occurred_at, id', [
+      first.channels[0].messageId,
+    ]);
+    expect(events.map((e: { status: string }) => e.status)).toEqual(['sending', 'sent']);
   });
 
   it('a send interrupted after being handed over is not sent again blindly', async () => {

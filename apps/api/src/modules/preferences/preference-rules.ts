@@ -23,6 +23,14 @@ export interface TopicInfo {
   exemptFromCaps: boolean;
 }
 
+/**
+ * A SQL expression: the stored choices of the profile whose id is `profileId` (a column or
+ * parameter), as a JSON array of `PreferenceChoice`s — for statements that read a profile for a send.
+ */
+export const profileChoicesSql = (profileId: string) =>
+  `COALESCE((SELECT json_agg(json_build_object('topicKey', pr.topic_key, 'channel', pr.channel, 'status', pr.status))
+               FROM preferences pr WHERE pr.profile_id = ${profileId}), '[]')`;
+
 /** One stored choice of a profile. */
 export interface PreferenceChoice {
   topicKey: string;

@@ -80,11 +80,14 @@ export class PreferencesService {
     profileId: string,
     topicKey: string | null,
     channel: string,
+    /** The profile's stored choices when already read (`ProfileViews.load` with `preferenceChoices`). */
+    known?: PreferenceChoice[],
   ): Promise<{ allowed: boolean; reason?: string; topic: TopicInfo | null }> {
     if (!CHANNEL_NAME.test(channel)) throw new ValidationError(`"${channel}" is not a channel name`);
     const topic = topicKey === null ? null : await this.topic(workspaceId, topicKey);
     if (topicKey !== null && !topic) throw new NotFoundError(`No topic "${topicKey}" in this workspace`);
     if (topic?.defaultPreference === 'required') return { ...decidePreference(topic, [], channel), topic };
+    if (known) return { ...decidePreference(topic, known, channel), topic };
     const rows: ChoiceRow[] = await this.dataSource.query(
       `SELECT topic_key, channel, status, updated_at FROM preferences
         WHERE workspace_id = $1 AND profile_id = $2 AND topic_key = ANY($3::text[]) AND channel = ANY($4::text[])`,

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { NotFoundError } from '../../infra/http/errors.js';
+import { type PreferenceChoice, profileChoicesSql } from '../preferences/preference-rules.js';
 
 /** The profile variable of templates, conditions and node configs: what an author can read as `profile.*`. */
 export interface RenderProfile {
@@ -22,6 +23,8 @@ export interface ProfileView extends RenderProfile {
   workspaceTimezone: string;
   /** The workspace's default locale, for profiles whose own locale is unknown (null: the templates' default content). */
   workspaceLocale: string | null;
+  /** The profile's stored preference choices, when loaded with them (a send decides on them). */
+  preferenceChoices?: PreferenceChoice[];
 }
 
 /**
@@ -77,6 +80,7 @@ interface ProfileViewRow {
   group_id: string | null;
   account_traits: Record<string, unknown> | null;
   contact_points: ProfileView['contactPoints'];
+  preference_choices?: PreferenceChoice[];
 }
 
 /** Reads profiles for other modules; the profiles module's tables are read here, not in each caller. */
@@ -85,11 +89,12 @@ export class ProfileViews {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   /** The profile with its account and contact points; throws when it no longer exists (erased, merged away). */
-  async load(workspaceId: string, profileId: string): Promise<ProfileView> {
+  async load(workspaceId: string, profileId: string, options: { preferenceChoices?: boolean } = {}): Promise<ProfileView> {
     const rows: ProfileViewRow[] = await this.dataSource.query(
       `SELECT p.id, p.user_id, p.email, p.phone, p.timezone, p.locale, p.traits, w.default_timezone, w.default_locale, a.group_id, a.traits AS account_traits,
               COALESCE((SELECT json_agg(json_build_object('channel', c.channel, 'value', c.value, 'metadata', c.metadata) ORDER BY c.created_at)
                         FROM contact_points c WHERE c.profile_id = p.id), '[]') AS contact_points
+              ${options.preferenceChoices ? `, ${profileChoicesSql('p.id')} AS preference_choices` : ''}
          FROM profiles p JOIN workspaces w ON w.id = p.workspace_id LEFT JOIN accounts a ON a.id = p.account_id
         WHERE p.workspace_id = $1 AND p.id = $2`,
       [workspaceId, profileId],
@@ -108,6 +113,7 @@ export class ProfileViews {
       contactPoints: r.contact_points,
       workspaceTimezone: r.default_timezone,
       workspaceLocale: r.default_locale,
+      ...(r.preference_choices ? { preferenceChoices: r.preference_choices } : {}),
     };
   }
 

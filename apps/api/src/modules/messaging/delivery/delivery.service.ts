@@ -18,7 +18,7 @@ import type { RenderedContent } from '../../templates/compiled-template.js';
 import { type TemplateVersionRef, TemplateRenderer } from '../../templates/template-renderer.js';
 import { TrackingLinks } from '../provider-events/tracking-links.js';
 import { CHANNELS, type ChannelSpec, channelsForBlocks, isChannel } from './channels.js';
-import { type CapRule, checkFrequencyCaps } from './frequency-caps.js';
+import { type CapRule, capsApply, checkFrequencyCaps } from './frequency-caps.js';
 import { InboxPublisher } from './inbox-publisher.js';
 import { HANDED_OVER, type MessageRow, MessageStore } from './message-store.js';
 
@@ -132,7 +132,7 @@ export class DeliveryService {
 
   async deliver(req: DeliveryRequest): Promise<DeliveryOutcome> {
     const [profile, settings, topic] = await Promise.all([
-      this.profiles.load(req.workspaceId, req.profileId),
+      this.profiles.load(req.workspaceId, req.profileId, { preferenceChoices: true }),
       this.settings.get(req.workspaceId),
       req.topic ? this.preferences.topic(req.workspaceId, req.topic) : Promise.resolve(null),
     ]);
@@ -201,7 +201,7 @@ export class DeliveryService {
       channel,
     };
 
-    const preference = await this.preferences.decide(req.workspaceId, profile.id, req.topic, channel);
+    const preference = await this.preferences.decide(req.workspaceId, profile.id, req.topic, channel, profile.preferenceChoices);
     // Render before deciding: a template that cannot render must not use up a cap.
     const links = this.preferences.unsubscribeLinks(req.workspaceId, profile.id, req.topic);
     let rendered: RenderedContent | undefined;
@@ -214,35 +214,46 @@ export class DeliveryService {
       }
     }
 
-    // Decide under the profile's delivery lock, on the message claimed by its key (an earlier
-    // attempt's decision stands), and mark it `sending` in the same transaction.
-    const decision = await this.dataSource.transaction(async (m) => {
-      const row = await this.messages.claim(m, identity, { lockProfile: true });
-      if (row.status === 'sending') return { row, go: 'resolve' as const };
-      if (row.status !== 'queued' && row.status !== 'deferred') return { row, go: 'done' as const };
-      const now = new Date();
-      if (row.status === 'deferred' && row.deferred_until && row.deferred_until > now) return { row, go: 'done' as const };
-      if (!preference.allowed) {
-        const reason = preference.reason ?? `opted out of ${req.topic ?? 'messages'} on ${channel}`;
-        await this.messages.transition(row.id, 'suppressed', { reason }, m);
-        return { row, go: 'suppressed' as const, reason };
-      }
-      if (!rendered) {
-        await this.messages.transition(row.id, 'failed', { reason: `template could not be rendered: ${renderError}` }, m);
-        return { row, go: 'failed' as const, reason: renderError! };
-      }
-      const hold = await this.hold(m, req, channel, profile, settings, topic, now);
-      if (hold?.status === 'throttled') {
-        await this.messages.transition(row.id, 'throttled', { reason: hold.reason }, m);
-        return { row, go: 'throttled' as const, reason: hold.reason };
-      }
-      if (hold?.status === 'deferred') {
-        await this.messages.transition(row.id, 'deferred', { reason: hold.reason, deferredUntil: hold.until }, m);
-        return { row, go: 'deferred' as const, until: hold.until };
-      }
-      await this.messages.transition(row.id, 'sending', { recipient, content: rendered, deferredUntil: null }, m);
-      return { row, go: 'send' as const };
-    });
+    // A first attempt that nothing holds back or counts goes straight to `sending`, in one
+    // statement and without the profile's lock (which only makes cap counts exact).
+    const straight =
+      rendered &&
+      preference.allowed &&
+      !this.capsApply(req, channel, settings, topic) &&
+      !this.timingHold(req, profile, settings, topic, new Date())
+        ? await this.messages.claimSending(identity, { recipient, content: rendered })
+        : undefined;
+    // Otherwise, decide under the profile's delivery lock, on the message claimed by its key (an
+    // earlier attempt's decision stands), and mark it `sending` in the same transaction.
+    const decision = straight
+      ? { row: straight, go: 'send' as const }
+      : await this.dataSource.transaction(async (m) => {
+          const row = await this.messages.claim(m, identity, { lockProfile: true });
+          if (row.status === 'sending') return { row, go: 'resolve' as const };
+          if (row.status !== 'queued' && row.status !== 'deferred') return { row, go: 'done' as const };
+          const now = new Date();
+          if (row.status === 'deferred' && row.deferred_until && row.deferred_until > now) return { row, go: 'done' as const };
+          if (!preference.allowed) {
+            const reason = preference.reason ?? `opted out of ${req.topic ?? 'messages'} on ${channel}`;
+            await this.messages.transition(row.id, 'suppressed', { reason }, m);
+            return { row, go: 'suppressed' as const, reason };
+          }
+          if (!rendered) {
+            await this.messages.transition(row.id, 'failed', { reason: `template could not be rendered: ${renderError}` }, m);
+            return { row, go: 'failed' as const, reason: renderError! };
+          }
+          const hold = await this.hold(m, req, channel, profile, settings, topic, now);
+          if (hold?.status === 'throttled') {
+            await this.messages.transition(row.id, 'throttled', { reason: hold.reason }, m);
+            return { row, go: 'throttled' as const, reason: hold.reason };
+          }
+          if (hold?.status === 'deferred') {
+            await this.messages.transition(row.id, 'deferred', { reason: hold.reason, deferredUntil: hold.until }, m);
+            return { row, go: 'deferred' as const, until: hold.until };
+          }
+          await this.messages.transition(row.id, 'sending', { recipient, content: rendered, deferredUntil: null }, m);
+          return { row, go: 'send' as const };
+        });
 
     const { row } = decision;
     const build = () => this.channelMessage(channel, recipient, rendered!, links.headers, row.id, profile);
@@ -365,28 +376,55 @@ export class DeliveryService {
     topic: TopicInfo | null,
     now: Date,
   ): Promise<Hold | null> {
-    if (req.notBefore && req.notBefore > now) return { status: 'deferred', until: req.notBefore, reason: 'delayed by the request' };
+    const delayed = requestDelay(req, now);
+    if (delayed) return delayed;
     if (!topic?.exemptFromCaps) {
-      const caps = await checkFrequencyCaps(m, {
-        profileId: profile.id,
-        channel,
-        journeyId: req.journey?.journeyId,
-        rules: [...settings.frequencyCaps, ...(req.journey?.caps ?? []).map(journeyCapRule)],
-        cooldownSeconds: settings.cooldownSeconds,
-        now,
-      });
+      const caps = await checkFrequencyCaps(m, { profileId: profile.id, now, ...this.capQuery(req, channel, settings) });
       if (!caps.allowed) {
         return caps.action === 'skip'
           ? { status: 'throttled', reason: caps.reason }
           : { status: 'deferred', until: caps.retryAt, reason: caps.reason };
       }
     }
-    if (!req.urgent && !topic?.bypassQuietHours && settings.quietHours.enabled) {
-      const zone = zoneFor(profile.timezone, settings, profile.workspaceTimezone);
-      const until = nextAllowedSendTime(settings.quietHours, zone, now);
-      if (until) return { status: 'deferred', until, reason: `quiet hours in ${zone}` };
-    }
-    return null;
+    return this.quietHours(req, profile, settings, topic, now);
+  }
+
+  /** The caps and cooldown a message of this channel counts against (none for a topic exempt from them). */
+  private capQuery(req: DeliveryRequest, channel: string, settings: DeliverySettings) {
+    return {
+      channel,
+      journeyId: req.journey?.journeyId,
+      rules: [...settings.frequencyCaps, ...(req.journey?.caps ?? []).map(journeyCapRule)],
+      cooldownSeconds: settings.cooldownSeconds,
+    };
+  }
+
+  private capsApply(req: DeliveryRequest, channel: string, settings: DeliverySettings, topic: TopicInfo | null): boolean {
+    return !topic?.exemptFromCaps && capsApply(this.capQuery(req, channel, settings));
+  }
+
+  /** The holds that need no count: the request's own delay, then quiet hours. */
+  private timingHold(
+    req: DeliveryRequest,
+    profile: ProfileView,
+    settings: DeliverySettings,
+    topic: TopicInfo | null,
+    now: Date,
+  ): Hold | null {
+    return requestDelay(req, now) ?? this.quietHours(req, profile, settings, topic, now);
+  }
+
+  private quietHours(
+    req: DeliveryRequest,
+    profile: ProfileView,
+    settings: DeliverySettings,
+    topic: TopicInfo | null,
+    now: Date,
+  ): Hold | null {
+    if (req.urgent || topic?.bypassQuietHours || !settings.quietHours.enabled) return null;
+    const zone = zoneFor(profile.timezone, settings, profile.workspaceTimezone);
+    const until = nextAllowedSendTime(settings.quietHours, zone, now);
+    return until ? { status: 'deferred', until, reason: `quiet hours in ${zone}` } : null;
   }
 
   /**
@@ -543,6 +581,11 @@ export class DeliveryService {
       trackHtml: (html, exempt) => this.tracking.instrumentHtml(html, messageId, exempt),
     });
   }
+}
+
+/** The request's own delay, while it lasts. */
+function requestDelay(req: DeliveryRequest, now: Date): Hold | null {
+  return req.notBefore && req.notBefore > now ? { status: 'deferred', until: req.notBefore, reason: 'delayed by the request' } : null;
 }
 
 /** A journey's cap, as a rule of the frequency-cap check (a cap says skip unless it says defer). */

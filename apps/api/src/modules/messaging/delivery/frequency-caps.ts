@@ -20,6 +20,18 @@ export interface CapQuery {
   now: Date;
 }
 
+/** Whether a rule counts messages of this channel (and journey). */
+function ruleApplies(rule: CapRule, q: Pick<CapQuery, 'channel' | 'journeyId'>): boolean {
+  if (rule.scope === 'channel' && rule.channel !== q.channel) return false;
+  if (rule.scope === 'journey' && !q.journeyId) return false;
+  return true;
+}
+
+/** Whether any rule or the cooldown would count this message: when none would, no count and no lock are needed. */
+export function capsApply(q: Omit<CapQuery, 'profileId' | 'now'>): boolean {
+  return (q.cooldownSeconds ?? 0) > 0 || q.rules.some((rule) => ruleApplies(rule, q));
+}
+
 /**
  * Evaluates frequency caps and the cooldown for one more message to a profile. Must run inside
  * the transaction that holds the profile's delivery lock (`deliveryLockSql`, taken by `MessageStore.claim`) and that
@@ -28,8 +40,7 @@ export interface CapQuery {
  */
 export async function checkFrequencyCaps(m: EntityManager, q: CapQuery): Promise<CapDecision> {
   for (const rule of q.rules) {
-    if (rule.scope === 'channel' && rule.channel !== q.channel) continue;
-    if (rule.scope === 'journey' && !q.journeyId) continue;
+    if (!ruleApplies(rule, q)) continue;
     const filters = ['profile_id = $1', 'sending_at > $2', 'NOT cap_exempt', 'status = ANY($3)'];
     const params: unknown[] = [q.profileId, new Date(q.now.getTime() - rule.windowSeconds * 1000), COUNTED_STATUSES, rule.limit - 1];
     if (rule.scope === 'channel') filters.push(`channel = $${params.push(q.channel)}`);

@@ -107,6 +107,44 @@ export class MessageStore {
     return rows[0];
   }
 
+  /**
+   * A new message of an idempotency key, created straight in `sending` with its recipient and
+   * content (and its timeline entry and count), in one statement; undefined when the key has a
+   * message already (an earlier attempt: its state decides, through `claim`).
+   */
+  async claimSending(input: NewMessage, fields: { recipient: string; content: unknown }): Promise<MessageRow | undefined> {
+    const at = new Date();
+    const rows: MessageRow[] = await this.dataSource.query(
+      `WITH changed AS (
+         INSERT INTO messages (workspace_id, profile_id, idempotency_key, request_id, journey_id, run_id, node_id, template_key, topic, cap_exempt, channel,
+                               status, sending_at, attempts, recipient, content)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'sending', $12, 1, $13, $14)
+         ON CONFLICT (workspace_id, idempotency_key) DO NOTHING
+         RETURNING *
+       ), events AS (
+         INSERT INTO message_events (message_id, status, occurred_at, detail) SELECT id, 'sending', $12, '{}' FROM changed
+       ), counted AS (${COUNT_MESSAGE('true', "'sending'")})
+       SELECT * FROM changed`,
+      [
+        input.workspaceId,
+        input.profileId,
+        input.idempotencyKey,
+        input.requestId ?? null,
+        input.journeyId ?? null,
+        input.runId ?? null,
+        input.nodeId ?? null,
+        input.templateKey,
+        input.topic,
+        input.capExempt,
+        input.channel,
+        at,
+        fields.recipient,
+        JSON.stringify(fields.content),
+      ],
+    );
+    return rows[0];
+  }
+
   /** Moves a message to a status, stamping its time and recording the change in its timeline. */
   async transition(
     messageId: string,
