@@ -125,7 +125,7 @@ export class JourneyEntryService {
     const here = this.launcher.advancesHere;
     const entered = await this.runs.insertRuns(runs, { leased: here });
     const moving = runs.filter((run) => entered.has(run.id) && run.firstNode);
-    if (here) await this.launcher.advanceEntered(moving.map(leasedRunOf));
+    if (here) await this.launcher.advanceHere(moving.map(leasedRunOf));
     else for (const run of moving) await this.launcher.enqueue(run.id);
     return entered;
   }

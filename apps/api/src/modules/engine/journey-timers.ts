@@ -11,7 +11,8 @@ const FIRE_BATCH = 500;
 /**
  * Timers live in PostgreSQL (`journey_timers`), not in Redis: a million waiting runs cost rows,
  * not queue memory, and nothing is lost if Redis is flushed. Every worker polls for due timers
- * (SKIP LOCKED spreads them), fires each once and reactivates its run. A reconciler re-queues
+ * (SKIP LOCKED spreads them), fires each once and reactivates its run, leased to this worker,
+ * which advances it at once (RunLauncher). A reconciler re-queues
  * runs that are active but not moving (their job was lost with Redis, or a worker died).
  */
 @Injectable()
@@ -46,8 +47,10 @@ export class JourneyTimers implements OnApplicationBootstrap, OnApplicationShutd
     try {
       let woken = 0;
       for (;;) {
-        const runs = await this.runs.fireDueTimers(FIRE_BATCH);
-        for (const runId of runs) await this.launcher.enqueue(runId);
+        const here = this.launcher.advancesHere;
+        const runs = await this.runs.fireDueTimers(FIRE_BATCH, { leased: here });
+        if (here) await this.launcher.advanceHere(runs);
+        else for (const run of runs) await this.launcher.enqueue(run.id);
         woken += runs.length;
         if (runs.length < FIRE_BATCH) return woken;
       }

@@ -23,15 +23,18 @@ interface Advance {
   steps: StepRecord[];
   /** `node#visit` of the step the run was leased at, when it was recorded before (a wait): it was counted as entered then. */
   recordedStep?: string;
+  /** A node with a side effect ran since the last write: it is written before the next one runs. */
+  effectUnwritten?: boolean;
 }
 
 /**
  * Moves a run through its nodes until it waits or ends. One worker at a time holds a run (a lease
  * in PostgreSQL). Nodes without side effects (branch, split, delay's computation, exit…) run in
- * memory; the advance is written — its steps and the run's new state, in one statement — after
- * each node with a side effect (send, fetch, ai, webhook, update_profile), when the run waits, and
- * when it ends. Side effects are keyed by (run, node, visit), so an advance interrupted before its
- * write and done again repeats none (a send finds its message).
+ * memory; the advance is written — its steps and the run's new state, in one statement — when the
+ * run waits, when it ends, and before a node with a side effect (send, fetch, ai, webhook,
+ * update_profile) when another one has run since the last write: at most one side effect is
+ * unwritten at any time. Side effects are keyed by (run, node, visit), so an advance interrupted
+ * before its write and done again repeats none (a send finds its message).
  */
 @Injectable()
 export class RunExecutor {
@@ -90,6 +93,25 @@ export class RunExecutor {
       const node = nodeById(definition, advance.node!);
       if (!node)
         return this.write(advance, { kind: 'end', status: 'failed', reason: `node ${advance.node} is not in version ${leased.version}` });
+      if (advance.effectUnwritten && this.nodes.hasSideEffect(node)) {
+        // One side effect per write: the one done is recorded before the next one happens.
+        const moved = await this.runs.record(
+          advance.run.id,
+          advance.from,
+          advance.steps,
+          { kind: 'move', context: advance.context, next: node.id },
+          stepDeltas(advance),
+        );
+        if (!moved) return false; // stopped meanwhile (a goal exit, a cancel)
+        Object.assign(advance, {
+          run: moved,
+          from: node.id,
+          context: moved.context,
+          steps: [],
+          recordedStep: undefined,
+          effectUnwritten: false,
+        });
+      }
       const visit = advance.context.visits?.[node.id] ?? 1;
       const startedAt = Date.now();
       let result: NodeResult;
@@ -159,17 +181,7 @@ export class RunExecutor {
         return this.write(advance, { kind: 'end', status: 'completed', reason });
       }
       advance.node = next;
-      if (this.nodes.hasSideEffect(node)) {
-        const moved = await this.runs.record(
-          advance.run.id,
-          advance.from,
-          advance.steps,
-          { kind: 'move', context: advance.context, next },
-          stepDeltas(advance),
-        );
-        if (!moved) return false; // stopped meanwhile (a goal exit, a cancel)
-        Object.assign(advance, { run: moved, from: next, context: moved.context, steps: [], recordedStep: undefined });
-      }
+      if (this.nodes.hasSideEffect(node)) advance.effectUnwritten = true;
     }
     // A long chain without waits: what was done is written, and the run goes on in another advance.
     if (advance.steps.length > 0)

@@ -13,11 +13,12 @@ const LEASE_MARGIN_MS = 10_000;
 
 /**
  * Sets runs moving. In a worker process, the stream consumer advances the runs it has just
- * entered right here — inserted leased, so neither a queue hop nor a lease statement comes
- * between entry and the first step. Those advances and the queue's jobs share
+ * entered, and the timer poll those whose timers fired, right here — inserted or woken leased,
+ * so neither a queue hop nor a lease statement comes before their next step. Those advances and
+ * the queue's jobs share
  * ITINERA_WORKER_CONCURRENCY slots: while every slot is busy the consumer waits, and the stream
  * holds what follows. Everything else (a timer that
- * fired, a resumed wait, a stalled run, a run entered by the API) goes through the `journeys`
+ * fired in a process shutting down, a resumed wait, a stalled run, a run entered by the API) goes through the `journeys`
  * queue, as does a run whose advance here failed (BullMQ retries it with back-off).
  */
 @Injectable()
@@ -35,13 +36,13 @@ export class RunLauncher implements BeforeApplicationShutdown {
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** Whether runs entered now may be inserted leased and given to `advanceEntered`. */
+  /** Whether runs may be inserted or woken leased now, and given to `advanceHere`. */
   get advancesHere(): boolean {
     return this.config.runsWorker && !this.closing;
   }
 
-  /** Advances runs inserted leased, each as soon as a slot is free; resolves once every one has started (or been queued). */
-  async advanceEntered(runs: LeasedRun[]): Promise<void> {
+  /** Advances runs leased to this process, each as soon as a slot is free; resolves once every one has started (or been queued). */
+  async advanceHere(runs: LeasedRun[]): Promise<void> {
     const insertedAt = Date.now();
     for (const run of runs) {
       await this.slot();

@@ -121,9 +121,20 @@ describe('RunStore (integration: PostgreSQL)', () => {
       timer: { kind: 'delay', due: new Date(Date.now() - 1000) },
     });
     expect(await statusOf(run.id)).toMatchObject({ status: 'waiting', current_node: 'pause' });
-    expect(await runs.fireDueTimers(500)).toEqual([run.id]);
+    // Woken leased to the poller, with the step it waits at; nobody else can take it until the poller lets go.
+    expect(await runs.fireDueTimers(500, { leased: true })).toEqual([
+      expect.objectContaining({
+        id: run.id,
+        status: 'active',
+        current_node: 'pause',
+        step_status: 'waiting',
+        step_output: { until: 'soon' },
+      }),
+    ]);
     expect(await runs.fireDueTimers(500)).toEqual([]);
-    // Leased again after its timer fired: the step it waits at comes with it.
+    expect(await runs.lease(run.id)).toBeUndefined();
+    await runs.releaseLease(run.id);
+    // Leased again: the step it waits at comes with it.
     expect(await runs.lease(run.id)).toMatchObject({
       status: 'active',
       current_node: 'pause',

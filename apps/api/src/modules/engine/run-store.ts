@@ -411,21 +411,28 @@ export class RunStore {
     });
   }
 
-  /** Fires up to `limit` due timers (SKIP LOCKED spreads them over workers) and reactivates their runs; returns those runs. */
-  async fireDueTimers(limit: number): Promise<string[]> {
-    const runs = returnedRows<{ id: string }>(
+  /**
+   * Fires up to `limit` due timers (SKIP LOCKED spreads them over workers) and reactivates their
+   * runs; returns those runs, with their current step. With `leased`, the runs come back leased by
+   * the caller, which advances them itself (`RunExecutor.advanceLeased`).
+   */
+  async fireDueTimers(limit: number, options: { leased?: boolean } = {}): Promise<LeasedRun[]> {
+    return returnedRows<LeasedRun>(
       await this.dataSource.query(
         `WITH due AS (
            SELECT id FROM journey_timers WHERE ${PENDING_DUE_AT} <= now() ORDER BY ${PENDING_DUE_AT} LIMIT ${wholeNumber(limit)} FOR UPDATE SKIP LOCKED
          ), fired AS (
            UPDATE journey_timers t SET fired_at = now() FROM due WHERE t.id = due.id RETURNING t.run_id, t.node_id
+         ), woken AS (
+           UPDATE journey_runs r SET status = 'active', waiting_for = NULL, wait = NULL, updated_at = now()${options.leased ? `, lease_until = now() + ${LEASE}` : ''}
+             FROM fired WHERE r.id = fired.run_id AND r.status = 'waiting' AND r.current_node = fired.node_id
+           RETURNING r.*
          )
-         UPDATE journey_runs r SET status = 'active', waiting_for = NULL, wait = NULL, updated_at = now()
-           FROM fired WHERE r.id = fired.run_id AND r.status = 'waiting' AND r.current_node = fired.node_id
-         RETURNING r.id`,
+         SELECT w.*, s.status AS step_status, s.port AS step_port, s.output AS step_output
+           FROM woken w LEFT JOIN journey_steps s
+             ON s.run_id = w.id AND s.node_id = w.current_node AND s.visit = COALESCE((w.context->'visits'->>w.current_node)::integer, 1)`,
       ),
     );
-    return runs.map((r) => r.id);
   }
 
   /** Active runs nobody has moved for a while and nobody holds. */
