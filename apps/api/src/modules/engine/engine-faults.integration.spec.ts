@@ -6,8 +6,9 @@ import { expectEachSendOnce, faultEnv, runsCompleted, sendUsers, startJourneyLoa
 
 /**
  * Fault tests with real processes, counted at the fake provider: two workers in parallel, one
- * killed with SIGKILL mid-load; Redis losing every key of the deployment mid-load; and the
- * worker's partition-lock connection killed by PostgreSQL.
+ * killed with SIGKILL mid-load; a worker killed while it advances the runs it entered from a
+ * page; Redis losing every key of the deployment mid-load; and the worker's partition-lock
+ * connection killed by PostgreSQL.
  */
 function databaseUrl(suffix: string): string {
   const url = new URL(process.env.DATABASE_URL!);
@@ -57,6 +58,25 @@ describe('engine under faults (integration: real processes, PostgreSQL, Redis, S
     // At most one send per job the killed worker had in flight can end with an unknown outcome.
     await expectEachSendOnce(db!, smtp, 'kill9', users, 8);
   }, 120_000);
+
+  it('a worker killed while it advances the runs it entered from one page: every run completes, no send twice', async () => {
+    const env = await start('kill9page', 1);
+    const users = 300;
+    // One batch: the consumer enters its runs a page at a time, leased to itself, and advances them.
+    const journeyId = await startJourneyLoad(api!, smtp, 'kill9page', users);
+    const firstSends = () => smtp.messages.filter((m) => m.to.some((to) => to.startsWith('kill9page-'))).length;
+    const deadline = Date.now() + 30_000;
+    while (firstSends() < 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(await workers.shift()!.stop('SIGKILL')).toBeNull();
+    const { rows } = await db!.query("SELECT count(*)::int AS n FROM journey_runs WHERE journey_id = $1 AND status = 'completed'", [
+      journeyId,
+    ]);
+    expect(rows[0].n).toBeLessThan(users); // killed mid-load
+    workers.push(await startApiProcess({ ...env, ITINERA_ROLE: 'worker' }));
+    // The dead worker's leases run out (15 s), then the reconciler moves its runs again.
+    await runsCompleted(db!, journeyId, users, 100_000);
+    await expectEachSendOnce(db!, smtp, 'kill9page', users, 8);
+  }, 150_000);
 
   it("the connection holding a worker's stream partitions is killed: it claims them again and events keep entering runs", async () => {
     await start('locklost', 1);
