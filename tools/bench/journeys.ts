@@ -915,7 +915,7 @@ async function level(
 const HOPS = [
   'POST sent → received by the API (events.received_at)',
   'received → run entered (ingest transaction, commit, consumer)',
-  'run entered → send step started (BullMQ, lease)',
+  'run entered → send step started (a free slot)',
   'send step started → message sending (checks)',
   'sending → at the provider (webhook call)',
 ] as const;

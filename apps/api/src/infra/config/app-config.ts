@@ -34,7 +34,10 @@ export const CONFIG_VARIABLES: Record<string, VariableMeta> = {
   ITINERA_ADMIN_DIST: { description: 'Folder of the built admin SPA served at `/`.' },
   ITINERA_PLUGINS: { description: 'Allow/deny list of plugin ids (`<package>/<id>`, `*` wildcards, `!` denies), comma-separated.' },
   ITINERA_PLUGIN_PATHS: { description: 'Extra folders (comma-separated) holding plugin packages, besides node_modules.' },
-  ITINERA_WORKER_CONCURRENCY: { description: 'Jobs one worker process runs at once, per queue.' },
+  ITINERA_WORKER_CONCURRENCY: {
+    description:
+      'Jobs one worker process runs at once, per queue; for journeys, shared with the runs it advances as it enters or wakes them.',
+  },
   ITINERA_SESSION_TTL_HOURS: { description: 'Lifetime of an admin login session.' },
   ITINERA_BODY_LIMIT: { description: 'Largest accepted JSON request body (e.g. `1mb`).' },
   ITINERA_LOGIN_ACCOUNT_ATTEMPTS: {
