@@ -17,6 +17,7 @@ import {
 } from '../simulate/SampleProfileFields';
 import { upstreamOf } from './seen-fields';
 import { JsonField } from './widgets';
+import { triggerEventName } from '../model/trigger-event';
 
 /** What a refused run says, with the server's list of problems when it gave one. */
 function describeFailure(error: unknown): string[] {
@@ -45,8 +46,7 @@ export function RunStepSection({
   const samples = useEditor((s) => s.meta.samples);
   const setSample = useEditor((s) => s.setSample);
   const readOnly = useEditor((s) => s.readOnly);
-  const trigger = structure.nodes.find((n) => n.type === 'trigger');
-  const triggerEvent = trigger && 'event' in (trigger.config ?? {}) ? String((trigger.config as { event: string }).event) : '';
+  const triggerEvent = triggerEventName(structure.nodes);
   const [profile, setProfile] = useState<SampleProfile>(DEFAULT_SAMPLE_PROFILE);
   const [eventName, setEventName] = useState(triggerEvent);
   const [properties, setProperties] = useState<unknown>({});

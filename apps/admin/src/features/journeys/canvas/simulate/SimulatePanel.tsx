@@ -11,6 +11,7 @@ import { JsonField } from '../panel/widgets';
 import { pathHighlight } from './path';
 import { DEFAULT_SAMPLE_PROFILE, isProfileChosen, profileRequest, type SampleProfile, SampleProfileFields } from './SampleProfileFields';
 import { type SimulateResponse, simulateJourney } from './simulate-api';
+import { triggerEventName } from '../model/trigger-event';
 
 const isTemplateChannel = (channel: string): channel is TemplateChannel => (TEMPLATE_CHANNELS as readonly string[]).includes(channel);
 
@@ -32,8 +33,7 @@ export function SimulatePanel({
   const store = useEditorStore();
   const steps = useEditor((s) => s.structure.nodes);
   const storedSamples = useEditor((s) => s.meta.samples);
-  const trigger = steps.find((n) => n.type === 'trigger');
-  const triggerEvent = trigger && 'event' in (trigger.config ?? {}) ? String((trigger.config as { event: string }).event) : '';
+  const triggerEvent = triggerEventName(steps);
   const [profile, setProfile] = useState<SampleProfile>(DEFAULT_SAMPLE_PROFILE);
   const [eventName, setEventName] = useState(triggerEvent);
   const [properties, setProperties] = useState<unknown>({});
