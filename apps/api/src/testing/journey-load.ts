@@ -101,7 +101,8 @@ export async function runsCompleted(db: pg.Client, journeyId: string, users: num
 /**
  * No send reaches the provider twice. SMTP cannot tell whether it already has a message, so a
  * send cut between "handing over" and the provider's answer is not resent: it is recorded with
- * an unknown outcome (status `unknown`, at most `tolerateUnknown`); every other send is delivered once.
+ * an unknown outcome (status `unknown`, at most `tolerateUnknown`: delivered once or not at all);
+ * every other send is delivered once.
  */
 export async function expectEachSendOnce(db: pg.Client, smtp: SmtpFake, tag: string, users: number, tolerateUnknown = 0): Promise<void> {
   const mine = smtp.messages.filter((m) => m.to.some((to) => to.startsWith(`${tag}-`)));
@@ -112,6 +113,8 @@ export async function expectEachSendOnce(db: pg.Client, smtp: SmtpFake, tag: str
   const unknown = rows.filter((r) => r.status === 'unknown' && /outcome unknown/.test(r.status_reason));
   expect(rows.filter((r) => r.status === 'failed')).toEqual([]);
   expect(unknown.length).toBeLessThanOrEqual(tolerateUnknown);
-  expect(mine.length + unknown.length).toBe(users * 2);
+  // An unknown outcome may well have been delivered (cut after the provider took it): never twice, though.
+  expect(mine.length).toBeGreaterThanOrEqual(users * 2 - unknown.length);
+  expect(mine.length).toBeLessThanOrEqual(users * 2);
   expect(rows).toHaveLength(users * 2);
 }
