@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { AppConfig } from '../config/app-config.js';
+import { LruCache } from './lru-cache.js';
 import { ROOT_LOGGER } from '../logging/logging.module.js';
 import { RedisClient } from '../redis/redis.module.js';
 
@@ -15,7 +16,7 @@ export const SHARED_CACHE_MAX_AGE_MS = 10_000;
  * Redis round trip.
  */
 export class SharedCache<V> {
-  private readonly entries = new Map<string, { value: V; at: number }>();
+  private readonly entries: LruCache<string, { value: V; at: number }>;
   /** Bumped when a key is forgotten: a load that began before does not store its (older) value. */
   private readonly generations = new Map<string, number>();
   private generation = 0;
@@ -25,17 +26,16 @@ export class SharedCache<V> {
     private readonly announce: (name: string, key: string) => Promise<void>,
     private readonly maxAgeMs = SHARED_CACHE_MAX_AGE_MS,
     private readonly maxEntries = 10_000,
-  ) {}
+  ) {
+    this.entries = new LruCache(maxEntries);
+  }
 
   async get(key: string, load: () => Promise<V>): Promise<V> {
     const hit = this.entries.get(key);
     if (hit && Date.now() - hit.at < this.maxAgeMs) return hit.value;
     const before = this.generationOf(key);
     const value = await load();
-    if (this.generationOf(key) === before) {
-      if (this.entries.size >= this.maxEntries) this.entries.clear();
-      this.entries.set(key, { value, at: Date.now() });
-    }
+    if (this.generationOf(key) === before) this.entries.set(key, { value, at: Date.now() });
     return value;
   }
 

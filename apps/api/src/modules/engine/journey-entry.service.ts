@@ -17,9 +17,6 @@ export interface TriggerEvent {
   timestamp: string;
 }
 
-/** A run prepared for insertion by `prepare`. */
-type PreparedRun = NewRun & { firstNode: string | null };
-
 /**
  * Reacts to the journey hand-off stream: goal events exit runs wherever they are, awaited events
  * resume waiting runs, and trigger events (or profile changes, for segment entry) start runs —
@@ -42,7 +39,7 @@ export class JourneyEntryService {
   async handlePage(page: StreamEntry[]): Promise<void> {
     let inFlight = await this.inFlightOf(page);
     const touched = new Set<string>();
-    const pending: PreparedRun[] = [];
+    const pending: NewRun[] = [];
     for (const [i, entry] of page.entries()) {
       if (touched.has(entry.profileId)) {
         await this.start(pending.splice(0));
@@ -63,8 +60,8 @@ export class JourneyEntryService {
   }
 
   /** One entry: goal exits and resumed waits happen now; the runs it starts are returned, to insert. */
-  private async apply(entry: StreamEntry, inFlight: InFlightRun[]): Promise<PreparedRun[]> {
-    const starts: PreparedRun[] = [];
+  private async apply(entry: StreamEntry, inFlight: InFlightRun[]): Promise<NewRun[]> {
+    const starts: NewRun[] = [];
     if (entry.kind === 'event' && entry.eventId) {
       const stored = entry.event ?? (await this.stream.event(entry.eventId));
       const event = stored ? toTriggerEvent(stored) : undefined;
@@ -120,13 +117,11 @@ export class JourneyEntryService {
   }
 
   /** Inserts the runs and sets those that can move going (here, or through the queue); returns the ids entered. */
-  private async start(runs: PreparedRun[]): Promise<Set<string>> {
+  private async start(runs: NewRun[]): Promise<Set<string>> {
     if (runs.length === 0) return new Set();
-    const here = this.launcher.advancesHere;
-    const entered = await this.runs.insertRuns(runs, { leased: here });
-    const moving = runs.filter((run) => entered.has(run.id) && run.firstNode);
-    if (here) await this.launcher.advanceHere(moving.map(leasedRunOf));
-    else for (const run of moving) await this.launcher.enqueue(run.id);
+    const leased = this.launcher.advancesHere;
+    const entered = await this.runs.insertRuns(runs, { leased });
+    await this.launcher.launch(runs.filter((run) => entered.has(run.id) && run.firstNode).map(leasedRunOf), leased);
     return entered;
   }
 
@@ -137,7 +132,7 @@ export class JourneyEntryService {
     event: TriggerEvent | undefined,
     data: Record<string, unknown>,
     entryKey: string | null,
-  ): PreparedRun {
+  ): NewRun {
     const definition = journey.definition;
     const reentry: Reentry = definition.entry?.reentry ?? 'once';
     const trigger = triggerOf(definition)!;
@@ -201,7 +196,7 @@ export class JourneyEntryService {
 }
 
 /** A run just inserted leased, as `RunExecutor.advanceLeased` takes it: at its first node, with no step recorded there. */
-function leasedRunOf(run: PreparedRun): LeasedRun {
+function leasedRunOf(run: NewRun): LeasedRun {
   return {
     id: run.id,
     workspace_id: run.workspaceId,

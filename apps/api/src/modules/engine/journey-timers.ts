@@ -47,10 +47,9 @@ export class JourneyTimers implements OnApplicationBootstrap, OnApplicationShutd
     try {
       let woken = 0;
       for (;;) {
-        const here = this.launcher.advancesHere;
-        const runs = await this.runs.fireDueTimers(FIRE_BATCH, { leased: here });
-        if (here) await this.launcher.advanceHere(runs);
-        else for (const run of runs) await this.launcher.enqueue(run.id);
+        const leased = this.launcher.advancesHere;
+        const runs = await this.runs.fireDueTimers(FIRE_BATCH, { leased });
+        await this.launcher.launch(runs, leased);
         woken += runs.length;
         if (runs.length < FIRE_BATCH) return woken;
       }

@@ -36,13 +36,22 @@ export class RunLauncher implements BeforeApplicationShutdown {
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** Whether runs may be inserted or woken leased now, and given to `advanceHere`. */
+  /** Whether runs may be inserted or woken leased now, to be launched here. */
   get advancesHere(): boolean {
     return this.config.runsWorker && !this.closing;
   }
 
+  /**
+   * Sets moving runs just inserted or woken: those `leased` to this process are advanced here (see
+   * `advanceHere`), the others queued.
+   */
+  async launch(runs: LeasedRun[], leased: boolean): Promise<void> {
+    if (leased) await this.advanceHere(runs);
+    else for (const run of runs) await this.enqueue(run.id);
+  }
+
   /** Advances runs leased to this process, each as soon as a slot is free; resolves once every one has started (or been queued). */
-  async advanceHere(runs: LeasedRun[]): Promise<void> {
+  private async advanceHere(runs: LeasedRun[]): Promise<void> {
     const insertedAt = Date.now();
     for (const run of runs) {
       await this.slot();

@@ -75,8 +75,8 @@ describe('RunStore (integration: PostgreSQL)', () => {
   it('enters a run with its trigger step once; the re-entry rule keeps the profile out afterwards', async () => {
     const profileId = await profile();
     const run = newRun(profileId);
-    expect(await runs.insertRun(run)).toBe(true);
-    expect(await runs.insertRun(newRun(profileId))).toBe(false);
+    expect((await runs.insertRuns([run])).has(run.id)).toBe(true);
+    expect((await runs.insertRuns([newRun(profileId)])).size).toBe(0);
     const detail = await runs.detail(ws.id, run.id);
     expect(detail?.run).toMatchObject({ status: 'active', current_node: 'pause' });
     expect(detail?.steps).toEqual([expect.objectContaining({ node_id: 'start', status: 'completed', port: 'next' })]);
@@ -85,13 +85,13 @@ describe('RunStore (integration: PostgreSQL)', () => {
 
   it('ends a run at entry when the trigger leads nowhere', async () => {
     const run = newRun(await profile(), { firstNode: null });
-    expect(await runs.insertRun(run)).toBe(true);
+    expect((await runs.insertRuns([run])).has(run.id)).toBe(true);
     expect(await statusOf(run.id)).toMatchObject({ status: 'completed', end_reason: 'the trigger is not connected' });
   });
 
   it('leases a run to one holder at a time', async () => {
     const run = newRun(await profile());
-    await runs.insertRun(run);
+    await runs.insertRuns([run]);
     expect(await runs.lease(run.id)).toMatchObject({ id: run.id, current_node: 'pause' });
     expect(await runs.lease(run.id)).toBeUndefined();
     await runs.releaseLease(run.id);
@@ -110,7 +110,7 @@ describe('RunStore (integration: PostgreSQL)', () => {
 
   it('records an advance in one statement and leases the run with its current step', async () => {
     const run = newRun(await profile());
-    await runs.insertRun(run);
+    await runs.insertRuns([run]);
     await runs.lease(run.id);
     await runs.record(run.id, 'pause', [step('pause', 'waiting', { output: { until: 'soon' } })], {
       kind: 'wait',
@@ -160,7 +160,7 @@ describe('RunStore (integration: PostgreSQL)', () => {
 
   it('ends a run with the steps of its last advance, exit step included', async () => {
     const run = newRun(await profile());
-    await runs.insertRun(run);
+    await runs.insertRuns([run]);
     await runs.record(
       run.id,
       'pause',
@@ -184,7 +184,7 @@ describe('RunStore (integration: PostgreSQL)', () => {
 
   it('stops a run in flight once, firing its timers; cancels every run of an archived journey', async () => {
     const run = newRun(await profile());
-    await runs.insertRun(run);
+    await runs.insertRuns([run]);
     await runs.record(run.id, 'pause', [step('pause', 'waiting')], {
       kind: 'wait',
       context: run.context,
@@ -199,7 +199,7 @@ describe('RunStore (integration: PostgreSQL)', () => {
     expect((await runs.detail(ws.id, run.id))!.timers).toEqual([expect.objectContaining({ kind: 'delay', fired_at: expect.any(Date) })]);
 
     const others = [newRun(await profile()), newRun(await profile())];
-    for (const other of others) await runs.insertRun(other);
+    for (const other of others) await runs.insertRuns([other]);
     expect(await runs.cancelJourneyRuns(journeyId, 'journey archived')).toBeGreaterThanOrEqual(2);
     for (const other of others) expect(await statusOf(other.id)).toMatchObject({ status: 'cancelled' });
   });

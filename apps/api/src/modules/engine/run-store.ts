@@ -305,11 +305,6 @@ export class RunStore {
 
   // ── Entry, waits and timers ──────────────────────────────────────────────────────────────────
 
-  /** See `insertRuns`; false when not entered. */
-  async insertRun(run: NewRun): Promise<boolean> {
-    return (await this.insertRuns([run])).has(run.id);
-  }
-
   /**
    * Runs with their trigger steps (and their counts) in one statement. A profile already in the
    * journey (a unique index on runs in flight), kept out by the re-entry rule, or entered by this
@@ -366,10 +361,6 @@ export class RunStore {
       [JSON.stringify(rows), options.leased ?? false],
     );
     return new Set(inserted.map((r) => r.id));
-  }
-
-  async inFlightOf(profileId: string): Promise<InFlightRun[]> {
-    return (await this.inFlightOfProfiles([profileId])).get(profileId) ?? [];
   }
 
   /** The runs in flight of each of these profiles (a profile with none is absent). */

@@ -219,7 +219,7 @@ export class DeliveryService {
     const straight =
       rendered &&
       preference.allowed &&
-      !this.capsApply(req, channel, settings, topic) &&
+      !this.countsAgainstCaps(req, channel, settings, topic) &&
       !this.timingHold(req, profile, settings, topic, new Date())
         ? await this.messages.claimSending(identity, { recipient, content: rendered })
         : undefined;
@@ -399,7 +399,8 @@ export class DeliveryService {
     };
   }
 
-  private capsApply(req: DeliveryRequest, channel: string, settings: DeliverySettings, topic: TopicInfo | null): boolean {
+  /** Whether a cap or the cooldown counts this message, so that its decision must hold the profile's lock. */
+  private countsAgainstCaps(req: DeliveryRequest, channel: string, settings: DeliverySettings, topic: TopicInfo | null): boolean {
     return !topic?.exemptFromCaps && capsApply(this.capQuery(req, channel, settings));
   }
 

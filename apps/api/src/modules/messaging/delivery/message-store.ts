@@ -61,6 +61,27 @@ export interface NewMessage {
   channel: string;
 }
 
+/** What identifies a new message, as columns and as the parameters $1–$11 (`identityParams`). */
+const IDENTITY_COLUMNS =
+  'workspace_id, profile_id, idempotency_key, request_id, journey_id, run_id, node_id, template_key, topic, cap_exempt, channel';
+const IDENTITY_VALUES = '$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11';
+
+function identityParams(input: NewMessage): unknown[] {
+  return [
+    input.workspaceId,
+    input.profileId,
+    input.idempotencyKey,
+    input.requestId ?? null,
+    input.journeyId ?? null,
+    input.runId ?? null,
+    input.nodeId ?? null,
+    input.templateKey,
+    input.topic,
+    input.capExempt,
+    input.channel,
+  ];
+}
+
 const TIMESTAMP_OF: Partial<Record<MessageStatus, string>> = {
   sending: 'sending_at',
   sent: 'sent_at',
@@ -85,24 +106,11 @@ export class MessageStore {
   async claim(m: EntityManager, input: NewMessage, options: { lockProfile?: boolean } = {}): Promise<MessageRow> {
     const lock = options.lockProfile ? `FROM (SELECT ${deliveryLockSql('$12::text')}) AS profile_lock` : '';
     const rows: MessageRow[] = await m.query(
-      `INSERT INTO messages (workspace_id, profile_id, idempotency_key, request_id, journey_id, run_id, node_id, template_key, topic, cap_exempt, channel, status)
-       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued' ${lock}
+      `INSERT INTO messages (${IDENTITY_COLUMNS}, status)
+       SELECT ${IDENTITY_VALUES}, 'queued' ${lock}
        ON CONFLICT (workspace_id, idempotency_key) DO UPDATE SET status = messages.status
        RETURNING *`,
-      [
-        input.workspaceId,
-        input.profileId,
-        input.idempotencyKey,
-        input.requestId ?? null,
-        input.journeyId ?? null,
-        input.runId ?? null,
-        input.nodeId ?? null,
-        input.templateKey,
-        input.topic,
-        input.capExempt,
-        input.channel,
-        ...(options.lockProfile ? [input.profileId] : []),
-      ],
+      [...identityParams(input), ...(options.lockProfile ? [input.profileId] : [])],
     );
     return rows[0];
   }
@@ -116,31 +124,15 @@ export class MessageStore {
     const at = new Date();
     const rows: MessageRow[] = await this.dataSource.query(
       `WITH changed AS (
-         INSERT INTO messages (workspace_id, profile_id, idempotency_key, request_id, journey_id, run_id, node_id, template_key, topic, cap_exempt, channel,
-                               status, sending_at, attempts, recipient, content)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'sending', $12, 1, $13, $14)
+         INSERT INTO messages (${IDENTITY_COLUMNS}, status, sending_at, attempts, recipient, content)
+         VALUES (${IDENTITY_VALUES}, 'sending', $12, 1, $13, $14)
          ON CONFLICT (workspace_id, idempotency_key) DO NOTHING
          RETURNING *
        ), events AS (
          INSERT INTO message_events (message_id, status, occurred_at, detail) SELECT id, 'sending', $12, '{}' FROM changed
        ), counted AS (${COUNT_MESSAGE('true', "'sending'")})
        SELECT * FROM changed`,
-      [
-        input.workspaceId,
-        input.profileId,
-        input.idempotencyKey,
-        input.requestId ?? null,
-        input.journeyId ?? null,
-        input.runId ?? null,
-        input.nodeId ?? null,
-        input.templateKey,
-        input.topic,
-        input.capExempt,
-        input.channel,
-        at,
-        fields.recipient,
-        JSON.stringify(fields.content),
-      ],
+      [...identityParams(input), at, fields.recipient, JSON.stringify(fields.content)],
     );
     return rows[0];
   }
