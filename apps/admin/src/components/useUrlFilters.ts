@@ -7,6 +7,9 @@ export interface Period {
   hours?: number;
 }
 
+/** What `useUrlFilters` gives a page. */
+export type UrlFilters<Name extends string> = ReturnType<typeof useUrlFilters<Name>>;
+
 /**
  * A list page's filters, kept in the URL so a filtered view can be reloaded and shared. "all" and
  * "any" clear a filter. Choosing a period also keeps the instant it starts as `from`, fixed when it

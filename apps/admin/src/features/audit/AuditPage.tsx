@@ -7,10 +7,11 @@ import { Link } from 'react-router-dom';
 import { Facts, JsonBlock } from '../../components/Card';
 import { DataTable } from '../../components/DataTable';
 import { LoadMoreFooter } from '../../components/LoadMoreFooter';
+import { PeriodFilter } from '../../components/PeriodFilter';
 import { type Period, useUrlFilters } from '../../components/useUrlFilters';
 import { SelectField, TextField } from '../../components/fields';
 import { dateTime, timeAgo } from '../../components/format';
-import { Badge, Button, Dialog, ErrorNotice, Spinner } from '../../components/ui';
+import { Badge, Dialog, ErrorNotice, Spinner } from '../../components/ui';
 import { useDebounced } from '../templates/hooks/useDebounced';
 import { describeAction, RESOURCE_NOUNS, targetLink } from './model/audit-labels';
 import './audit.css';
@@ -58,7 +59,8 @@ function EntryDialog({ entry, onClose }: { entry: AuditEntryDto; onClose: () => 
 
 /** The audit log: who changed what in the workspace, refusals included, newest first. */
 export function AuditPage() {
-  const { value, set, from, filtered, clear } = useUrlFilters(FILTERS, PERIODS);
+  const filters = useUrlFilters(FILTERS, PERIODS);
+  const { value, set, from, filtered } = filters;
   const actor = useDebounced(value('actor').trim(), 300);
   const targetId = useDebounced(value('targetId').trim(), 300);
   const [open, setOpen] = useState<AuditEntryDto | null>(null);
@@ -153,18 +155,7 @@ export function AuditPage() {
         />
         <TextField label="Who (e-mail or key name)" value={value('actor')} onChange={(v) => set('actor', v)} className="field--inline" />
         <TextField label="Target (id or key)" value={value('targetId')} onChange={(v) => set('targetId', v)} className="field--inline" />
-        <SelectField
-          label="Time"
-          value={value('period') || 'any'}
-          onChange={(v) => set('period', v)}
-          options={PERIODS}
-          className="field--inline"
-        />
-        {filtered && (
-          <Button variant="ghost" onPress={clear}>
-            Clear filters
-          </Button>
-        )}
+        <PeriodFilter filters={filters} periods={PERIODS} />
       </div>
       {entries.isPending && <Spinner label="Loading the audit log…" />}
       {forbidden && (

@@ -6,10 +6,11 @@ import { useMemo } from 'react';
 import { Link } from 'react-router-dom';
 import { DataTable } from '../../components/DataTable';
 import { LoadMoreFooter } from '../../components/LoadMoreFooter';
+import { PeriodFilter } from '../../components/PeriodFilter';
 import { type Period, useUrlFilters } from '../../components/useUrlFilters';
 import { SelectField, TextField } from '../../components/fields';
 import { dateTime, timeAgo } from '../../components/format';
-import { Button, ErrorNotice, Spinner } from '../../components/ui';
+import { ErrorNotice, Spinner } from '../../components/ui';
 import { useDebounced } from '../templates/hooks/useDebounced';
 import { MESSAGE_STATUSES, MessageStatusBadge } from './components/MessageStatusBadge';
 import { fetchMessageLog, getMessageLogQueryKey, type MessageLogParams } from './message-api';
@@ -30,7 +31,8 @@ const FILTERS = ['status', 'channel', 'template', 'journeyId', 'userId', 'period
 
 /** The message log: every message, filtered by status, channel, template, journey, profile and time; each opens to its lifecycle. */
 export function MessagesPage() {
-  const { value, set, from, filtered, clear } = useUrlFilters(FILTERS, PERIODS);
+  const filters = useUrlFilters(FILTERS, PERIODS);
+  const { value, set, from, filtered } = filters;
   const templates = useTemplatesList({ query: { staleTime: 60_000 } });
   const journeys = useJourneysList({ query: { staleTime: 60_000 } });
   const userId = useDebounced(value('userId').trim(), 300);
@@ -137,18 +139,7 @@ export function MessagesPage() {
           className="field--inline"
         />
         <TextField label="Profile (user id)" value={value('userId')} onChange={(v) => set('userId', v)} className="field--inline" />
-        <SelectField
-          label="Time"
-          value={value('period') || 'any'}
-          onChange={(v) => set('period', v)}
-          options={PERIODS}
-          className="field--inline"
-        />
-        {filtered && (
-          <Button variant="ghost" onPress={clear}>
-            Clear filters
-          </Button>
-        )}
+        <PeriodFilter filters={filters} periods={PERIODS} />
       </div>
       {messages.isPending && <Spinner label="Loading messages…" />}
       {messages.isError && (
