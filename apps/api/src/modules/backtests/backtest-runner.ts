@@ -13,6 +13,8 @@ import type { BacktestRow } from './backtests.service.js';
 
 const POLL_MS = 2000;
 const PAGE = 200;
+/** Progress is recorded every this many events, besides after each page. */
+const PROGRESS_EVERY = 50;
 /** A running back-test whose worker has not reported for this long is taken over (the worker died). */
 const STALE = "interval '60 seconds'";
 
@@ -97,12 +99,22 @@ export class BacktestRunner implements OnApplicationBootstrap, OnApplicationShut
     let after: { timestamp: Date; id: string } | null = null;
     let read = 0;
     let truncated: string | null = null;
+    /** Records how far it got; false once the back-test was cancelled. */
+    const report = async () =>
+      returnedRows(
+        await this.dataSource.query(
+          `UPDATE journey_backtests SET progress = $2, heartbeat_at = now() WHERE id = $1 AND status = 'running' RETURNING id`,
+          [row.id, JSON.stringify({ eventsRead: read, eventsTotal })],
+        ),
+      ).length > 0;
 
     for (;;) {
       const page = await this.history.page(row.workspace_id, config.event, range, after, Math.min(PAGE, params.maxEvents - read), cohort);
       for (const event of page) {
         read += 1;
         tally.read();
+        // Progress within a page too (its end reports below): a page of slow replays can take seconds.
+        if (read % PROGRESS_EVERY === 0 && event !== page[page.length - 1] && !(await report())) return; // cancelled
         const previous = lastRun.get(event.profileId);
         if (previous && !mayEnter(definition.entry?.reentry ?? 'once', previous, event.timestamp)) {
           tally.keptOutByReentry();
@@ -122,13 +134,7 @@ export class BacktestRunner implements OnApplicationBootstrap, OnApplicationShut
         }
       }
       if (page.length > 0) after = { timestamp: page[page.length - 1].timestamp, id: page[page.length - 1].id };
-      const still = returnedRows(
-        await this.dataSource.query(
-          `UPDATE journey_backtests SET progress = $2, heartbeat_at = now() WHERE id = $1 AND status = 'running' RETURNING id`,
-          [row.id, JSON.stringify({ eventsRead: read, eventsTotal })],
-        ),
-      );
-      if (still.length === 0) return; // cancelled
+      if (!(await report())) return; // cancelled
       if (read >= params.maxEvents) {
         if (eventsTotal > read) truncated = `stopped after maxEvents (${params.maxEvents}) of ${eventsTotal} trigger events`;
         break;
