@@ -107,6 +107,9 @@ export async function startAdminE2E(options: AdminE2EOptions): Promise<AdminE2E>
     (url) => url.origin !== new URL(api.url).origin && url.protocol.startsWith('http'),
     (route) => route.fulfill({ status: 204, body: '' }),
   );
+  // A browser step waits up to a minute: on a two-core machine running every suite at once, an
+  // answer that takes 100 ms alone has taken tens of seconds.
+  context.setDefaultTimeout(60_000);
   const page = await context.newPage();
   page.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {
